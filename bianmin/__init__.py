@@ -1,0 +1,1 @@
+"""Bianmin (便民): the convenience services of a Chinese county as one system."""

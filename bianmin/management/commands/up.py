@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
+
+from bianmin.demo import accounts_file, load_demo
+from bianmin.org.models import Unit
+from bianmin.server import serve
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo county into an empty database, collect static files, and serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo county into an empty database.")
+        parser.add_argument("--workers", type=int, default=settings.SERVER_WORKERS, help="Server worker processes.")
+        parser.add_argument("--threads", type=int, default=1, help="Threads per worker (1 = sync workers).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not 0 < options["port"] < 65536:
+            self.stderr.write("--port must be between 1 and 65535")
+            raise SystemExit(2)
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("database migrated")
+        if not options["no_demo"] and not Unit.objects.exists():
+            load_demo()
+            self.stdout.write("demo county loaded")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if accounts_file().exists():
+            self.stdout.write(accounts_file().read_text(encoding="utf-8"))
+        self.stdout.write(f"Bianmin serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)")
+        self.stdout.flush()
+        connections.close_all()  # the workers fork from this process and must not share its connection
+        serve(options["host"], options["port"], options["workers"], options["threads"])

@@ -1,0 +1,72 @@
+"""Where visibility is decided: the unit subtrees a user may act on for a permission (DESIGN §6.3).
+
+Subtrees are found through the materialised `path` of each unit: an indexed prefix match, never a walk
+of the tree in Python.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db.models import Q
+
+from bianmin.org.permissions import Permission, roles_granting
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from bianmin.org.models import User
+
+# Each level of a path is the unit's primary key, zero-padded to a fixed width.
+PATH_WIDTH = 8
+MAX_UNIT_ID = 10**PATH_WIDTH - 1
+
+
+def path_segment(pk: int) -> str:
+    if pk > MAX_UNIT_ID:
+        raise OverflowError(f"unit id {pk} does not fit a path segment of {PATH_WIDTH} digits")
+    return f"{pk:0{PATH_WIDTH}d}"
+
+
+def subtree_q(paths: list[str], field: str = "path") -> Q:
+    """Rows whose `field` lies in the subtree of any of `paths`; an index range scan on either database."""
+    q = Q(pk__in=[])
+    for path in paths:
+        if connection.vendor == "postgresql":
+            # Django indexes CharFields with varchar_pattern_ops too, so LIKE 'prefix%' uses an index
+            # whatever the database's collation (a range test would follow the collation's order).
+            q |= Q(**{f"{field}__startswith": path})
+        else:
+            # SQLite's LIKE is case-insensitive and so cannot use the index; paths are digits only,
+            # and in SQLite's byte order every descendant of P sorts in [P, P + "~").
+            q |= Q(**{f"{field}__gte": path, f"{field}__lt": path + "~"})
+    return q
+
+
+def outermost(paths: list[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def scope_paths(user: User | AnonymousUser, permission: Permission) -> list[str] | None:
+    """The paths of the subtrees `user` holds `permission` on; None means everywhere (superuser)."""
+    from bianmin.org.models import Unit
+
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cache: dict[Permission, list[str]] = user.__dict__.setdefault("_scope_cache", {})
+    if permission not in cache:
+        roles = roles_granting(permission)
+        # A membership covers its unit's subtree; a work team's also covers the villages it is stationed in.
+        held = Q(memberships__user=user, memberships__role__in=roles)
+        stationed = Q(covered_by__memberships__user=user, covered_by__memberships__role__in=roles)
+        paths = Unit.objects.filter(held | stationed).values_list("path", flat=True).distinct()
+        cache[permission] = outermost(list(paths))
+    return cache[permission]
