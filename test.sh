@@ -29,7 +29,7 @@ BIANMIN_DATA_DIR=$(mktemp -d)
 export BIANMIN_DATA_DIR
 trap 'rm -rf "$BIANMIN_DATA_DIR"' EXIT
 
-echo "== ruff";            .venv/bin/ruff check .
+echo "== ruff";            .venv/bin/ruff check . && .venv/bin/ruff format --check --quiet .
 echo "== mypy";            .venv/bin/mypy bianmin
 echo "== migrations";      .venv/bin/bianmin makemigrations --check --dry-run
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from bianmin.errors import DomainError, ErrorCode
@@ -82,9 +82,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(DjangoValidationError)
 def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    return error_response(
-        request, 400, ErrorCode.VALIDATION, _("Some fields are not valid."), django_error_fields(exc)
-    )
+    return error_response(request, 400, ErrorCode.VALIDATION, _("Some fields are not valid."), django_error_fields(exc))
 
 
 @api.exception_handler(AuthenticationError)

@@ -46,12 +46,18 @@ def county(db: None) -> County:
     u["huanhua"] = UnitFactory(code="500236101201", name="浣花村", kind=UnitKind.VILLAGE, parent=u["baidi"])
     u["shima"] = UnitFactory(code="500236101202", name="石马村", kind=UnitKind.VILLAGE, parent=u["baidi"])
     u["team"] = UnitFactory(
-        code="500236101-T1", name="白帝镇驻浣花村工作组", kind=UnitKind.WORK_TEAM, parent=u["baidi"], covers=[u["huanhua"]]
+        code="500236101-T1",
+        name="白帝镇驻浣花村工作组",
+        kind=UnitKind.WORK_TEAM,
+        parent=u["baidi"],
+        covers=[u["huanhua"]],
     )
     u["kuimen"] = UnitFactory(code="500236001000", name="夔门街道", kind=UnitKind.STREET, parent=u["county"])
     u["baotaping"] = UnitFactory(code="500236001001", name="宝塔坪社区", kind=UnitKind.COMMUNITY, parent=u["kuimen"])
     u["rsj"] = UnitFactory(code="500236-RSJ", name="县人力社保局", kind=UnitKind.DEPARTMENT, parent=u["county"])
-    u["center"] = UnitFactory(code="500236-ZWZX", name="县行政服务中心", kind=UnitKind.SERVICE_CENTER, parent=u["county"])
+    u["center"] = UnitFactory(
+        code="500236-ZWZX", name="县行政服务中心", kind=UnitKind.SERVICE_CENTER, parent=u["county"]
+    )
     u["other_county"] = UnitFactory(code="500237000000", name="其他县", kind=UnitKind.COUNTY, parent=u["province"])
     u["other_town"] = UnitFactory(code="500237101000", name="其他镇", kind=UnitKind.TOWNSHIP, parent=u["other_county"])
     u["other_village"] = UnitFactory(code="500237101201", name="其他村", kind=UnitKind.VILLAGE, parent=u["other_town"])

@@ -33,19 +33,74 @@ TOWNSHIPS: list[tuple[int, str, str, list[str]]] = [
 ]
 
 VILLAGE_NAMES = [
-    "八阵村", "紫阳村", "石马村", "永乐村", "黄金村", "桃园村", "龙门村", "长凼村", "新坪村", "柑子村",
-    "莲花村", "石板村", "双河村", "青龙村", "白果村", "和平村", "兴隆村", "马岭村", "茶园村", "梨子坪村",
-    "大坪村", "三沱村", "金凤村", "堡坪村", "竹林村", "观音村", "水井村", "桂花村", "高峰村", "红岩村",
+    "八阵村",
+    "紫阳村",
+    "石马村",
+    "永乐村",
+    "黄金村",
+    "桃园村",
+    "龙门村",
+    "长凼村",
+    "新坪村",
+    "柑子村",
+    "莲花村",
+    "石板村",
+    "双河村",
+    "青龙村",
+    "白果村",
+    "和平村",
+    "兴隆村",
+    "马岭村",
+    "茶园村",
+    "梨子坪村",
+    "大坪村",
+    "三沱村",
+    "金凤村",
+    "堡坪村",
+    "竹林村",
+    "观音村",
+    "水井村",
+    "桂花村",
+    "高峰村",
+    "红岩村",
 ]
 COMMUNITY_NAMES = [
-    "诗城社区", "滨江社区", "三峡社区", "南门社区", "北门社区", "朝阳社区", "人民社区", "依斗门社区",
-    "瞿塘社区", "永安社区", "鱼复社区", "府前社区", "新城社区", "江南社区", "白帝城社区", "桂园社区",
-    "草堂社区", "状元社区", "安坪社区", "迎宾社区", "朱衣社区", "白马社区",
+    "诗城社区",
+    "滨江社区",
+    "三峡社区",
+    "南门社区",
+    "北门社区",
+    "朝阳社区",
+    "人民社区",
+    "依斗门社区",
+    "瞿塘社区",
+    "永安社区",
+    "鱼复社区",
+    "府前社区",
+    "新城社区",
+    "江南社区",
+    "白帝城社区",
+    "桂园社区",
+    "草堂社区",
+    "状元社区",
+    "安坪社区",
+    "迎宾社区",
+    "朱衣社区",
+    "白马社区",
 ]
 DEPARTMENTS = [
-    ("RSJ", "县人力社保局"), ("MZJ", "县民政局"), ("ZJW", "县住建委"), ("NYNCW", "县农业农村委"),
-    ("ZRZYJ", "县自然资源局"), ("GAJ", "县公安局"), ("WJW", "县卫生健康委"), ("JW", "县教委"),
-    ("SCJGJ", "县市场监管局"), ("YBJ", "县医保局"), ("CL", "县残联"), ("XFB", "县信访办"),
+    ("RSJ", "县人力社保局"),
+    ("MZJ", "县民政局"),
+    ("ZJW", "县住建委"),
+    ("NYNCW", "县农业农村委"),
+    ("ZRZYJ", "县自然资源局"),
+    ("GAJ", "县公安局"),
+    ("WJW", "县卫生健康委"),
+    ("JW", "县教委"),
+    ("SCJGJ", "县市场监管局"),
+    ("YBJ", "县医保局"),
+    ("CL", "县残联"),
+    ("XFB", "县信访办"),
 ]
 
 
@@ -62,11 +117,15 @@ def accounts_file() -> Path:
     return Path(settings.DATA_DIR) / "demo-accounts.txt"
 
 
-def _unit(code: str, name: str, kind: str, parent: Unit | None, **extra: str) -> Unit:
+def _unit(
+    code: str, name: str, kind: str, parent: Unit | None, *, phone: str = "", covers: list[Unit] | None = None
+) -> Unit:
     existing = Unit.objects.filter(code=code).first()
     if existing is not None:
         return existing
-    return services.create_unit(actor=None, code=code, name=name, kind=kind, parent=parent, **extra)
+    return services.create_unit(
+        actor=None, code=code, name=name, kind=kind, parent=parent, phone=phone, covers=covers or []
+    )
 
 
 def _password(rng: random.Random) -> str:
@@ -79,7 +138,7 @@ def load_demo(seed: int = 2026) -> list[DemoAccount]:
     """Create (or complete) the demo county and its demo accounts; returns the accounts with passwords."""
     rng = random.Random(seed)
     province = _unit(PROVINCE[0], PROVINCE[1], UnitKind.PROVINCE, None)
-    county = _unit(COUNTY[0], COUNTY[1], UnitKind.COUNTY, province, phone="023-56556789", address="奉节县永安街道")
+    county = _unit(COUNTY[0], COUNTY[1], UnitKind.COUNTY, province, phone="023-56556789")
     center = _unit("500236-ZWZX", "奉节县行政服务中心", UnitKind.SERVICE_CENTER, county, phone="12345")
     departments = {abbr: _unit(f"500236-{abbr}", name, UnitKind.DEPARTMENT, county) for abbr, name in DEPARTMENTS}
 
@@ -122,6 +181,7 @@ def load_demo(seed: int = 2026) -> list[DemoAccount]:
     accounts = []
     for username, role, unit, display_name in cast:
         password = _password(rng)
+        phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"  # drawn every run: same seed, same output
         user = User.objects.filter(username=username).first()
         if user is None:
             user = services.create_user(
@@ -129,7 +189,7 @@ def load_demo(seed: int = 2026) -> list[DemoAccount]:
                 username=username,
                 password=password,
                 display_name=display_name,
-                phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                phone=phone,
                 employment_type=EmploymentType.FORMAL,
                 memberships=[(unit, role)],
                 is_staff=role == Role.ADMIN,
@@ -151,5 +211,7 @@ def _write_accounts(accounts: list[DemoAccount]) -> None:
 
 def format_accounts(accounts: list[DemoAccount]) -> str:
     lines = ["DEMO ACCOUNTS — for demonstration only; never use them on a real installation (仅供演示)."]
-    lines += [f"  {a.username:<20} {a.password:<28} {a.role.label} @ {a.unit_code} ({a.display_name})" for a in accounts]
+    lines += [
+        f"  {a.username:<20} {a.password:<28} {a.role.label} @ {a.unit_code} ({a.display_name})" for a in accounts
+    ]
     return "\n".join(lines) + "\n"

@@ -94,3 +94,10 @@ def secret_key(name: str, directory: Path) -> str:
     if len(key) < 32:
         raise ImproperlyConfigured(f"{path} holds a secret key shorter than 32 characters; delete it to regenerate")
     return key
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip().upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value

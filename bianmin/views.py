@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -24,7 +25,8 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):  # login_required has let only a signed-in user through
+        return redirect_to_login(request.get_full_path())
     today = timezone.localdate()
     memberships = user.memberships.select_related("unit", "unit__parent").order_by("unit__path", "role")
     context = {

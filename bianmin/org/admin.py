@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.admin_base import ServiceAdmin
+from bianmin.errors import PermissionDenied
 from bianmin.org import services
 from bianmin.org.models import ApiToken, AuditEntry, Membership, Unit, User
 from bianmin.org.permissions import Permission
@@ -26,15 +27,18 @@ class UnitAdmin(ServiceAdmin):
     readonly_fields = ["path", "depth", "created_at", "updated_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
-        return Unit.objects.restrict(request.user, Permission.UNIT_VIEW).select_related("parent")  # type: ignore[arg-type]
+        return Unit.objects.restrict(request.user, Permission.UNIT_VIEW).select_related("parent")
 
     def save_model(self, request: HttpRequest, obj: Unit, form: ModelForm[Unit], change: bool) -> None:
         data = form.cleaned_data
-        actor = request.user
-        assert isinstance(actor, User)
+        actor = request.user if isinstance(request.user, User) else None
+        if actor is None:
+            raise PermissionDenied()
         if not change:
             fields = {k: data.get(k, "") for k in ("code", "name", "kind", "phone", "address")}
-            unit = services.create_unit(actor=actor, parent=data.get("parent"), covers=list(data.get("covers", [])), **fields)
+            unit = services.create_unit(
+                actor=actor, parent=data.get("parent"), covers=list(data.get("covers", [])), **fields
+            )
             self.adopt(obj, unit)
             return
         changes: dict[str, Any] = {k: data[k] for k in form.changed_data if k in data}
@@ -54,7 +58,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # generic only in the stubs
     list_display = ["username", "display_name", "employment_type", "is_active", "is_staff"]
     list_filter = ["employment_type", "is_active", "is_staff", "memberships__role"]
     search_fields = ["username", "display_name"]
@@ -66,11 +70,14 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "display_name", "employment_type", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "display_name", "employment_type", "password1", "password2")},
+        ),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return User.objects.restrict(request.user, Permission.USER_VIEW)  # type: ignore[arg-type]
+        return User.objects.restrict(request.user, Permission.USER_VIEW)
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -88,7 +95,9 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Membership, form: ModelForm[Membership], change: bool) -> None:
         super().save_model(request, obj, form, change)
         actor = request.user if isinstance(request.user, User) else None
-        services.audit(actor, "membership.change" if change else "membership.add", obj, role=obj.role, unit=obj.unit.code)
+        services.audit(
+            actor, "membership.change" if change else "membership.add", obj, role=obj.role, unit=obj.unit.code
+        )
 
 
 @admin.register(ApiToken)

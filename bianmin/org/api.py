@@ -1,13 +1,12 @@
 """Units and users under /api/v1/: reads go through `restrict`, writes through the services."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router
+from ninja import Router, Status
+from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bianmin.errors import InvalidInput, NotFound
@@ -21,8 +20,10 @@ router = Router(tags=["org"])
 
 
 def actor(request: HttpRequest) -> User:
+    """The authenticated caller (every route of this router requires authentication)."""
     user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise AuthenticationError()
     return user
 
 
@@ -74,10 +75,12 @@ def list_units(
 
 
 @router.post("/units", response={201: UnitOut}, summary="Create a unit (administrators)")
-def create_unit(request: HttpRequest, payload: UnitCreate) -> tuple[int, Unit]:
+def create_unit(request: HttpRequest, payload: UnitCreate) -> Status[Unit]:
     parent = None
     if payload.parent is not None:
-        parent = _unit_by_code(payload.parent, "parent", within=Unit.objects.restrict(actor(request), Permission.UNIT_VIEW))
+        parent = _unit_by_code(
+            payload.parent, "parent", within=Unit.objects.restrict(actor(request), Permission.UNIT_VIEW)
+        )
     unit = services.create_unit(
         actor=actor(request),
         code=payload.code,
@@ -88,7 +91,7 @@ def create_unit(request: HttpRequest, payload: UnitCreate) -> tuple[int, Unit]:
         address=payload.address,
         covers=_covers(request, payload.covers),
     )
-    return 201, _units(request, Permission.UNIT_VIEW).get(pk=unit.pk)
+    return Status(201, _units(request, Permission.UNIT_VIEW).get(pk=unit.pk))
 
 
 @router.get("/units/{code}", response=UnitOut, summary="Read a unit")
@@ -106,7 +109,9 @@ def update_unit(request: HttpRequest, code: str, payload: UnitPatch) -> Unit:
         raise NotFound(_("No such unit in your scope."))
     changes: dict[str, Any] = payload.model_dump(exclude_unset=True)
     if "parent" in changes and changes["parent"] is not None:
-        changes["parent"] = _unit_by_code(changes["parent"], "parent", within=Unit.objects.restrict(actor(request), Permission.UNIT_VIEW))
+        changes["parent"] = _unit_by_code(
+            changes["parent"], "parent", within=Unit.objects.restrict(actor(request), Permission.UNIT_VIEW)
+        )
     if "covers" in changes:
         changes["covers"] = _covers(request, changes["covers"] or [])
     for field in ("code", "name", "kind", "phone", "address", "is_active"):
@@ -149,7 +154,7 @@ def list_users(
 
 
 @router.post("/users", response={201: UserOut}, summary="Create a person with their roles (administrators)")
-def create_user(request: HttpRequest, payload: UserCreate) -> tuple[int, User]:
+def create_user(request: HttpRequest, payload: UserCreate) -> Status[User]:
     scope = Unit.objects.restrict(actor(request), Permission.UNIT_VIEW)
     memberships = [(_unit_by_code(m.unit, "memberships", within=scope), m.role.value) for m in payload.memberships]
     user = services.create_user(
@@ -161,7 +166,7 @@ def create_user(request: HttpRequest, payload: UserCreate) -> tuple[int, User]:
         employment_type=payload.employment_type,
         memberships=memberships,
     )
-    return 201, _users(request).get(pk=user.pk)
+    return Status(201, _users(request).get(pk=user.pk))
 
 
 @router.get("/users/{username}", response=UserOut, summary="Read a person")

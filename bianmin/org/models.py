@@ -13,7 +13,7 @@ from bianmin.org.scope import scope_paths, subtree_q
 from bianmin.org.validators import validate_person_phone, validate_unit_phone
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
@@ -88,8 +88,12 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(visible)
 
 
-class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
-    pass
+class ScopedUserManager(UserManager["User"]):
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> UserQuerySet:
+        return self.get_queryset().restrict(user, action)
 
 
 class User(AbstractUser):
@@ -105,7 +109,7 @@ class User(AbstractUser):
         help_text=_("Only formal staff may serve at a window of the service center."),
     )
 
-    objects: ClassVar[ScopedUserManager] = ScopedUserManager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
     if TYPE_CHECKING:
         memberships: RelatedManager[Membership]

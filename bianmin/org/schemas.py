@@ -1,7 +1,5 @@
-from __future__ import annotations
-
-from pydantic import ConfigDict, Field
 from ninja import Schema
+from pydantic import ConfigDict, Field
 
 from bianmin.org.choices import EmploymentType, Role, UnitKind
 from bianmin.org.models import Membership, Unit, User

@@ -92,7 +92,11 @@ def create_unit(
     if not name:
         raise InvalidInput({"name": _("This field is required.")})
     _check_fields(code=code, kind=kind, phone=phone)
-    if actor is not None and not actor.is_superuser and (parent is None or not _may(actor, Permission.UNIT_CHANGE, parent)):
+    if (
+        actor is not None
+        and not actor.is_superuser
+        and (parent is None or not _may(actor, Permission.UNIT_CHANGE, parent))
+    ):
         raise PermissionDenied(_("You may only create units inside the units you administer."))
     _check_placement(kind, parent)
     with transaction.atomic():
@@ -163,6 +167,8 @@ def update_unit(
             for child_kind in unit.children.values_list("kind", flat=True).distinct():
                 if new_kind not in PARENT_KINDS[child_kind]:
                     raise InvalidInput({"kind": _("The units under this one cannot sit under a unit of this kind.")})
+        if new_parent is not None and new_parent.path.startswith(unit.path):
+            raise InvalidInput({"parent": _("A unit cannot be moved under itself or one of its own units.")})
         _check_placement(new_kind, new_parent)
         if new_parent != unit.parent:
             _move(unit, new_parent, actor)
@@ -272,9 +278,11 @@ def remove_membership(membership: Membership, *, actor: Actor) -> None:
 
 
 def set_password(user: User, *, actor: Actor, password: str) -> None:
-    if actor is not None and actor != user and not User.objects.restrict(actor, Permission.USER_CHANGE).filter(
-        pk=user.pk
-    ).exists():
+    if (
+        actor is not None
+        and actor != user
+        and not User.objects.restrict(actor, Permission.USER_CHANGE).filter(pk=user.pk).exists()
+    ):
         raise NotFound(_("No such user in your scope."))
     try:
         validate_password(password, user)
@@ -284,4 +292,3 @@ def set_password(user: User, *, actor: Actor, password: str) -> None:
     with transaction.atomic():
         user.save(update_fields=["password"])
         audit(actor, "user.set_password", user)
-

@@ -24,9 +24,7 @@ def validate_unit_phone(value: str) -> None:
 
 def validate_unit_code(code: str, *, region: bool) -> None:
     if region and not REGION_CODE.match(code):
-        raise ValidationError(
-            _("A region's code is its administrative-division code: 6, 9 or 12 digits."), code="code"
-        )
+        raise ValidationError(_("A region's code is its administrative-division code: 6, 9 or 12 digits."), code="code")
     if not region and not OTHER_CODE.match(code):
         raise ValidationError(
             _("Use 2 to 32 letters, digits, hyphens or underscores, starting with a letter or digit."), code="code"

@@ -21,7 +21,9 @@ class CalendarOverrideAdmin(ServiceAdmin):
     date_hierarchy = "date"
     fields = ["date", "is_workday", "note"]
 
-    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: ModelForm[CalendarOverride], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CalendarOverride, form: ModelForm[CalendarOverride], change: bool
+    ) -> None:
         row = services.set_override(actor=_actor(request), day=obj.date, is_workday=obj.is_workday, note=obj.note)
         self.adopt(obj, row)
 
@@ -38,6 +40,8 @@ class HolidayScheduleAdmin(ServiceAdmin):
     list_display = ["year", "source", "entered_at", "entered_by"]
     fields = ["year", "source"]
 
-    def save_model(self, request: HttpRequest, obj: HolidaySchedule, form: ModelForm[HolidaySchedule], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: HolidaySchedule, form: ModelForm[HolidaySchedule], change: bool
+    ) -> None:
         row = services.declare_schedule(actor=_actor(request), year=obj.year, source=obj.source)
         self.adopt(obj, row)

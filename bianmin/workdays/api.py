@@ -1,7 +1,5 @@
 """The working-day calendar under /api/v1/calendar/: day status, deadline arithmetic, coverage warnings."""
 
-from __future__ import annotations
-
 from datetime import date, timedelta
 
 from django.http import HttpRequest
@@ -55,7 +53,9 @@ def days(request: HttpRequest, start: date, end: date) -> DaysOut:
     out = []
     day = start
     while day <= end:
-        out.append(DayOut(date=day, is_workday=calendar.is_workday(day), source=calendar.source(day), note=notes.get(day, "")))
+        out.append(
+            DayOut(date=day, is_workday=calendar.is_workday(day), source=calendar.source(day), note=notes.get(day, ""))
+        )
         day += timedelta(days=1)
     return DaysOut(days=out, warning=schedule_warning(start, end))
 

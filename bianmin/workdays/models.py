@@ -32,7 +32,9 @@ class HolidaySchedule(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     source = models.CharField(
-        _("source"), max_length=200, help_text=_("The notice the overrides were taken from, e.g. 国办发明电〔2026〕X号.")
+        _("source"),
+        max_length=200,
+        help_text=_("The notice the overrides were taken from, e.g. 国办发明电〔2026〕X号."),
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     entered_by = models.ForeignKey(

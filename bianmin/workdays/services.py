@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bianmin.errors import InvalidInput, PermissionDenied
-from bianmin.org.models import User
+from bianmin.org.choices import UnitKind
+from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import PATH_WIDTH, scope_paths
+from bianmin.org.scope import scope_paths
 from bianmin.org.services import audit
 from bianmin.workdays.calendar import BUNDLED_YEARS, WorkCalendar
 from bianmin.workdays.models import CalendarOverride, HolidaySchedule
 
+CALENDAR_LEVELS = (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY)
 _cached: tuple[float, WorkCalendar] | None = None
 
 
@@ -65,12 +67,15 @@ def schedule_warning(a: date, b: date) -> str | None:
 
 
 def _check_actor(actor: User | None) -> None:
-    # The calendar is the same for the whole installation: only who administers a top-level unit sets it.
+    # One calendar serves the whole installation: set by superusers and by administrators of a county
+    # (or a city or province), the level whose IT office runs the platform.
     if actor is None:
         return
     paths = scope_paths(actor, Permission.CALENDAR_CHANGE)
-    if paths is not None and not any(len(p) == PATH_WIDTH for p in paths):
-        raise PermissionDenied(gettext_lazy("Only an administrator of the whole installation may change the calendar."))
+    if paths is None:
+        return
+    if not Unit.objects.filter(path__in=paths, kind__in=CALENDAR_LEVELS).exists():
+        raise PermissionDenied(gettext_lazy("Only an administrator of the county or above may change the calendar."))
 
 
 def set_override(*, actor: User | None, day: date, is_workday: bool, note: str = "") -> CalendarOverride:

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
-        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo county into an empty database.")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Do not load the demo county into an empty database."
+        )
         parser.add_argument("--workers", type=int, default=settings.SERVER_WORKERS, help="Server worker processes.")
         parser.add_argument("--threads", type=int, default=1, help="Threads per worker (1 = sync workers).")
 

@@ -7,7 +7,17 @@ import pytest
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 
-EVERYTHING_IN_COUNTY = {"奉节县", "白帝镇", "浣花村", "石马村", "白帝镇驻浣花村工作组", "夔门街道", "宝塔坪社区", "县人力社保局", "县行政服务中心"}
+EVERYTHING_IN_COUNTY = {
+    "奉节县",
+    "白帝镇",
+    "浣花村",
+    "石马村",
+    "白帝镇驻浣花村工作组",
+    "夔门街道",
+    "宝塔坪社区",
+    "县人力社保局",
+    "县行政服务中心",
+}
 BAIDI = {"白帝镇", "浣花村", "石马村", "白帝镇驻浣花村工作组"}
 
 VISIBLE_UNITS = {
@@ -35,7 +45,12 @@ def test_units_visible_to_each_role(county, persona, expected):
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("county_admin", EVERYTHING_IN_COUNTY), ("township_admin", BAIDI), ("township_leader", set()), ("supervisor", set())],
+    [
+        ("county_admin", EVERYTHING_IN_COUNTY),
+        ("township_admin", BAIDI),
+        ("township_leader", set()),
+        ("supervisor", set()),
+    ],
 )
 def test_only_administrators_may_change_units(county, persona, expected):
     user = county.people[persona]
@@ -53,8 +68,18 @@ def test_an_inactive_user_sees_nothing(county):
 
 
 def test_people_visible_to_a_township_leader_are_those_of_the_township(county):
-    visible = set(User.objects.restrict(county.people["township_leader"], Permission.USER_VIEW).values_list("username", flat=True))
-    assert visible == {"villager", "cadre_a", "cadre_b", "work_team", "township_staff", "township_leader", "township_admin"}
+    visible = set(
+        User.objects.restrict(county.people["township_leader"], Permission.USER_VIEW).values_list("username", flat=True)
+    )
+    assert visible == {
+        "villager",
+        "cadre_a",
+        "cadre_b",
+        "work_team",
+        "township_staff",
+        "township_leader",
+        "township_admin",
+    }
 
 
 def test_a_citizen_sees_only_themself(county):

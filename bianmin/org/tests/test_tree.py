@@ -51,7 +51,9 @@ def test_paths_and_depths_follow_the_parents(county):
 
 def test_a_village_cannot_sit_directly_under_a_county(county):
     with pytest.raises(InvalidInput) as error:
-        services.create_unit(actor=None, code="500236101299", name="错村", kind=UnitKind.VILLAGE, parent=county["county"])
+        services.create_unit(
+            actor=None, code="500236101299", name="错村", kind=UnitKind.VILLAGE, parent=county["county"]
+        )
     assert "parent" in error.value.fields
 
 
@@ -79,7 +81,9 @@ def test_codes_are_checked_by_kind(county, code, kind, ok):
 
 def test_a_code_is_unique(county):
     with pytest.raises(InvalidInput) as error:
-        services.create_unit(actor=None, code="500236101201", name="重复", kind=UnitKind.VILLAGE, parent=county["baidi"])
+        services.create_unit(
+            actor=None, code="500236101201", name="重复", kind=UnitKind.VILLAGE, parent=county["baidi"]
+        )
     assert "code" in error.value.fields
     assert Unit.objects.filter(code="500236101201").count() == 1
 
@@ -103,7 +107,9 @@ def test_a_unit_cannot_be_moved_under_itself_or_a_descendant(county, target):
 
 def test_a_unit_cannot_be_moved_under_a_descendant_even_where_the_kinds_allow_it(county):
     # A department may sit under a department: the cycle check, not the kind rule, must refuse this.
-    parent = services.create_unit(actor=None, code="500236-A", name="甲", kind=UnitKind.DEPARTMENT, parent=county["county"])
+    parent = services.create_unit(
+        actor=None, code="500236-A", name="甲", kind=UnitKind.DEPARTMENT, parent=county["county"]
+    )
     child = services.create_unit(actor=None, code="500236-B", name="乙", kind=UnitKind.DEPARTMENT, parent=parent)
     with pytest.raises(InvalidInput):
         services.update_unit(parent, actor=None, parent=child)
@@ -124,8 +130,12 @@ def test_only_a_work_team_covers_villages(county):
 def test_a_township_admin_cannot_create_outside_their_township(county):
     admin = county.people["township_admin"]
     with pytest.raises(PermissionDenied):
-        services.create_unit(actor=admin, code="500236001009", name="新社区", kind=UnitKind.COMMUNITY, parent=county["kuimen"])
-    unit = services.create_unit(actor=admin, code="500236101209", name="新村", kind=UnitKind.VILLAGE, parent=county["baidi"])
+        services.create_unit(
+            actor=admin, code="500236001009", name="新社区", kind=UnitKind.COMMUNITY, parent=county["kuimen"]
+        )
+    unit = services.create_unit(
+        actor=admin, code="500236101209", name="新村", kind=UnitKind.VILLAGE, parent=county["baidi"]
+    )
     assert AuditEntry.objects.filter(action="unit.create", object_id=str(unit.pk), actor=admin).exists()
 
 

@@ -1,0 +1,177 @@
+"""End to end, as a new user: `bianmin up` (gunicorn, migrations, demo county) on a scratch database,
+then Debian's Chromium through Playwright logs in as a demo account. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scratch_database(url: str | None) -> Iterator[str | None]:
+    """None for SQLite (a file in the data dir); for PostgreSQL a fresh database, dropped afterwards."""
+    if not url or not url.startswith("postgres"):
+        yield None
+        return
+    base, _, _name = url.rpartition("/")
+    name = f"bianmin_e2e_{secrets.token_hex(4)}"
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    data_dir = tmp_path_factory.mktemp("bianmin-up")
+    port = free_port()
+    for database_url in scratch_database(os.environ.get("DATABASE_URL")):
+        env = {**os.environ, "BIANMIN_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "bianmin.settings"}
+        env.pop("DATABASE_URL", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        log = (data_dir / "up.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bianmin.cli_main", "up", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("bianmin up did not start:\n" + (data_dir / "up.log").read_text())
+                time.sleep(0.3)
+            accounts = {}
+            for line in (data_dir / "demo-accounts.txt").read_text().splitlines()[1:]:
+                username, password = line.split()[:2]
+                accounts[username] = password
+            yield {
+                "base": base,
+                "log": str(data_dir / "up.log"),
+                "env": env,
+                **{f"pw:{k}": v for k, v in accounts.items()},
+            }
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+            log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield instance
+        instance.close()
+
+
+def test_up_prints_the_demo_accounts_and_serves_with_gunicorn(server):
+    log = Path(server["log"]).read_text()
+    assert "DEMO ACCOUNTS" in log and "for demonstration only" in log
+    assert "gunicorn" in log.lower() and "runserver" not in log
+
+
+def test_a_village_cadre_logs_in_and_sees_their_village(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page.goto(server["base"] + "/")
+    expect(page).to_have_title("登录 · 便民服务平台")
+    page.screenshot(path=str(ARTIFACTS / "login.png"), full_page=True)
+    page.fill("#id_username", "village_cadre")
+    page.fill("#id_password", server["pw:village_cadre"])
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h2")).to_contain_text("我的单位与角色")
+    expect(page.locator("table.grid")).to_contain_text("浣花村")
+    expect(page.locator("table.grid")).to_contain_text("白帝镇")
+    expect(page.locator("table.grid")).to_contain_text("村（社区）干部")
+    page.screenshot(path=str(ARTIFACTS / "home-zh.png"), full_page=True)
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h2")).to_contain_text("My units and roles")
+    expect(page.locator("table.grid")).to_contain_text("Village cadre")
+    page.screenshot(path=str(ARTIFACTS / "home-en.png"), full_page=True)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.locator("#id_username")).to_be_visible()
+    page.close()
+
+
+def test_a_wrong_password_is_refused_on_the_page(server, browser):
+    page = browser.new_page(locale="zh-CN")
+    page.goto(server["base"] + "/login/")
+    page.fill("#id_username", "township_leader")
+    page.fill("#id_password", "not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".error")).to_be_visible()
+    page.close()
+
+
+def test_the_api_docs_render_from_local_files(server, browser):
+    page = browser.new_page()
+    external = []
+    page.on(
+        "request", lambda request: external.append(request.url) if not request.url.startswith(server["base"]) else None
+    )
+    page.goto(server["base"] + "/api/v1/docs")
+    expect(page.locator(".swagger-ui")).to_contain_text("/api/v1/units")
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+    assert [url for url in external if not url.startswith("data:")] == []
+    page.close()
+
+
+def test_the_api_answers_with_a_demo_token(server):
+    process = subprocess.run(
+        [sys.executable, "-m", "bianmin.cli_main", "token", "create", "township_leader"],
+        env=server["env"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    token = process.stdout.strip()
+    request = urllib.request.Request(
+        server["base"] + "/api/v1/units?kind=village", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = json.loads(response.read())
+    names = {unit["name"] for unit in body["items"]}
+    assert "浣花村" in names and body["count"] >= 4
+    assert {unit["parent"] for unit in body["items"]} == {"500236101000"}  # 白帝镇's villages only
