@@ -65,3 +65,11 @@ class PermissionDenied(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+def error_responses(*statuses: int) -> dict[int, type]:
+    """OpenAPI response entries for the error bodies a route can answer with; 400 (e.g. a NUL character,
+    refused by RejectNulMiddleware), 401 and 422 are possible on every route."""
+    from bianmin.schemas import Error
+
+    return {status: Error for status in sorted({400, 401, 422, *statuses})}

@@ -92,6 +92,9 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["user__username", "user__display_name", "unit__name", "unit__code"]
     autocomplete_fields = ["user", "unit"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return Membership.objects.restrict(request.user, Permission.USER_VIEW).select_related("user", "unit")
+
     def save_model(self, request: HttpRequest, obj: Membership, form: ModelForm[Membership], change: bool) -> None:
         super().save_model(request, obj, form, change)
         actor = request.user if isinstance(request.user, User) else None
@@ -123,6 +126,9 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor__username"]
     readonly_fields = ["at", "actor", "action", "object_type", "object_id", "summary"]
+
+    def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return request.user.is_superuser  # the trail spans every unit: only whole-installation administrators
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

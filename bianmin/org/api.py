@@ -7,14 +7,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from bianmin.errors import InvalidInput, NotFound
+from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org import services
 from bianmin.org.choices import Role, UnitKind
 from bianmin.org.models import Membership, Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import UnitCreate, UnitOut, UnitPatch, UserCreate, UserOut
+from bianmin.pagination import Pagination
 
 router = Router(tags=["org"])
 
@@ -53,8 +54,8 @@ def _covers(request: HttpRequest, codes: list[str]) -> list[Unit]:
     return [found[code] for code in codes]
 
 
-@router.get("/units", response=list[UnitOut], summary="List units in your scope")
-@paginate(LimitOffsetPagination)
+@router.get("/units", response={200: list[UnitOut], **error_responses()}, summary="List units in your scope")
+@paginate(Pagination)
 def list_units(
     request: HttpRequest,
     kind: UnitKind | None = None,
@@ -74,7 +75,7 @@ def list_units(
     return units.order_by("path")
 
 
-@router.post("/units", response={201: UnitOut}, summary="Create a unit (administrators)")
+@router.post("/units", response={201: UnitOut, **error_responses(400, 403)}, summary="Create a unit (administrators)")
 def create_unit(request: HttpRequest, payload: UnitCreate) -> Status[Unit]:
     parent = None
     if payload.parent is not None:
@@ -94,7 +95,7 @@ def create_unit(request: HttpRequest, payload: UnitCreate) -> Status[Unit]:
     return Status(201, _units(request, Permission.UNIT_VIEW).get(pk=unit.pk))
 
 
-@router.get("/units/{code}", response=UnitOut, summary="Read a unit")
+@router.get("/units/{code}", response={200: UnitOut, **error_responses(404)}, summary="Read a unit")
 def get_unit(request: HttpRequest, code: str) -> Unit:
     unit = _units(request, Permission.UNIT_VIEW).filter(code=code).first()
     if unit is None:
@@ -102,7 +103,11 @@ def get_unit(request: HttpRequest, code: str) -> Unit:
     return unit
 
 
-@router.patch("/units/{code}", response=UnitOut, summary="Change or move a unit (administrators)")
+@router.patch(
+    "/units/{code}",
+    response={200: UnitOut, **error_responses(400, 403, 404)},
+    summary="Change or move a unit (administrators)",
+)
 def update_unit(request: HttpRequest, code: str, payload: UnitPatch) -> Unit:
     unit = Unit.objects.restrict(actor(request), Permission.UNIT_CHANGE).filter(code=code).first()
     if unit is None:
@@ -135,8 +140,8 @@ def _users(request: HttpRequest) -> QuerySet[User]:
     )
 
 
-@router.get("/users", response=list[UserOut], summary="List people in your scope")
-@paginate(LimitOffsetPagination)
+@router.get("/users", response={200: list[UserOut], **error_responses()}, summary="List people in your scope")
+@paginate(Pagination)
 def list_users(
     request: HttpRequest, unit: str | None = None, role: Role | None = None, q: str | None = None
 ) -> QuerySet[User]:
@@ -153,7 +158,11 @@ def list_users(
     return users.order_by("username")
 
 
-@router.post("/users", response={201: UserOut}, summary="Create a person with their roles (administrators)")
+@router.post(
+    "/users",
+    response={201: UserOut, **error_responses(400, 403)},
+    summary="Create a person with their roles (administrators)",
+)
 def create_user(request: HttpRequest, payload: UserCreate) -> Status[User]:
     scope = Unit.objects.restrict(actor(request), Permission.UNIT_VIEW)
     memberships = [(_unit_by_code(m.unit, "memberships", within=scope), m.role.value) for m in payload.memberships]
@@ -169,7 +178,7 @@ def create_user(request: HttpRequest, payload: UserCreate) -> Status[User]:
     return Status(201, _users(request).get(pk=user.pk))
 
 
-@router.get("/users/{username}", response=UserOut, summary="Read a person")
+@router.get("/users/{username}", response={200: UserOut, **error_responses(404)}, summary="Read a person")
 def get_user(request: HttpRequest, username: str) -> User:
     user = _users(request).filter(username=username).first()
     if user is None:
@@ -177,6 +186,6 @@ def get_user(request: HttpRequest, username: str) -> User:
     return user
 
 
-@router.get("/me", response=UserOut, summary="The caller, with their roles")
+@router.get("/me", response={200: UserOut, **error_responses()}, summary="The caller, with their roles")
 def me(request: HttpRequest) -> User:
     return _users(request).get(pk=actor(request).pk)

@@ -122,6 +122,15 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> MembershipQuerySet:
+        """Memberships held in units inside the caller's scope for `action` (USER_VIEW / USER_CHANGE)."""
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        return self.filter(subtree_q(paths, "unit__path")) if paths else self.none()
+
+
 class Membership(models.Model):
     """A person holding a role in a unit; it grants the role's permissions over the unit's subtree."""
 
@@ -129,6 +138,8 @@ class Membership(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("membership")

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.params import Query
 from pydantic import Field
 
-from bianmin.errors import InvalidInput
+from bianmin.errors import InvalidInput, error_responses
 from bianmin.workdays.calendar import BUNDLED_YEARS, MAX_WORKDAYS
 from bianmin.workdays.models import CalendarOverride, HolidaySchedule
 from bianmin.workdays.services import current_calendar, schedule_warning
@@ -44,7 +44,9 @@ class StatusOut(Schema):
     warning: str | None
 
 
-@router.get("/days", response=DaysOut, summary="Working days and days off in a date range")
+@router.get(
+    "/days", response={200: DaysOut, **error_responses(400)}, summary="Working days and days off in a date range"
+)
 def days(request: HttpRequest, start: date, end: date) -> DaysOut:
     if end < start or (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput({"end": _("End must be on or after start, at most 400 days later.")})
@@ -65,7 +67,11 @@ class AddWorkdaysIn(Schema):
     workdays: int = Field(ge=0, le=MAX_WORKDAYS)
 
 
-@router.get("/add-workdays", response=AddWorkdaysOut, summary="The date N working days after a start date")
+@router.get(
+    "/add-workdays",
+    response={200: AddWorkdaysOut, **error_responses()},
+    summary="The date N working days after a start date",
+)
 def add(request: HttpRequest, params: Query[AddWorkdaysIn]) -> AddWorkdaysOut:
     result = current_calendar().add_workdays(params.start, params.workdays)
     return AddWorkdaysOut(
@@ -73,7 +79,7 @@ def add(request: HttpRequest, params: Query[AddWorkdaysIn]) -> AddWorkdaysOut:
     )
 
 
-@router.get("/status", response=StatusOut, summary="Which years have an official schedule")
+@router.get("/status", response={200: StatusOut, **error_responses()}, summary="Which years have an official schedule")
 def status(request: HttpRequest) -> StatusOut:
     today = timezone.localdate()
     this_year_to_next = (today, date(today.year + 1, 12, 31))

@@ -216,3 +216,32 @@ def test_the_openapi_document_and_docs_are_served(client):
     )
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
+
+
+def test_pages_are_bounded(county, api_as):
+    api = api_as(county.people["county_admin"])
+    huge = api.get("/users", offset=10**30)
+    assert huge.status_code == 422 and "offset" in huge.json()["fields"]
+    assert api.get("/units", limit=501).status_code == 422
+    assert api.get("/units", offset=1_000_000).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/units", {"code": "500236101209", "name": "坏\u0000村", "kind": "village", "parent": "500236101000"}),
+        ("get", "/units?q=%00", None),
+        ("get", "/units/A%00B", None),
+    ],
+)
+def test_a_nul_character_is_refused_in_chinese_not_a_500(county, api_as, method, path, body):
+    api = api_as(county.people["county_admin"])
+    response = api.post(path, body) if method == "post" else api.client.get("/api/v1" + path, headers=api.headers)
+    assert response.status_code == 400
+    assert response.json()["message"] == "请求中包含 NUL 字符，任何字段都不允许包含该字符。"
+    assert not Unit.objects.filter(code="500236101209").exists()
+
+
+def test_a_nul_character_in_a_page_form_is_refused(client):
+    response = client.post("/login/", {"username": "a\u0000b", "password": "x"})
+    assert response.status_code == 400

@@ -95,3 +95,11 @@ def test_a_township_admin_cannot_change_someone_who_also_holds_a_role_outside_th
     changeable = User.objects.restrict(county.people["township_admin"], Permission.USER_CHANGE)
     assert "cadre_a" not in set(changeable.values_list("username", flat=True))
     assert "cadre_b" in set(changeable.values_list("username", flat=True))
+
+
+def test_memberships_visible_to_a_township_leader_are_those_held_in_the_township(county):
+    from bianmin.org.models import Membership
+
+    visible = Membership.objects.restrict(county.people["township_leader"], Permission.USER_VIEW)
+    assert {m.unit.name for m in visible} == {"浣花村", "石马村", "白帝镇驻浣花村工作组", "白帝镇"}
+    assert not Membership.objects.restrict(county.people["cadre_a"], Permission.USER_VIEW).exists()

@@ -1,0 +1,10 @@
+from ninja import Schema
+from pydantic import Field
+
+
+class Error(Schema):
+    """Every error the API answers with."""
+
+    code: str = Field(description="Stable machine-readable code, e.g. validation_error, not_found, conflict.")
+    message: str = Field(description="A sentence for people, in the request's language.")
+    fields: dict[str, str] = Field(description="Per-field messages; `__all__` for the request as a whole.")
