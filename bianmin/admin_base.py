@@ -19,8 +19,7 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            details = "; ".join(f"{name}: {text}" for name, text in exc.fields.items())
-            self.message_user(request, f"{exc.message} {details}".strip(), messages.ERROR)
+            self.message_user(request, exc.describe(), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def adopt(self, obj: Model, saved: Model) -> None:

@@ -41,6 +41,11 @@ class DomainError(Exception):
         if status is not None:
             self.status = status
 
+    def describe(self) -> str:
+        """One line for a person: the message, then each field's message (admin pages, the CLI)."""
+        details = "; ".join(f"{name}: {text}" for name, text in self.fields.items())
+        return f"{self.message} {details}".strip()
+
 
 class InvalidInput(DomainError):
     status = 400

@@ -10,11 +10,6 @@ from bianmin.org.choices import EmploymentType, Role
 from bianmin.org.models import Unit
 
 
-def domain_error_text(exc: DomainError) -> str:
-    details = "; ".join(f"{name}: {text}" for name, text in exc.fields.items())
-    return f"{exc.message} {details}".strip()
-
-
 class Command(BaseCommand):
     help = "Manage people: `bianmin user create USERNAME --password P [--unit CODE --role ROLE]...`"
 
@@ -52,5 +47,5 @@ class Command(BaseCommand):
                 is_superuser=options["superuser"],
             )
         except DomainError as exc:
-            raise CommandError(domain_error_text(exc)) from None
+            raise CommandError(exc.describe()) from None
         self.stdout.write(f"created {user.username}")
