@@ -36,10 +36,10 @@ def _units(request: HttpRequest, action: Permission) -> QuerySet[Unit]:
     )
 
 
-def _unit_by_code(code: str, field: str, *, within: QuerySet[Unit] | None = None) -> Unit:
-    """A unit named in a request body: unknown and out-of-scope codes get the same answer."""
-    queryset = within if within is not None else Unit.objects.all()
-    unit = queryset.filter(code=code).first()
+def _unit_by_code(code: str, field: str, *, within: QuerySet[Unit]) -> Unit:
+    """A unit named in a request body, looked up in a scoped queryset: unknown and out-of-scope codes
+    get the same answer."""
+    unit = within.filter(code=code).first()
     if unit is None:
         raise InvalidInput({field: _("No unit with code %(code)s in your scope.") % {"code": code}})
     return unit
