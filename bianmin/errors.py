@@ -5,6 +5,7 @@ The API turns them into `{"code", "message", "fields"}` bodies; pages show the m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from django.utils.functional import Promise
@@ -30,14 +31,14 @@ class DomainError(Exception):
         self,
         code: str,
         message: str | Promise,
-        fields: dict[str, str | Promise] | None = None,
+        fields: Mapping[str, str | Promise] | None = None,
         *,
         status: int | None = None,
     ) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message
-        self.fields = fields or {}
+        self.fields = dict(fields or {})
         if status is not None:
             self.status = status
 
@@ -50,7 +51,7 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     status = 400
 
-    def __init__(self, fields: dict[str, str | Promise], message: str | Promise | None = None) -> None:
+    def __init__(self, fields: Mapping[str, str | Promise], message: str | Promise | None = None) -> None:
         super().__init__(ErrorCode.VALIDATION, message or _("Some fields are not valid."), fields)
 
 

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "bianmin.apps.BianminConfig",
     "bianmin.org",
     "bianmin.workdays",
+    "bianmin.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,6 +1,10 @@
 """Settings for pytest: the production settings, with static files served without a collected manifest."""
 
 from bianmin.settings import *  # noqa: F403
-from bianmin.settings import STORAGES
+from bianmin.settings import DATA_DIR, DATABASES, STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: concurrency tests need real connections locking as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-bianmin.sqlite3")}

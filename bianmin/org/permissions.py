@@ -16,21 +16,35 @@ class Permission(StrEnum):
     USER_VIEW = "org:user:view"
     USER_CHANGE = "org:user:change"
     CALENDAR_CHANGE = "workdays:calendar:change"
+    CASE_VIEW = "cases:case:view"
+    CASE_CREATE = "cases:case:create"
+    CASE_HANDLE = "cases:case:handle"
+    CASE_SUPERVISE = "cases:case:supervise"
+    CASE_APPROVE = "cases:case:approve"  # extensions of a time limit
 
 
-_STAFF_VIEW = frozenset({Permission.UNIT_VIEW})
-_LEAD_VIEW = frozenset({Permission.UNIT_VIEW, Permission.USER_VIEW})
+_HANDLER = frozenset({Permission.UNIT_VIEW, Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_HANDLE})
+_LEADER = _HANDLER | {Permission.USER_VIEW, Permission.CASE_APPROVE}
+_SUPERVISOR = frozenset(
+    {
+        Permission.UNIT_VIEW,
+        Permission.USER_VIEW,
+        Permission.CASE_VIEW,
+        Permission.CASE_SUPERVISE,
+        Permission.CASE_APPROVE,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CITIZEN: frozenset(),
-    Role.VILLAGE_CADRE: _STAFF_VIEW,
-    Role.WORK_TEAM: _STAFF_VIEW,
-    Role.TOWNSHIP_STAFF: _STAFF_VIEW,
-    Role.TOWNSHIP_LEADER: _LEAD_VIEW,
-    Role.WINDOW_STAFF: _STAFF_VIEW,
-    Role.DEPARTMENT_HANDLER: _STAFF_VIEW,
-    Role.SUPERVISOR: _LEAD_VIEW,
-    Role.INSPECTOR: _LEAD_VIEW,
+    Role.VILLAGE_CADRE: _HANDLER,
+    Role.WORK_TEAM: _HANDLER,
+    Role.TOWNSHIP_STAFF: _HANDLER,
+    Role.TOWNSHIP_LEADER: _LEADER,
+    Role.WINDOW_STAFF: _HANDLER,
+    Role.DEPARTMENT_HANDLER: _HANDLER,
+    Role.SUPERVISOR: _SUPERVISOR,
+    Role.INSPECTOR: frozenset({Permission.UNIT_VIEW, Permission.USER_VIEW, Permission.CASE_VIEW}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -1,0 +1,88 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Workflow(models.TextChoices):
+    GRIEVANCE = "grievance", _("Grievance")
+
+
+class CaseKind(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation")
+    HELP = "help", _("Request for help")
+    SUGGESTION = "suggestion", _("Suggestion")
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    PETITION = "petition", _("Petition")
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    WEB = "web", _("Web")
+    MOBILE = "mobile", _("Mobile")
+    WINDOW = "window", _("Service window")
+    VILLAGE_HALL = "village_hall", _("Village hall")
+    RECEPTION = "reception", _("Reception visit")
+    LETTER = "letter", _("Letter")
+    NOTICE_QUESTION = "notice_question", _("Question on a village notice")
+    OPEN311 = "open311", _("Open311")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    HOURS = "hours", _("hours")
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted, awaiting handling")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PAUSED = "paused", _("Paused, waiting for the citizen")
+    REPLIED = "replied", _("Replied")
+    COMPLETED = "completed", _("Completed")
+    CLOSED = "closed", _("Closed")
+    REFUSED = "refused", _("Not accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MERGED = "merged", _("Merged into another case")
+
+
+# States in which the case is still being worked on.
+OPEN_STATUSES = frozenset(
+    {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.PAUSED, CaseStatus.REPLIED}
+)
+# "Completed or later" (DESIGN §5): what counts as completed at a moment.
+DONE_STATUSES = frozenset({CaseStatus.COMPLETED, CaseStatus.CLOSED})
+
+
+class AnalysisLevel(models.TextChoices):
+    """The three-level analysis (三级研判): village → resident work team → township; then county departments."""
+
+    VILLAGE = "village", _("Village")
+    WORK_TEAM = "work_team", _("Resident work team")
+    TOWNSHIP = "township", _("Township")
+    COUNTY = "county", _("County department")
+
+
+class Rating(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    FAIRLY_SATISFIED = 3, _("Fairly satisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+# Satisfied = the first three levels (DESIGN §4.4).
+SATISFIED_MIN = Rating.FAIRLY_SATISFIED
+
+
+class DueWarning(models.TextChoices):
+    NORMAL = "normal", _("On time")
+    YELLOW = "yellow", _("Due within one working day")
+    RED = "red", _("Overdue")
+    PAUSED = "paused", _("Clock paused")
+    NONE = "none", _("No deadline")

@@ -1,0 +1,138 @@
+"""The case history: append-only events, each carrying the SHA-256 of its content and of the event
+before it, so that an edited, removed or reordered event breaks the chain `verify` walks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bianmin.cases.models import Case, CaseEvent
+from bianmin.org.models import Unit, User
+
+GENESIS = "0" * 64
+
+
+def event_hash(prev_hash: str, number: str, fields: dict[str, Any]) -> str:
+    payload = json.dumps([number, fields], ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+
+
+def _fields(
+    seq: int,
+    action: str,
+    actor_id: int | None,
+    from_status: str,
+    to_status: str,
+    from_unit_id: int | None,
+    to_unit_id: int | None,
+    note: str,
+    data: dict[str, Any],
+    at: datetime,
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "action": action,
+        "actor": actor_id,
+        "from_status": from_status,
+        "to_status": to_status,
+        "from_unit": from_unit_id,
+        "to_unit": to_unit_id,
+        "note": note,
+        "data": data,
+        "at": at.isoformat(timespec="microseconds"),
+    }
+
+
+def append_event(
+    case: Case,
+    *,
+    action: str,
+    actor: User | None,
+    from_status: str,
+    from_unit: Unit | None,
+    at: datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append the next event of `case` (whose row the caller has locked) in its current state."""
+    data = data or {}
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    fields = _fields(
+        seq,
+        action,
+        actor.pk if actor else None,
+        from_status,
+        case.status,
+        from_unit.pk if from_unit else None,
+        case.unit_id,
+        note,
+        data,
+        at,
+    )
+    return CaseEvent.objects.create(
+        case=case,
+        seq=seq,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=case.status,
+        from_unit=from_unit,
+        to_unit_id=case.unit_id,
+        note=note,
+        data=data,
+        at=at,
+        prev_hash=prev,
+        hash=event_hash(prev, case.number, fields),
+    )
+
+
+@dataclass(frozen=True)
+class Break:
+    number: str
+    seq: int
+    problem: str
+
+
+def verify_chains(numbers: list[str] | None = None) -> Iterator[Break]:
+    """Walk every event in (case, seq) order, streaming, and yield the first break of each broken case."""
+    events = CaseEvent.objects.order_by("case_id", "seq")
+    if numbers:
+        events = events.filter(case__number__in=numbers)
+    rows = events.values_list(
+        "case_id",
+        "case__number",
+        "seq",
+        "action",
+        "actor_id",
+        "from_status",
+        "to_status",
+        "from_unit_id",
+        "to_unit_id",
+        "note",
+        "data",
+        "at",
+        "prev_hash",
+        "hash",
+    ).iterator(chunk_size=2000)
+    current, expected_prev, expected_seq, broken = None, GENESIS, 1, False
+    for case_id, number, seq, action, actor, fs, ts, fu, tu, note, data, at, prev_hash, stored in rows:
+        if case_id != current:
+            current, expected_prev, expected_seq, broken = case_id, GENESIS, 1, False
+        if broken:
+            continue
+        problem = None
+        if seq != expected_seq:
+            problem = f"expected event {expected_seq}, found {seq}: an event is missing"
+        elif prev_hash != expected_prev:
+            problem = "does not follow the event before it"
+        elif event_hash(prev_hash, number, _fields(seq, action, actor, fs, ts, fu, tu, note, data, at)) != stored:
+            problem = "its content was changed after it was written"
+        if problem:
+            broken = True
+            yield Break(number, seq, problem)
+        expected_prev, expected_seq = stored, seq + 1

@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.choices import (
+    AnalysisLevel,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    LimitUnit,
+    Rating,
+    Urgency,
+    Workflow,
+)
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission
+from bianmin.org.scope import scope_paths, subtree_q
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+
+class Category(models.Model):
+    """An administrator-defined kind of matter (a tree), carrying the time limit for handling it."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    limit_value = models.PositiveIntegerField(
+        _("time limit"), null=True, blank=True, help_text=_("Empty: the default for the case's kind.")
+    )
+    limit_unit = models.CharField(_("unit of the limit"), max_length=20, choices=LimitUnit.choices, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Classification(models.Model):
+    """How an analysis level judges a demand (合理诉求, 不合理诉求, 政策咨询, 矛盾纠纷, …); administrators add more."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> CaseQuerySet:
+        """Staff see cases handled in, assisted by or about units of their scope; citizens their own.
+
+        Only viewing reaches cases by the village they concern or an assisting unit; acting on a case
+        needs its current handling unit in scope."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        own = Q(citizen=user) if action == Permission.CASE_VIEW else Q(pk__in=[])
+        if not paths:
+            return self.filter(own)
+        units = Unit.objects.filter(subtree_q(paths, "path")).values("id")
+        visible = own | Q(unit_id__in=units)
+        if action == Permission.CASE_VIEW:
+            visible |= Q(village_id__in=units) | Q(assist_units__in=units)
+            return self.filter(pk__in=Case.objects.filter(visible).values("pk"))
+        return self.filter(visible)
+
+
+class Case(models.Model):
+    """One matter a citizen brought: a consultation, request, suggestion, complaint, report or petition.
+
+    Its status changes only through `bianmin.cases.services`; every change appends a `CaseEvent`.
+    `due_at` is derived from the deadline facts (`due_base_at`, pauses, extensions) and the calendar and
+    stored only so that lists can be ordered by it with an index."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    workflow = models.CharField(_("workflow"), max_length=20, choices=Workflow.choices, default=Workflow.GRIEVANCE)
+    kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    citizen_name = models.CharField(_("citizen's name"), max_length=50)
+    citizen_phone = models.CharField(_("citizen's phone"), max_length=20)
+    citizen_id_number = models.CharField(_("identity number"), max_length=18, blank=True)
+    citizen = models.ForeignKey(
+        User, verbose_name=_("citizen account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    village = models.ForeignKey(
+        Unit, verbose_name=_("village or community"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
+    unit = models.ForeignKey(Unit, verbose_name=_("handling unit"), on_delete=models.PROTECT, related_name="cases")
+    handler = models.ForeignKey(
+        User, verbose_name=_("handler"), null=True, blank=True, on_delete=models.SET_NULL, related_name="handled_cases"
+    )
+    assist_units = models.ManyToManyField(
+        Unit, verbose_name=_("assisting units"), blank=True, related_name="assisted_cases"
+    )
+    analysis_level = models.CharField(_("analysis level"), max_length=20, choices=AnalysisLevel.choices, blank=True)
+    classification = models.ForeignKey(
+        Classification, verbose_name=_("classification"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    master = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+
+    # Deadline facts. The limit is copied at intake so a later change of the category leaves it alone.
+    received_at = models.DateTimeField(_("received at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    limit_value = models.PositiveIntegerField(_("time limit"))
+    limit_unit = models.CharField(_("unit of the limit"), max_length=20, choices=LimitUnit.choices)
+    due_base_at = models.DateTimeField(_("deadline before pauses and extensions"), null=True, blank=True)
+    due_base_set_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    level_entered_at = models.DateTimeField(_("at this analysis level since"), null=True, blank=True)
+    level_due_at = models.DateTimeField(_("due at this analysis level"), null=True, blank=True)
+
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_on_time = models.BooleanField(_("completed on time"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices, null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+
+    # Counted once per case by the KPIs (DESIGN §5); kept by the services with each event.
+    transfer_count = models.PositiveIntegerField(default=0)
+    supervise_count = models.PositiveIntegerField(default=0)
+    reopen_count = models.PositiveIntegerField(default=0)
+
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[CaseQuerySet] = CaseQuerySet.as_manager()  # type: ignore[assignment]
+
+    if TYPE_CHECKING:
+        events: RelatedManager[CaseEvent]
+        pauses: RelatedManager[CasePause]
+        extensions: RelatedManager[CaseExtension]
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="cases_case_idempotency",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_at"], name="cases_unit_status_due"),
+            models.Index(fields=["village", "status"], name="cases_village_status"),
+            models.Index(fields=["received_at"], name="cases_received"),
+            models.Index(fields=["status", "due_at"], name="cases_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """One step in a case's history, append-only and hash-chained to the step before it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(_("action"), max_length=30)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20)
+    from_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("time"))
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_case_seq")]
+        indexes = [models.Index(fields=["action", "at"], name="cases_event_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+
+class CasePause(models.Model):
+    """A stretch of time during which the case's clock stood still (挂起: waiting for the citizen)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.started_at:%Y-%m-%d}"
+
+
+class CaseExtension(models.Model):
+    """An approved extension of the case's time limit (延期), in the unit of the case's limit."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    amount = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500)
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.amount}"
+
+
+class DailySequence(models.Model):
+    """The last case number issued on a day (Asia/Shanghai), advanced by one atomic upsert."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

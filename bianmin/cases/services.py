@@ -1,0 +1,251 @@
+"""Every write to a case: intake and the one door for actions (`perform`), per DESIGN §6.3.
+
+`perform` locks the case row, checks the version, the caller's scope and the transition table, applies
+the action's effect, recomputes the deadline, and appends a hash-chained event in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+
+from bianmin.cases import actions, sla
+from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, Urgency
+from bianmin.cases.errors import CaseError
+from bianmin.cases.events import append_event
+from bianmin.cases.models import Case, Category
+from bianmin.cases.numbering import next_case_number
+from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
+from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from bianmin.org.choices import UnitKind
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission
+from bianmin.org.validators import validate_person_phone
+from bianmin.workdays.services import current_calendar
+
+# Days a level of the three-level analysis has before it must resolve or escalate (DESIGN §4.3).
+LEVEL_LIMITS = {AnalysisLevel.VILLAGE: 5, AnalysisLevel.WORK_TEAM: 5, AnalysisLevel.TOWNSHIP: 10}
+
+
+def level_of(unit: Unit) -> str:
+    if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
+        return AnalysisLevel.VILLAGE
+    if unit.kind == UnitKind.WORK_TEAM:
+        return AnalysisLevel.WORK_TEAM
+    if unit.kind in (UnitKind.TOWNSHIP, UnitKind.STREET):
+        return AnalysisLevel.TOWNSHIP
+    return AnalysisLevel.COUNTY
+
+
+def enter_level(case: Case, now: Any) -> None:
+    """Start the clock of the analysis level the case's unit belongs to."""
+    case.analysis_level = level_of(case.unit)
+    case.level_entered_at = now
+    days = LEVEL_LIMITS.get(AnalysisLevel(case.analysis_level))
+    case.level_due_at = sla.add_limit(now, days, "working_days", current_calendar()) if days else None
+
+
+def refresh_due(case: Case) -> None:
+    """Derive `due_at` from the facts; stored only so lists can sort on it."""
+    if case.due_base_at is None or case.due_base_set_at is None:
+        case.due_at = None
+        return
+    finished = case.pauses.filter(ended_at__isnull=False).values_list("started_at", "ended_at")
+    pauses = [sla.Pause(started, ended) for started, ended in finished if ended is not None]
+    extensions = list(case.extensions.values_list("at", "amount"))
+    case.due_at = sla.due_at(
+        case.due_base_at, case.due_base_set_at, case.limit_unit, pauses, extensions, current_calendar()
+    )
+
+
+def _intake_errors(**values: Any) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    for name in ("title", "content", "citizen_name"):
+        if not str(values[name]).strip():
+            errors[name] = _("This field is required.")
+    try:
+        validate_person_phone(values["citizen_phone"])
+    except ValidationError as exc:
+        errors["citizen_phone"] = " ".join(str(m) for m in exc.messages)
+    id_number = values["citizen_id_number"]
+    if id_number and not ric.is_valid(id_number):
+        errors["citizen_id_number"] = _("This is not a valid resident identity number.")
+    for name, choices in (("kind", CaseKind), ("channel", Channel), ("urgency", Urgency)):
+        if values[name] not in choices.values:
+            errors[name] = _("Select a valid choice.")
+    return errors
+
+
+def intake_unit(actor: User, village: Unit | None) -> Unit | None:
+    """Where a case taken in by `actor` lands: the village it concerns when the actor serves there,
+    else the actor's own unit (they transfer it on from there)."""
+    scope = Unit.objects.restrict(actor, Permission.CASE_CREATE)
+    if village is not None and scope.filter(pk=village.pk).exists():
+        return village
+    held = actor.memberships.filter(unit__in=scope).select_related("unit").order_by("unit__depth", "unit_id").first()
+    return held.unit if held else None
+
+
+def create_case(
+    *,
+    actor: User,
+    channel: str,
+    kind: str,
+    title: str,
+    content: str,
+    citizen_name: str,
+    citizen_phone: str,
+    citizen_id_number: str = "",
+    citizen: User | None = None,
+    village: Unit | None = None,
+    unit: Unit | None = None,
+    category: Category | None = None,
+    urgency: str = Urgency.NORMAL,
+    address: str = "",
+    idempotency_key: str = "",
+    submitted: bool = False,
+    received_at: Any = None,
+) -> tuple[Case, bool]:
+    """Take in a case; staff intake accepts it at once, a citizen's own submission awaits acceptance.
+
+    Returns (case, created). With an `idempotency_key`, a retry returns the case the first call made."""
+    if idempotency_key:
+        existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    citizen_id_number = ric.compact(citizen_id_number) if citizen_id_number else ""
+    errors = _intake_errors(
+        title=title,
+        content=content,
+        citizen_name=citizen_name,
+        citizen_phone=citizen_phone.strip(),
+        citizen_id_number=citizen_id_number,
+        kind=kind,
+        channel=channel,
+        urgency=urgency,
+    )
+    if village is not None and village.kind not in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
+        errors["village"] = _("Choose a village or community.")
+    if errors:
+        raise InvalidInput(errors)
+    if unit is None:
+        unit = intake_unit(actor, village)
+    if unit is None or not Unit.objects.restrict(actor, Permission.CASE_CREATE).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("You may only take in cases for the units you serve."))
+    now = received_at or timezone.now()
+    limit_value, limit_unit = sla.default_limit(
+        kind, urgency, (category.limit_value, category.limit_unit) if category else (None, "")
+    )
+    try:
+        with transaction.atomic():
+            case = Case(
+                number=next_case_number(now),
+                kind=kind,
+                channel=channel,
+                category=category,
+                urgency=urgency,
+                title=title.strip(),
+                content=content.strip(),
+                address=address.strip(),
+                citizen_name=citizen_name.strip(),
+                citizen_phone=citizen_phone.strip(),
+                citizen_id_number=citizen_id_number,
+                citizen=citizen,
+                village=village,
+                unit=unit,
+                status=CaseStatus.SUBMITTED if submitted else CaseStatus.ACCEPTED,
+                received_at=now,
+                accepted_at=None if submitted else now,
+                limit_value=limit_value,
+                limit_unit=limit_unit,
+                created_by=actor,
+                idempotency_key=idempotency_key,
+            )
+            case.due_base_at = sla.add_limit(now, limit_value, limit_unit, current_calendar())
+            case.due_base_set_at = now
+            case.due_at = case.due_base_at
+            enter_level(case, now)
+            case.save()
+            append_event(
+                case,
+                action="create",
+                actor=actor,
+                from_status="",
+                from_unit=None,
+                at=now,
+                data={"channel": channel, "kind": kind},
+            )
+    except IntegrityError:
+        # Another request with the same Idempotency-Key won the race: answer with its case.
+        existing = (
+            Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first() if idempotency_key else None
+        )
+        if existing is None:
+            raise
+        return existing, False
+    return case, True
+
+
+def transitions_for(case: Case) -> dict[str, Transition]:
+    return WORKFLOWS[case.workflow]
+
+
+def allowed_actions(case: Case, user: User) -> list[Transition]:
+    """The actions `user` may take on `case` now: legal from its status and within the user's rights."""
+    return [t for t in transitions_for(case).values() if case.status in t.sources and _may_take(case, t, user)]
+
+
+def _may_take(case: Case, transition: Transition, user: User) -> bool:
+    if transition.citizen and case.citizen_id is not None and case.citizen_id == user.pk:
+        return True
+    return any(
+        Case.objects.restrict(user, permission).filter(pk=case.pk).exists() for permission in transition.permissions
+    )
+
+
+def perform(case: Case, action: str, *, actor: User, version: int | None = None, **fields: Any) -> Case:
+    """Take `action` on `case` as `actor`: the one way a case changes state."""
+    transition = transitions_for(case).get(action)
+    if transition is None:
+        raise DomainError(CaseError.UNKNOWN_ACTION, _("There is no such action."), status=404)
+    missing = {name: _("This field is required.") for name in transition.required if fields.get(name) in (None, "")}
+    if missing:
+        raise InvalidInput(missing)
+    now = timezone.now()
+    with transaction.atomic():
+        # Lock the bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined
+        # query against the unit row it first read, and the moved case would seem to vanish.
+        locked = Case.objects.select_for_update().filter(pk=case.pk).first()
+        if locked is None or not Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists():
+            raise NotFound(_("No such case in your scope."))
+        case = locked
+        if version is not None and version != case.version:
+            raise Conflict(
+                CaseError.STALE_VERSION, _("Someone else changed this case meanwhile; reload it and try again.")
+            )
+        if case.status not in transition.sources:
+            raise Conflict(
+                CaseError.ILLEGAL_TRANSITION,
+                _("“%(action)s” is not possible while the case is “%(status)s”.")
+                % {"action": transition.label, "status": CaseStatus(case.status).label},
+            )
+        if not _may_take(case, transition, actor):
+            raise PermissionDenied()
+        from_status, from_unit = case.status, case.unit
+        note, data = actions.EFFECTS[action](case, actor=actor, now=now, **fields)
+        if transition.target is not None:
+            case.status = transition.target
+        if transition.clock in (Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART):
+            refresh_due(case)
+        if transition.clock == Clock.LEVEL and case.unit_id != from_unit.pk:
+            enter_level(case, now)
+        case.version += 1
+        case.save()
+        append_event(
+            case, action=action, actor=actor, from_status=from_status, from_unit=from_unit, at=now, note=note, data=data
+        )
+    return case

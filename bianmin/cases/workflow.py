@@ -1,0 +1,120 @@
+"""The grievance workflow as a table (DESIGN §4.3, §6.3): state × action → next state, who may take it,
+which fields it needs and what it does to the clock. Services, the API's allowed actions and the UI's
+buttons all read this table; nothing else decides whether an action is legal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.choices import CaseStatus as S
+from bianmin.org.permissions import Permission as P
+
+
+class Clock(StrEnum):
+    NONE = "none"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"
+    RESET = "reset"  # 督办 sets a new deadline
+    RESTART = "restart"  # 重办 runs the full limit again
+    LEVEL = "level"  # a new analysis level starts its own clock
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str | Promise
+    sources: frozenset[S]
+    target: S | None  # None: the status stays as it is
+    permissions: frozenset[P]  # any one of them over the case's handling unit
+    required: tuple[str, ...] = ()
+    citizen: bool = False  # the case's own citizen may take it too
+    clock: Clock = Clock.NONE
+
+
+_OPEN_WORK = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+_HANDLE = frozenset({P.CASE_HANDLE})
+
+GRIEVANCE: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition("accept", _("Accept"), frozenset({S.SUBMITTED}), S.ACCEPTED, _HANDLE),
+        Transition(
+            "refuse", _("Do not accept"), frozenset({S.SUBMITTED}), S.REFUSED, _HANDLE, ("reason", "proper_channel")
+        ),
+        Transition(
+            "answer",
+            _("Answer directly"),
+            frozenset({S.SUBMITTED, *_OPEN_WORK}),
+            S.COMPLETED,
+            _HANDLE,
+            ("reply",),
+            clock=Clock.STOP,
+        ),
+        Transition("assign", _("Assign a handler"), _OPEN_WORK, S.IN_PROGRESS, _HANDLE, ("handler",)),
+        Transition("transfer", _("Transfer"), _OPEN_WORK, S.ACCEPTED, _HANDLE, ("to_unit",), clock=Clock.LEVEL),
+        Transition("escalate", _("Escalate one level"), _OPEN_WORK, S.ACCEPTED, _HANDLE, ("note",), clock=Clock.LEVEL),
+        Transition(
+            "return", _("Return to the sender"), _OPEN_WORK, S.ACCEPTED, _HANDLE, ("reason",), clock=Clock.LEVEL
+        ),
+        Transition(
+            "supervise",
+            _("Supervise"),
+            frozenset({*_OPEN_WORK, S.PAUSED, S.REPLIED, S.SUBMITTED}),
+            None,
+            frozenset({P.CASE_SUPERVISE}),
+            ("due_at", "note"),
+            clock=Clock.RESET,
+        ),
+        Transition(
+            "extend",
+            _("Extend the time limit"),
+            _OPEN_WORK,
+            None,
+            frozenset({P.CASE_APPROVE}),
+            ("amount", "reason"),
+            clock=Clock.EXTEND,
+        ),
+        Transition(
+            "pause", _("Pause (waiting for the citizen)"), _OPEN_WORK, S.PAUSED, _HANDLE, ("reason",), clock=Clock.PAUSE
+        ),
+        Transition("resume", _("Resume"), frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, clock=Clock.RESUME),
+        Transition("classify", _("Classify the demand"), _OPEN_WORK, None, _HANDLE, ("classification",)),
+        Transition("reply", _("Reply"), _OPEN_WORK, S.REPLIED, _HANDLE, ("reply",)),
+        Transition("complete", _("Complete"), frozenset({S.REPLIED}), S.COMPLETED, _HANDLE, clock=Clock.STOP),
+        Transition(
+            "rate", _("Record the rating"), frozenset({S.COMPLETED}), S.CLOSED, _HANDLE, ("rating",), citizen=True
+        ),
+        Transition(
+            "reopen",
+            _("Reopen"),
+            frozenset({S.COMPLETED, S.CLOSED}),
+            S.IN_PROGRESS,
+            frozenset({P.CASE_HANDLE, P.CASE_SUPERVISE}),
+            ("reason",),
+            citizen=True,
+            clock=Clock.RESTART,
+        ),
+        Transition(
+            "merge", _("Merge into another case"), frozenset({S.SUBMITTED, *_OPEN_WORK}), S.MERGED, _HANDLE, ("master",)
+        ),
+        Transition(
+            "withdraw",
+            _("Withdraw"),
+            frozenset({S.SUBMITTED, *_OPEN_WORK, S.PAUSED}),
+            S.WITHDRAWN,
+            _HANDLE,
+            ("reason",),
+            citizen=True,
+        ),
+    ]
+}
+
+WORKFLOWS: dict[str, dict[str, Transition]] = {"grievance": GRIEVANCE}
+# Days after completion within which an unsatisfied citizen may have the case reopened (DESIGN §4.4).
+REOPEN_DAYS = 7
