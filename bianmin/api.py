@@ -13,6 +13,8 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
+from bianmin.cases.api import router as cases_router
+from bianmin.cases.public_api import router as public_router
 from bianmin.errors import DomainError, ErrorCode
 from bianmin.org.api import router as org_router
 from bianmin.org.models import User
@@ -60,6 +62,8 @@ api = NinjaAPI(
 )
 api.add_router("/", org_router)
 api.add_router("/calendar", workdays_router)
+api.add_router("/", cases_router)
+api.add_router("/", public_router)
 
 
 def error_response(

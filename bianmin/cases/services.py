@@ -92,7 +92,7 @@ def intake_unit(actor: User, village: Unit | None) -> Unit | None:
 
 def create_case(
     *,
-    actor: User,
+    actor: User | None,
     channel: str,
     kind: str,
     title: str,
@@ -112,8 +112,9 @@ def create_case(
 ) -> tuple[Case, bool]:
     """Take in a case; staff intake accepts it at once, a citizen's own submission awaits acceptance.
 
+    `actor=None` is a citizen's own submission through the public page: it must name the `unit`.
     Returns (case, created). With an `idempotency_key`, a retry returns the case the first call made."""
-    if idempotency_key:
+    if idempotency_key and actor is not None:
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
@@ -132,10 +133,12 @@ def create_case(
         errors["village"] = _("Choose a village or community.")
     if errors:
         raise InvalidInput(errors)
-    if unit is None:
-        unit = intake_unit(actor, village)
-    if unit is None or not Unit.objects.restrict(actor, Permission.CASE_CREATE).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You may only take in cases for the units you serve."))
+    if actor is not None:
+        unit = unit or intake_unit(actor, village)
+        if unit is None or not Unit.objects.restrict(actor, Permission.CASE_CREATE).filter(pk=unit.pk).exists():
+            raise PermissionDenied(_("You may only take in cases for the units you serve."))
+    elif unit is None:
+        raise InvalidInput({"village": _("Choose a village or community.")})
     now = received_at or timezone.now()
     limit_value, limit_unit = sla.default_limit(
         kind, urgency, (category.limit_value, category.limit_unit) if category else (None, "")
@@ -182,7 +185,9 @@ def create_case(
     except IntegrityError:
         # Another request with the same Idempotency-Key won the race: answer with its case.
         existing = (
-            Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first() if idempotency_key else None
+            Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+            if idempotency_key and actor is not None
+            else None
         )
         if existing is None:
             raise
@@ -195,8 +200,13 @@ def transitions_for(case: Case) -> dict[str, Transition]:
 
 
 def allowed_actions(case: Case, user: User) -> list[Transition]:
-    """The actions `user` may take on `case` now: legal from its status and within the user's rights."""
-    return [t for t in transitions_for(case).values() if case.status in t.sources and _may_take(case, t, user)]
+    """The actions `user` may take on `case` now: legal from its status and within the user's rights.
+    One scope query per distinct permission of the table, not one per action."""
+    legal = [t for t in transitions_for(case).values() if case.status in t.sources]
+    needed = {p for t in legal for p in t.permissions}
+    held = {p for p in needed if Case.objects.restrict(user, p).filter(pk=case.pk).exists()}
+    own = case.citizen_id is not None and case.citizen_id == user.pk
+    return [t for t in legal if (t.citizen and own) or t.permissions & held]
 
 
 def _may_take(case: Case, transition: Transition, user: User) -> bool:
@@ -207,8 +217,13 @@ def _may_take(case: Case, transition: Transition, user: User) -> bool:
     )
 
 
-def perform(case: Case, action: str, *, actor: User, version: int | None = None, **fields: Any) -> Case:
-    """Take `action` on `case` as `actor`: the one way a case changes state."""
+def perform(
+    case: Case, action: str, *, actor: User | None, version: int | None = None, by_citizen: bool = False, **fields: Any
+) -> Case:
+    """Take `action` on `case` as `actor`: the one way a case changes state.
+
+    `actor=None, by_citizen=True` is the case's citizen without an account, who proved who they are
+    with the case number and their phone's last digits (the public tracking page)."""
     transition = transitions_for(case).get(action)
     if transition is None:
         raise DomainError(CaseError.UNKNOWN_ACTION, _("There is no such action."), status=404)
@@ -220,7 +235,10 @@ def perform(case: Case, action: str, *, actor: User, version: int | None = None,
         # Lock the bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined
         # query against the unit row it first read, and the moved case would seem to vanish.
         locked = Case.objects.select_for_update().filter(pk=case.pk).first()
-        if locked is None or not Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists():
+        visible = by_citizen or (
+            actor is not None and Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists()
+        )
+        if locked is None or not visible:
             raise NotFound(_("No such case in your scope."))
         case = locked
         if version is not None and version != case.version:
@@ -233,10 +251,12 @@ def perform(case: Case, action: str, *, actor: User, version: int | None = None,
                 _("“%(action)s” is not possible while the case is “%(status)s”.")
                 % {"action": transition.label, "status": CaseStatus(case.status).label},
             )
-        if not _may_take(case, transition, actor):
+        if not (transition.citizen and by_citizen) and (actor is None or not _may_take(case, transition, actor)):
             raise PermissionDenied()
         from_status, from_unit = case.status, case.unit
         note, data = actions.EFFECTS[action](case, actor=actor, now=now, **fields)
+        if by_citizen:
+            data["by"] = "citizen"
         if transition.target is not None:
             case.status = transition.target
         if transition.clock in (Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART):

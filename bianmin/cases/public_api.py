@@ -1,0 +1,117 @@
+"""The citizen's side, no login: submit, track with number + last four phone digits, rate."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from bianmin.cases.choices import CaseStatus, Channel
+from bianmin.cases.models import Case, CaseEvent
+from bianmin.cases.schemas import PublicCaseCreated, PublicCaseIn, PublicCaseOut, PublicRatingIn
+from bianmin.cases.services import create_case, perform, transitions_for
+from bianmin.errors import InvalidInput, NotFound, error_responses
+from bianmin.org.choices import UnitKind
+from bianmin.org.models import Unit
+from bianmin.throttle import allow, client_address
+
+router = Router(tags=["public"], auth=None)
+
+SUBMISSIONS_PER_ADDRESS = (5, timedelta(hours=1))
+SUBMISSIONS_PER_PHONE = (3, timedelta(hours=1))
+LOOKUPS_PER_ADDRESS = (30, timedelta(minutes=10))
+LOOKUPS_PER_CASE = (20, timedelta(hours=1))
+
+
+def _throttle(scope: str, identity: str, rule: tuple[int, timedelta]) -> None:
+    if not allow(scope, identity, limit=rule[0], window=rule[1]):
+        raise HttpError(429, "throttled")
+
+
+class Proof(Schema):
+    phone_tail: str = Field(pattern=r"^\d{4}$", description="The last four digits of the phone given with the case.")
+
+
+def _proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
+    """The case if the caller knows its number and phone tail; the same 404 for a wrong tail or number."""
+    _throttle("lookup-address", client_address(request), LOOKUPS_PER_ADDRESS)
+    _throttle("lookup-case", number, LOOKUPS_PER_CASE)
+    case = Case.objects.select_related("unit").filter(number=number).first()
+    if case is None or not case.citizen_phone.endswith(phone_tail):
+        raise NotFound(_("No case matches this number and these phone digits."))
+    return case
+
+
+def _public(case: Case) -> dict[str, Any]:
+    labels = {t.action: str(t.label) for t in transitions_for(case).values()}
+    events = CaseEvent.objects.filter(case=case).order_by("seq").values_list("at", "action", "to_status")
+    return {
+        "number": case.number,
+        "title": case.title,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "unit": case.unit.name,
+        "received_at": case.received_at,
+        "due_at": case.due_at,
+        "reply": case.reply,
+        "rating": case.rating,
+        "can_rate": case.status == CaseStatus.COMPLETED,
+        # What happened and when; never who, nor staff notes.
+        "events": [
+            {
+                "at": at,
+                "action_label": labels.get(action, str(_("Registered"))),
+                "status_label": str(CaseStatus(status).label),
+            }
+            for at, action, status in events
+        ],
+    }
+
+
+@router.post(
+    "/public/cases", response={201: PublicCaseCreated, **error_responses(429)}, summary="Submit a case (citizens)"
+)
+def submit(request: HttpRequest, payload: PublicCaseIn) -> Status[dict[str, str]]:
+    _throttle("submit-address", client_address(request), SUBMISSIONS_PER_ADDRESS)
+    _throttle("submit-phone", payload.citizen_phone.strip(), SUBMISSIONS_PER_PHONE)
+    village = Unit.objects.filter(
+        code=payload.village, kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY), is_active=True
+    ).first()
+    if village is None:
+        raise InvalidInput({"village": _("Choose a village or community.")})
+    case, _created = create_case(
+        actor=None,
+        channel=Channel.WEB,
+        kind=payload.kind,
+        title=payload.title,
+        content=payload.content,
+        citizen_name=payload.citizen_name,
+        citizen_phone=payload.citizen_phone,
+        village=village,
+        unit=village,
+        address=payload.address,
+        submitted=True,
+    )
+    message = _("Keep this number. With it and the last four digits of your phone you can follow the case.")
+    return Status(201, {"number": case.number, "message": str(message)})
+
+
+@router.get(
+    "/public/cases/{number}", response={200: PublicCaseOut, **error_responses(404, 429)}, summary="Track a case"
+)
+def track(request: HttpRequest, number: str, proof: Query[Proof]) -> dict[str, Any]:
+    return _public(_proven_case(request, number, proof.phone_tail))
+
+
+@router.post(
+    "/public/cases/{number}/rating",
+    response={200: PublicCaseOut, **error_responses(404, 409, 429)},
+    summary="Rate a completed case",
+)
+def rate(request: HttpRequest, number: str, payload: PublicRatingIn) -> dict[str, Any]:
+    case = _proven_case(request, number, payload.phone_tail)
+    done = perform(case, "rate", actor=None, by_citizen=True, rating=payload.rating, comment=payload.comment)
+    return _public(Case.objects.select_related("unit").get(pk=done.pk))

@@ -1,0 +1,175 @@
+from datetime import date, datetime
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from bianmin.cases.choices import CaseKind, CaseStatus, Channel, DueWarning, Urgency
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+
+
+class CaseIn(Schema):
+    """A case taken in by staff (hotline, window, village hall, reception)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Channel
+    kind: CaseKind
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=5000)
+    citizen_name: str = Field(min_length=1, max_length=50)
+    citizen_phone: str = Field(min_length=1, max_length=20)
+    citizen_id_number: str = Field("", max_length=18)
+    village: str | None = Field(None, description="Code of the village or community the matter concerns.")
+    category: str | None = Field(None, description="Category code; its time limit applies.")
+    urgency: Urgency = Urgency.NORMAL
+    address: str = Field("", max_length=200)
+
+
+class CaseItem(Schema):
+    number: str
+    title: str
+    kind: CaseKind
+    channel: Channel
+    urgency: Urgency
+    status: CaseStatus
+    status_label: str
+    unit: UnitRef
+    village: UnitRef | None
+    category: str | None
+    analysis_level: str
+    handler: str | None
+    citizen_name: str
+    citizen_phone: str = Field(description="Masked unless the caller handles or supervises the case.")
+    received_at: datetime
+    due_at: datetime | None
+    warning: DueWarning
+    supervise_count: int
+    version: int
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    action: str
+    action_label: str
+    actor: str | None
+    from_status: str
+    to_status: str
+    from_unit: str | None
+    to_unit: str | None
+    note: str
+    data: dict[str, object]
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    required: list[str]
+
+
+class CaseDetail(CaseItem):
+    content: str
+    address: str
+    citizen_id_number: str
+    assist_units: list[UnitRef]
+    classification: str | None
+    master: str | None
+    accepted_at: datetime | None
+    level_due_at: datetime | None
+    paused_at: datetime | None
+    reply: str
+    replied_at: datetime | None
+    completed_at: datetime | None
+    completed_on_time: bool | None
+    rating: int | None
+    rating_comment: str
+    transfer_count: int
+    reopen_count: int
+    events: list[EventOut]
+    actions: list[ActionOut] = Field(description="What the caller may do now, from the workflow's table.")
+    calendar_warning: str | None
+
+
+class ActionIn(Schema):
+    """The fields of any action; the workflow's table says which one needs which."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(description="The case's version as the caller last saw it (optimistic lock).")
+    reason: str | None = Field(None, max_length=5000)
+    proper_channel: str | None = Field(None, max_length=200)
+    reply: str | None = Field(None, max_length=5000)
+    note: str | None = Field(None, max_length=5000)
+    handler: str | None = Field(None, max_length=150, description="Username.")
+    to_unit: str | None = Field(None, max_length=32, description="Unit code.")
+    assist_units: list[str] = Field(default_factory=list, max_length=20)
+    due_at: datetime | None = None
+    amount: int | None = Field(None, ge=1, le=365)
+    classification: str | None = Field(None, max_length=32)
+    rating: int | None = Field(None, ge=1, le=5)
+    comment: str | None = Field(None, max_length=500)
+    master: str | None = Field(None, max_length=20, description="Number of the case to merge into.")
+
+
+class CaseFilters(Schema):
+    status: list[CaseStatus] = Field(default_factory=list)
+    unit: str | None = Field(None, description="Unit code: cases handled in that unit's subtree.")
+    category: str | None = None
+    kind: CaseKind | None = None
+    channel: Channel | None = None
+    overdue: bool | None = None
+    supervised: bool | None = None
+    q: str | None = Field(None, max_length=100, description="Number, or words of the title or content.")
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+class PublicCaseIn(Schema):
+    """A citizen's own submission from the public page (no login)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CaseKind
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=5000)
+    citizen_name: str = Field(min_length=1, max_length=50)
+    citizen_phone: str = Field(min_length=1, max_length=20)
+    village: str = Field(min_length=1, max_length=32, description="Code of the village or community.")
+    address: str = Field("", max_length=200)
+
+
+class PublicCaseCreated(Schema):
+    number: str
+    message: str
+
+
+class PublicEvent(Schema):
+    at: datetime
+    action_label: str
+    status_label: str
+
+
+class PublicCaseOut(Schema):
+    number: str
+    title: str
+    status: CaseStatus
+    status_label: str
+    unit: str
+    received_at: datetime
+    due_at: datetime | None
+    reply: str
+    rating: int | None
+    can_rate: bool
+    events: list[PublicEvent]
+
+
+class PublicRatingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    phone_tail: str = Field(pattern=r"^\d{4}$")
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=500)

@@ -1,0 +1,150 @@
+"""/api/v1/cases as a hotline operator, a handler, a supervisor and a client program use it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bianmin.cases.models import Case
+from bianmin.cases.services import perform
+from bianmin.cases.tests.factories import new_case
+from bianmin.org.tests.test_api_permissions import PERSONAS
+
+INTAKE = {
+    "channel": "hotline",
+    "kind": "complaint",
+    "title": "夜间施工噪音扰民",
+    "content": "宝塔坪社区旁工地每晚十一点后仍在施工，噪音很大。",
+    "citizen_name": "王芳",
+    "citizen_phone": "13912345678",
+    "village": "500236001001",
+}
+
+
+def test_intake_with_an_idempotency_key_creates_once(county, api_as):
+    api = api_as(county.people["township_staff"])
+    api.headers["Idempotency-Key"] = "call-2026-0001"
+    first = api.post("/cases", INTAKE)
+    again = api.post("/cases", INTAKE)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"]
+    assert Case.objects.count() == 1
+    body = first.json()
+    assert body["status"] == "accepted" and body["unit"]["code"] == "500236101000"
+    assert body["village"] == {"code": "500236001001", "name": "宝塔坪社区"}
+    assert [e["action"] for e in body["events"]] == ["create"]
+    assert {"transfer", "reply", "escalate"} <= {a["action"] for a in body["actions"]}
+
+
+def test_intake_errors_are_field_messages_in_chinese(county, api_as):
+    response = api_as(county.people["township_staff"]).post("/cases", {**INTAKE, "citizen_phone": "123"})
+    assert response.status_code == 400
+    assert "手机" in response.json()["fields"]["citizen_phone"]
+
+
+def test_the_list_is_ordered_by_due_time_and_filters(county, api_as):
+    cadre = county.people["cadre_a"]
+    slow = new_case(cadre, village=county["huanhua"], kind="complaint")
+    fast = new_case(cadre, village=county["huanhua"], kind="consultation")
+    api = api_as(county.people["township_leader"])
+    body = api.get("/cases").json()
+    assert [c["number"] for c in body["items"]] == [fast.number, slow.number]
+    assert body["count"] == 2
+    assert api.get("/cases", kind="complaint").json()["count"] == 1
+    assert api.get("/cases", q=fast.number).json()["items"][0]["number"] == fast.number
+    assert api.get("/cases", q="塌方").json()["count"] == 2
+    assert api.get("/cases", overdue="true").json()["count"] == 0
+    assert api.get("/cases", status="accepted", unit="500236101201").json()["count"] == 2
+
+
+def test_phones_are_masked_for_viewers_who_neither_handle_nor_supervise(county, api_as):
+    case = new_case(county.people["township_staff"], unit=county["baidi"], citizen_phone="13812345678")
+    assert (
+        api_as(county.people["township_leader"]).get(f"/cases/{case.number}").json()["citizen_phone"] == "13812345678"
+    )
+    from bianmin.org.choices import Role
+    from bianmin.org.tests.factories import member
+
+    viewer = member(county["county"], Role.INSPECTOR)
+    assert api_as(viewer).get(f"/cases/{case.number}").json()["citizen_phone"] == "138****5678"
+
+
+def test_actions_need_the_current_version_and_a_legal_state(county, api_as):
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    api = api_as(county.people["cadre_a"])
+    replied = api.post(f"/cases/{case.number}/actions/reply", {"version": case.version, "reply": "已安排修复"})
+    assert replied.status_code == 200 and replied.json()["status"] == "replied"
+    stale = api.post(f"/cases/{case.number}/actions/complete", {"version": case.version})
+    assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
+    illegal = api.post(f"/cases/{case.number}/actions/pause", {"version": replied.json()["version"], "reason": "x"})
+    assert illegal.status_code == 409 and illegal.json()["code"] == "illegal_transition"
+    assert "已答复" in illegal.json()["message"]
+    missing = api.post(f"/cases/{case.number}/actions/transfer", {"version": replied.json()["version"]})
+    assert missing.status_code in (400, 409)
+    unknown = api.post(f"/cases/{case.number}/actions/teleport", {"version": 1})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_action"
+
+
+def test_list_queries_do_not_grow_with_rows(county, api_as):
+    api = api_as(county.people["county_admin"])
+    new_case(county.people["cadre_a"], village=county["huanhua"])
+    api.get("/cases")
+    with CaptureQueriesContext(connection) as small:
+        api.get("/cases")
+    for _ in range(15):
+        new_case(county.people["cadre_a"], village=county["huanhua"])
+    with CaptureQueriesContext(connection) as large:
+        assert api.get("/cases").json()["count"] == 16
+    assert len(large) == len(small) <= 6
+
+
+def test_detail_queries_do_not_grow_with_events(county, api_as):
+    cadre = county.people["cadre_a"]
+    case = new_case(cadre, village=county["huanhua"])
+    api = api_as(county.people["county_admin"])
+    api.get(f"/cases/{case.number}")
+    with CaptureQueriesContext(connection) as few:
+        api.get(f"/cases/{case.number}")
+    for _ in range(6):
+        perform(case, "classify", actor=cadre, classification="reasonable")
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get(f"/cases/{case.number}").json()["events"]) == 7
+    assert len(many) == len(few) <= 12
+
+
+# --- permission matrix: each role against a case of 浣花村 and one of another county ---------------
+VIEWS = {"cadre_a", "work_team", "township_staff", "township_leader", "township_admin", "supervisor", "county_admin"}
+HANDLES = VIEWS - {"supervisor"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_case_permission_matrix(county, api_as, persona):
+    home = new_case(county.people["cadre_a"], village=county["huanhua"])
+    away = new_case(county.people["outsider"], village=county["other_village"])
+    api = api_as(county.people[persona])
+    in_scope = persona in VIEWS
+    assert api.get(f"/cases/{home.number}").status_code == (200 if in_scope else 404)
+    expected_away = 200 if persona == "outsider" else 404
+    assert api.get(f"/cases/{away.number}").status_code == expected_away
+    listed = {c["number"] for c in api.get("/cases").json()["items"]}
+    assert (home.number in listed) == in_scope
+    reply = api.post(f"/cases/{home.number}/actions/reply", {"version": home.version, "reply": "已处理"})
+    assert reply.status_code == (200 if persona in HANDLES else 403 if in_scope else 404)
+    outside = api.post(f"/cases/{away.number}/actions/reply", {"version": away.version, "reply": "x"})
+    assert outside.status_code == (200 if persona == "outsider" else 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/cases"),
+        ("post", "/cases"),
+        ("get", "/cases/20261126-00001"),
+        ("post", "/cases/20261126-00001/actions/reply"),
+    ],
+)
+def test_anonymous_callers_get_401_on_cases(county, api_as, method, path):
+    api = api_as(None)
+    response = api.get(path) if method == "get" else api.post(path, {"version": 1})
+    assert response.status_code == 401
