@@ -177,3 +177,10 @@ LOGGING = {
 # How long a worker keeps the working-day calendar before re-reading administrator overrides.
 CALENDAR_CACHE_SECONDS = env_int("CALENDAR_CACHE_SECONDS", 60, minimum=0)
 SERVER_WORKERS = env_int("BIANMIN_WORKERS", 3, minimum=1, maximum=64)
+# Where notifications go: console (the log), file ($BIANMIN_DATA_DIR/notifications.jsonl) or webhook.
+NOTIFY_CHANNEL = env_choice("NOTIFY_CHANNEL", "console", ("CONSOLE", "FILE", "WEBHOOK")).lower()
+NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
+if NOTIFY_CHANNEL == "webhook" and not NOTIFY_WEBHOOK_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("NOTIFY_CHANNEL=webhook needs NOTIFY_WEBHOOK_URL=http(s)://...")
+# Analysis levels whose overdue cases `bianmin sweep` escalates by itself (comma-separated; empty: none).
+SWEEP_ESCALATE_LEVELS = env_list("SWEEP_ESCALATE_LEVELS", ["village", "work_team"])

@@ -269,3 +269,30 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+class Notification(models.Model):
+    """A message owed to a unit or to the case's citizen (a reminder, an overdue notice, a transfer, a
+    supervision, a reply), kept until a channel has delivered it. `dedupe_key` makes every sweep and
+    every retry produce the same message at most once."""
+
+    kind = models.CharField(_("kind"), max_length=30)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    to_citizen = models.BooleanField(default=False)
+    dedupe_key = models.CharField(max_length=150, unique=True)
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="cases_notification_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from bianmin.cases import actions, sla
+from bianmin.cases import actions, notifications, sla
 from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, Urgency
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import append_event
@@ -218,12 +218,20 @@ def _may_take(case: Case, transition: Transition, user: User) -> bool:
 
 
 def perform(
-    case: Case, action: str, *, actor: User | None, version: int | None = None, by_citizen: bool = False, **fields: Any
+    case: Case,
+    action: str,
+    *,
+    actor: User | None,
+    version: int | None = None,
+    by_citizen: bool = False,
+    by_system: bool = False,
+    **fields: Any,
 ) -> Case:
     """Take `action` on `case` as `actor`: the one way a case changes state.
 
     `actor=None, by_citizen=True` is the case's citizen without an account, who proved who they are
-    with the case number and their phone's last digits (the public tracking page)."""
+    with the case number and their phone's last digits (the public tracking page); `by_system=True` is
+    the platform itself (the sweep's automatic escalation)."""
     transition = transitions_for(case).get(action)
     if transition is None:
         raise DomainError(CaseError.UNKNOWN_ACTION, _("There is no such action."), status=404)
@@ -235,8 +243,10 @@ def perform(
         # Lock the bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined
         # query against the unit row it first read, and the moved case would seem to vanish.
         locked = Case.objects.select_for_update().filter(pk=case.pk).first()
-        visible = by_citizen or (
-            actor is not None and Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists()
+        visible = (
+            by_citizen
+            or by_system
+            or (actor is not None and Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists())
         )
         if locked is None or not visible:
             raise NotFound(_("No such case in your scope."))
@@ -251,12 +261,13 @@ def perform(
                 _("“%(action)s” is not possible while the case is “%(status)s”.")
                 % {"action": transition.label, "status": CaseStatus(case.status).label},
             )
-        if not (transition.citizen and by_citizen) and (actor is None or not _may_take(case, transition, actor)):
+        allowed = by_system or (transition.citizen and by_citizen)
+        if not allowed and (actor is None or not _may_take(case, transition, actor)):
             raise PermissionDenied()
         from_status, from_unit = case.status, case.unit
         note, data = actions.EFFECTS[action](case, actor=actor, now=now, **fields)
-        if by_citizen:
-            data["by"] = "citizen"
+        if by_citizen or by_system:
+            data["by"] = "citizen" if by_citizen else "system"
         if transition.target is not None:
             case.status = transition.target
         if transition.clock in (Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART):
@@ -265,7 +276,8 @@ def perform(
             enter_level(case, now)
         case.version += 1
         case.save()
-        append_event(
+        event = append_event(
             case, action=action, actor=actor, from_status=from_status, from_unit=from_unit, at=now, note=note, data=data
         )
+        notifications.after_action(case, action, event.seq)
     return case

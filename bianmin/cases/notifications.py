@@ -1,0 +1,88 @@
+"""The notification outbox: rows written in the action's transaction, delivered after it commits.
+
+A row is claimed with a conditional UPDATE before it is sent, so two sweeps (or a sweep and a request)
+never send it twice; a failed send is released for the next sweep to retry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bianmin import notify
+from bianmin.cases.models import Case, Notification
+from bianmin.org.models import Unit
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def enqueue(kind: str, case: Case, key: str, text: str, *, unit: Unit | None = None, to_citizen: bool = False) -> None:
+    """Owe a message; the same `key` is owed once, however often this is called."""
+    Notification.objects.bulk_create(
+        [Notification(kind=kind, case=case, unit=unit, to_citizen=to_citizen, dedupe_key=key[:150], message=text)],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(deliver_pending)
+
+
+def after_action(case: Case, action: str, event_seq: int) -> None:
+    """The messages an action owes, composed in the platform's language (they reach cadres and citizens)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        key = f"{action}:{case.pk}:{event_seq}"
+        if action in ("transfer", "escalate", "return", "accept"):
+            enqueue(
+                action,
+                case,
+                key,
+                _("Case %(number)s “%(title)s” is now with your unit.") % message_args(case),
+                unit=case.unit,
+            )
+        elif action == "supervise":
+            text = _("Case %(number)s is under supervision: finish it by %(due)s.") % message_args(case)
+            enqueue(action, case, key, text, unit=case.unit)
+        elif action in ("reply", "answer"):
+            _tell_citizens(case, key, _("Your case %(number)s has a reply: %(reply)s") % message_args(case))
+
+
+def _tell_citizens(case: Case, key: str, text: str) -> None:
+    # Merged duplicates hear the master's reply too (DESIGN §4.3 并单).
+    enqueue("reply", case, key, text, to_citizen=True)
+    for duplicate in case.duplicates.all():
+        enqueue("reply", duplicate, f"{key}:dup{duplicate.pk}", text, to_citizen=True)
+
+
+def message_args(case: Case) -> dict[str, str]:
+    due = timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "—"
+    return {"number": case.number, "title": case.title, "due": due, "reply": case.reply}
+
+
+def deliver_pending(limit: int = 500, ids: Iterable[int] | None = None) -> int:
+    """Send what is owed; returns how many were sent by this call."""
+    pending = Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    sent = 0
+    channel = notify.channel()
+    for row in pending.select_related("case", "unit").order_by("created_at")[:limit]:
+        # Claim first: only the caller whose UPDATE changed the row sends it.
+        if not Notification.objects.filter(pk=row.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+            continue
+        message = notify.Message(
+            row.kind, row.case.number, row.unit.code if row.unit else None, row.to_citizen, row.message
+        )
+        try:
+            channel.send(message)
+        except Exception as exc:
+            log.warning("notification %s not delivered: %s", row.pk, exc)
+            Notification.objects.filter(pk=row.pk).update(
+                sent_at=None, attempts=F("attempts") + 1, last_error=str(exc)[:500]
+            )
+            continue
+        sent += 1
+    return sent

@@ -1,0 +1,87 @@
+"""The periodic sweep (run every few minutes by cron or a systemd timer, on one node or many):
+reminders before due, overdue notices, automatic escalation at the lower analysis levels, delivery of
+owed notifications. Every step is idempotent and safe when two sweeps run at the same moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from bianmin import throttle
+from bianmin.cases import sla
+from bianmin.cases.choices import CaseStatus
+from bianmin.cases.errors import CaseError
+from bianmin.cases.models import Case
+from bianmin.cases.notifications import deliver_pending, enqueue, message_args
+from bianmin.cases.services import perform
+from bianmin.errors import Conflict, DomainError
+from bianmin.workdays.services import current_calendar
+
+RUNNING = (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.REPLIED, CaseStatus.SUBMITTED)
+BATCH = 1000
+
+
+@dataclass
+class SweepReport:
+    reminded: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    delivered: int = 0
+
+
+def sweep(now: datetime) -> SweepReport:
+    report = SweepReport()
+    calendar = current_calendar()
+    # "Due within one working day": up to the end of the next working day.
+    horizon = sla.end_of(calendar.add_workdays(sla.local_date(now), 1))
+    with translation.override(settings.LANGUAGE_CODE):
+        due_soon = Case.objects.filter(status__in=RUNNING, due_at__gt=now, due_at__lte=horizon).select_related("unit")
+        for case in due_soon.iterator(chunk_size=BATCH):
+            with transaction.atomic():
+                text = _("Case %(number)s “%(title)s” is due by %(due)s.") % message_args(case)
+                enqueue("reminder", case, f"reminder:{case.pk}:{case.due_at}", text, unit=case.unit)
+            report.reminded += 1
+        overdue = Case.objects.filter(status__in=RUNNING, due_at__lte=now).select_related("unit")
+        for case in overdue.iterator(chunk_size=BATCH):
+            with transaction.atomic():
+                text = _("Case %(number)s “%(title)s” is overdue since %(due)s.") % message_args(case)
+                enqueue("overdue", case, f"overdue:{case.pk}:{case.due_at}", text, unit=case.unit)
+            report.overdue += 1
+        report.escalated = _escalate_overdue_levels(now)
+    report.delivered = deliver_pending()
+    throttle.purge()
+    return report
+
+
+def _escalate_overdue_levels(now: datetime) -> int:
+    levels = [level for level in settings.SWEEP_ESCALATE_LEVELS if level]
+    stale = Case.objects.filter(
+        analysis_level__in=levels,
+        status__in=(CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS),
+        level_due_at__lte=now,
+    ).values_list("pk", "version")
+    escalated = 0
+    for pk, version in list(stale[:BATCH]):
+        try:
+            perform(
+                Case.objects.get(pk=pk),
+                "escalate",
+                actor=None,
+                by_system=True,
+                version=version,
+                note=_("Not resolved within this level's time limit: escalated automatically."),
+            )
+        except Conflict as exc:
+            # Another sweep (or a person) changed the case first: nothing left to do here.
+            if exc.code not in (CaseError.STALE_VERSION, CaseError.ILLEGAL_TRANSITION):
+                raise
+            continue
+        except DomainError:
+            continue
+        escalated += 1
+    return escalated
