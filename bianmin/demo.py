@@ -134,7 +134,7 @@ def _password(rng: random.Random) -> str:
 
 
 @transaction.atomic
-def load_demo(seed: int = 2026) -> list[DemoAccount]:
+def load_demo(seed: int = 2026, cases: int = 300) -> list[DemoAccount]:
     """Create (or complete) the demo county and its demo accounts; returns the accounts with passwords."""
     rng = random.Random(seed)
     province = _unit(PROVINCE[0], PROVINCE[1], UnitKind.PROVINCE, None)
@@ -200,6 +200,9 @@ def load_demo(seed: int = 2026) -> list[DemoAccount]:
             services.add_membership(user, actor=None, unit=unit, role=role)
         accounts.append(DemoAccount(username, role, unit.code, display_name, password))
     _write_accounts(accounts)
+    from bianmin.cases.demo import load_demo_cases
+
+    load_demo_cases(seed, cases)
     return accounts
 
 

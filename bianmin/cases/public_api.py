@@ -35,7 +35,7 @@ class Proof(Schema):
     phone_tail: str = Field(pattern=r"^\d{4}$", description="The last four digits of the phone given with the case.")
 
 
-def _proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
+def proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
     """The case if the caller knows its number and phone tail; the same 404 for a wrong tail or number."""
     _throttle("lookup-address", client_address(request), LOOKUPS_PER_ADDRESS)
     _throttle("lookup-case", number, LOOKUPS_PER_CASE)
@@ -45,7 +45,7 @@ def _proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
     return case
 
 
-def _public(case: Case) -> dict[str, Any]:
+def public_view(case: Case) -> dict[str, Any]:
     labels = {t.action: str(t.label) for t in transitions_for(case).values()}
     events = CaseEvent.objects.filter(case=case).order_by("seq").values_list("at", "action", "to_status")
     return {
@@ -71,12 +71,17 @@ def _public(case: Case) -> dict[str, Any]:
     }
 
 
+def check_submission(request: HttpRequest, phone: str) -> None:
+    """Throttle a citizen's submissions per address and per phone (page and API alike)."""
+    _throttle("submit-address", client_address(request), SUBMISSIONS_PER_ADDRESS)
+    _throttle("submit-phone", phone.strip(), SUBMISSIONS_PER_PHONE)
+
+
 @router.post(
     "/public/cases", response={201: PublicCaseCreated, **error_responses(429)}, summary="Submit a case (citizens)"
 )
 def submit(request: HttpRequest, payload: PublicCaseIn) -> Status[dict[str, str]]:
-    _throttle("submit-address", client_address(request), SUBMISSIONS_PER_ADDRESS)
-    _throttle("submit-phone", payload.citizen_phone.strip(), SUBMISSIONS_PER_PHONE)
+    check_submission(request, payload.citizen_phone)
     village = Unit.objects.filter(
         code=payload.village, kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY), is_active=True
     ).first()
@@ -103,7 +108,7 @@ def submit(request: HttpRequest, payload: PublicCaseIn) -> Status[dict[str, str]
     "/public/cases/{number}", response={200: PublicCaseOut, **error_responses(404, 429)}, summary="Track a case"
 )
 def track(request: HttpRequest, number: str, proof: Query[Proof]) -> dict[str, Any]:
-    return _public(_proven_case(request, number, proof.phone_tail))
+    return public_view(proven_case(request, number, proof.phone_tail))
 
 
 @router.post(
@@ -112,6 +117,6 @@ def track(request: HttpRequest, number: str, proof: Query[Proof]) -> dict[str, A
     summary="Rate a completed case",
 )
 def rate(request: HttpRequest, number: str, payload: PublicRatingIn) -> dict[str, Any]:
-    case = _proven_case(request, number, payload.phone_tail)
+    case = proven_case(request, number, payload.phone_tail)
     done = perform(case, "rate", actor=None, by_citizen=True, rating=payload.rating, comment=payload.comment)
-    return _public(Case.objects.select_related("unit").get(pk=done.pk))
+    return public_view(Case.objects.select_related("unit").get(pk=done.pk))

@@ -41,7 +41,9 @@ class CaseItem(Schema):
     village: UnitRef | None
     category: str | None
     analysis_level: str
-    handler: str | None
+    analysis_level_label: str
+    handler: str | None = Field(description="Username of the handler.")
+    handler_name: str
     citizen_name: str
     citizen_phone: str = Field(description="Masked unless the caller handles or supervises the case.")
     received_at: datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -175,3 +176,76 @@ def test_the_api_answers_with_a_demo_token(server):
     names = {unit["name"] for unit in body["items"]}
     assert "浣花村" in names and body["count"] >= 4
     assert {unit["parent"] for unit in body["items"]} == {"500236101000"}  # 白帝镇's villages only
+
+
+def login(browser: Browser, server: dict[str, Any], username: str) -> Any:
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page.goto(server["base"] + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", server[f"pw:{username}"])
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h2").first).to_contain_text("我的单位与角色")
+    return page
+
+
+def act(page: Any, label: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None) -> None:
+    """Open an action on the case page, fill it and submit it; wait for the confirmation."""
+    exact = re.compile(f"^{re.escape(label)}$")
+    section = page.locator("details", has=page.locator("summary", has_text=exact)).first
+    section.locator("summary").click()
+    for name, value in (fields or {}).items():
+        section.locator(f"[name$='-{name}']").fill(value)
+    for name, option in (selects or {}).items():
+        section.locator(f"select[name$='-{name}']").select_option(label=option)
+    section.get_by_role("button", name=label, exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(f"已完成：{label}。")
+
+
+def test_a_case_from_citizen_through_three_levels_and_a_department_back_to_the_citizens_rating(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    citizen = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    citizen.goto(server["base"] + "/service/submit/")
+    citizen.select_option("#id_kind", label="求助")
+    citizen.select_option("#id_village", label="白帝镇 · 浣花村")
+    citizen.fill("#id_title", "村道塌方需要修复")
+    citizen.fill("#id_content", "浣花村三组到四组的村道雨后塌方，摩托车无法通行。")
+    citizen.fill("#id_citizen_name", "张大山")
+    citizen.fill("#id_citizen_phone", "13800001234")
+    citizen.screenshot(path=str(ARTIFACTS / "citizen-submit.png"), full_page=True)
+    citizen.get_by_role("button", name="提交").click()
+    number = citizen.locator(".big-number").inner_text().strip()
+    assert len(number) == 14
+
+    cadre = login(browser, server, "village_cadre")
+    cadre.goto(server["base"] + "/cases/?q=" + number)
+    expect(cadre.locator("table.cases")).to_contain_text("村道塌方需要修复")
+    cadre.screenshot(path=str(ARTIFACTS / "workbench.png"), full_page=True)
+    cadre.get_by_role("link", name=number).click()
+    act(cadre, "受理")
+    act(cadre, "上报上一级", {"note": "村里无力修复，需工作组协调"})
+    expect(cadre.locator(".facts")).to_contain_text("白帝镇驻浣花村工作组")
+
+    team = login(browser, server, "work_team")
+    team.goto(server["base"] + f"/cases/{number}/")
+    act(team, "上报上一级", {"note": "需镇里统筹资金"})
+
+    leader = login(browser, server, "township_leader")
+    leader.goto(server["base"] + f"/cases/{number}/")
+    act(leader, "转办", {"note": "请人社局协调公益性岗位人员修复"}, {"to_unit": "县人力社保局"})
+
+    handler = login(browser, server, "department_handler")
+    handler.goto(server["base"] + f"/cases/{number}/")
+    act(handler, "答复", {"reply": "已安排人员修复村道，现已通行。"})
+    act(handler, "办结")
+    expect(handler.locator(".timeline")).to_contain_text("办结")
+    handler.screenshot(path=str(ARTIFACTS / "case-detail.png"), full_page=True)
+
+    citizen.goto(server["base"] + f"/service/track/?number={number}&phone_tail=1234")
+    expect(citizen.locator("body")).to_contain_text("已办结")
+    citizen.get_by_label("非常满意").check()
+    citizen.get_by_role("button", name="提交评价").click()
+    expect(citizen.locator("body")).to_contain_text("感谢您的评价")
+    expect(citizen.locator("body")).to_contain_text("已归档")
+    citizen.screenshot(path=str(ARTIFACTS / "citizen-track.png"), full_page=True)
+    for page in (citizen, cadre, team, leader, handler):
+        page.close()

@@ -71,9 +71,9 @@ def test_token_create_for_an_unknown_user_fails(db):
 
 
 def test_the_demo_is_deterministic_and_can_be_loaded_twice(db):
-    first = run("demo", "--seed", "7")
+    first = run("demo", "--seed", "7", "--cases", "40")
     units = list(Unit.objects.order_by("code").values_list("code", "name", "kind"))
-    second = run("demo", "--seed", "7")
+    second = run("demo", "--seed", "7", "--cases", "40")
     assert first == second
     assert list(Unit.objects.order_by("code").values_list("code", "name", "kind")) == units
 
@@ -81,7 +81,7 @@ def test_the_demo_is_deterministic_and_can_be_loaded_twice(db):
 def test_the_demo_county_has_the_places_of_the_source_and_a_user_per_role(db):
     from bianmin.org.choices import Role, UnitKind
 
-    out = run("demo")
+    out = run("demo", "--cases", "60")
     assert "for demonstration only" in out
     huanhua = Unit.objects.get(name="浣花村")
     assert huanhua.parent.name == "白帝镇" and huanhua.kind == UnitKind.VILLAGE
@@ -98,6 +98,11 @@ def test_the_demo_county_has_the_places_of_the_source_and_a_user_per_role(db):
     ):
         assert Unit.objects.filter(name=name).exists(), name
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    from bianmin.cases.events import verify_chains
+    from bianmin.cases.models import Case
+
+    assert Case.objects.count() == 60 and list(verify_chains()) == []
+    assert Case.objects.values("status").distinct().count() >= 6
     # every printed password logs its user in
     for line in out.splitlines()[1:]:
         username, password = line.split()[:2]

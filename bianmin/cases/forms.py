@@ -1,0 +1,145 @@
+"""Page forms for cases. The action form is generated from the workflow's transition table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.choices import CaseKind, CaseStatus, Channel, Rating, Urgency
+from bianmin.cases.models import Case, Category, Classification
+from bianmin.cases.workflow import Transition
+from bianmin.org.choices import UnitKind
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission, roles_granting
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+def _places() -> list[tuple[str, str]]:
+    places = Unit.objects.filter(kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY), is_active=True).select_related(
+        "parent"
+    )
+    return [("", "—")] + [(u.code, f"{u.parent.name if u.parent else ''} · {u.name}") for u in places.order_by("path")]
+
+
+class IntakeForm(forms.Form):
+    """Staff intake at the hotline, a window, a village hall or the reception room."""
+
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    kind = forms.ChoiceField(label=_("kind"), choices=CaseKind.choices)
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=Category.objects.filter(is_active=True), required=False, to_field_name="code"
+    )
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    title = forms.CharField(label=_("title"), max_length=200)
+    content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    citizen_name = forms.CharField(label=_("citizen's name"), max_length=50)
+    citizen_phone = forms.CharField(label=_("citizen's phone"), max_length=20)
+    citizen_id_number = forms.CharField(label=_("identity number"), max_length=18, required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"] = forms.ChoiceField(label=_("village or community"), required=False, choices=_places())
+        self.order_fields(["channel", "kind", "category", "urgency", "village", "title", "content"])
+
+
+class PublicSubmitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is it?"), choices=CaseKind.choices)
+    title = forms.CharField(label=_("In one sentence"), max_length=200)
+    content = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    citizen_name = forms.CharField(label=_("Your name"), max_length=50)
+    citizen_phone = forms.CharField(label=_("Your mobile number"), max_length=20)
+    address = forms.CharField(label=_("Where exactly (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"] = forms.ChoiceField(label=_("Your village or community"), choices=_places()[1:])
+        self.order_fields(["kind", "village"])
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("Case number"), max_length=20)
+    phone_tail = forms.RegexField(label=_("Last four digits of your phone"), regex=r"^\d{4}$", max_length=4)
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("rating"), choices=Rating.choices, coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("rating comment"), max_length=500, required=False, widget=TEXTAREA)
+
+
+# Optional fields an action accepts besides the required ones.
+OPTIONAL = {"transfer": ("assist_units", "note"), "complete": ("note",), "rate": ("comment",)}
+
+
+def _field(name: str, case: Case) -> forms.Field:
+    if name in ("reason", "reply", "note", "comment"):
+        labels = {"reason": _("Reason"), "reply": _("reply"), "note": _("note"), "comment": _("rating comment")}
+        return forms.CharField(label=labels[name], widget=TEXTAREA, max_length=5000)
+    if name == "proper_channel":
+        return forms.CharField(label=_("Where the citizen should turn instead"), max_length=200)
+    if name == "handler":
+        people = User.objects.filter(
+            memberships__unit=case.unit, memberships__role__in=roles_granting(Permission.CASE_HANDLE), is_active=True
+        ).distinct()
+        return forms.ModelChoiceField(label=_("handler"), queryset=people, to_field_name="username")
+    if name in ("to_unit", "assist_units"):
+        units = Unit.objects.filter(is_active=True).exclude(pk=case.unit_id).order_by("path")
+        field_class = forms.ModelChoiceField if name == "to_unit" else forms.ModelMultipleChoiceField
+        label = _("To unit") if name == "to_unit" else _("assisting units")
+        return field_class(label=label, queryset=units, to_field_name="code")
+    if name == "due_at":
+        return forms.DateTimeField(
+            label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        )
+    if name == "amount":
+        return forms.IntegerField(label=_("Extend by (in the limit's unit)"), min_value=1, max_value=365)
+    if name == "classification":
+        return forms.ModelChoiceField(
+            label=_("classification"), queryset=Classification.objects.filter(is_active=True), to_field_name="code"
+        )
+    if name == "rating":
+        return forms.TypedChoiceField(label=_("rating"), choices=Rating.choices, coerce=int)
+    if name == "master":
+        open_cases = Case.objects.exclude(pk=case.pk).filter(
+            unit=case.unit, status__in=(CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
+        )
+        return forms.ModelChoiceField(label=_("merged into"), queryset=open_cases, to_field_name="number")
+    raise KeyError(name)
+
+
+class ActionForm(forms.Form):
+    """The fields of one transition: required ones from the table, plus the few optional extras."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, transition: Transition, case: Case, data: Any = None) -> None:
+        super().__init__(data, prefix=transition.action)
+        self.transition = transition
+        for name in transition.required:
+            self.fields[name] = _field(name, case)
+        for name in OPTIONAL.get(transition.action, ()):
+            self.fields[name] = _field(name, case)
+            self.fields[name].required = False
+        self.initial.setdefault("version", case.version)
+
+    def action_fields(self) -> dict[str, Any]:
+        """Cleaned values as `services.perform` takes them (objects become codes and usernames)."""
+        values: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version" or value in (None, "", []):
+                continue
+            if isinstance(value, Unit):
+                value = value.code
+            elif isinstance(value, User):
+                value = value.username
+            elif isinstance(value, Case):
+                value = value.number
+            elif isinstance(value, Classification):
+                value = value.code
+            elif name == "assist_units":
+                value = [u.code for u in value]
+            values[name] = value
+        return values

@@ -1,0 +1,48 @@
+"""The workbench's search, shared by the API and the pages."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases import sla
+from bianmin.cases.choices import OPEN_STATUSES, CaseStatus
+from bianmin.cases.models import Case
+from bianmin.cases.schemas import CaseFilters
+from bianmin.errors import InvalidInput
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission
+from bianmin.org.scope import subtree_q
+
+
+def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """Narrow an already scoped queryset by the workbench's filters."""
+    if filters.status:
+        cases = cases.filter(status__in=filters.status)
+    if filters.unit:
+        unit = Unit.objects.restrict(user, Permission.UNIT_VIEW).filter(code=filters.unit).first()
+        if unit is None:
+            raise InvalidInput({"unit": _("No unit with code %(code)s in your scope.") % {"code": filters.unit}})
+        cases = cases.filter(subtree_q([unit.path], "unit__path"))
+    if filters.category:
+        cases = cases.filter(category__code=filters.category)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    now = timezone.now()
+    open_running = Q(status__in=OPEN_STATUSES - {CaseStatus.PAUSED})
+    if filters.overdue is not None:
+        overdue = open_running & Q(due_at__lt=now)
+        cases = cases.filter(overdue) if filters.overdue else cases.exclude(overdue)
+    if filters.supervised is not None:
+        cases = cases.filter(supervise_count__gt=0) if filters.supervised else cases.filter(supervise_count=0)
+    if filters.q:
+        cases = cases.filter(Q(number=filters.q) | Q(title__contains=filters.q) | Q(content__contains=filters.q))
+    if filters.received_from:
+        cases = cases.filter(received_at__gte=datetime.combine(filters.received_from, time(), tzinfo=sla.SHANGHAI))
+    if filters.received_to:
+        end = datetime.combine(filters.received_to + timedelta(days=1), time(), tzinfo=sla.SHANGHAI)
+        cases = cases.filter(received_at__lt=end)
+    return cases

@@ -1,0 +1,91 @@
+"""Case pages: permission matrix (each role, in and out of scope), action forms, intake, citizen pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bianmin.cases.models import Case
+from bianmin.cases.tests.factories import new_case
+from bianmin.cases.tests.test_api import HANDLES, VIEWS
+from bianmin.org.tests.test_api_permissions import PERSONAS
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_case_pages_permission_matrix(county, client, persona):
+    home = new_case(county.people["cadre_a"], village=county["huanhua"])
+    away = new_case(county.people["outsider"], village=county["other_village"])
+    client.force_login(county.people[persona])
+    workbench = client.get("/cases/").content.decode()
+    assert (home.number in workbench) == (persona in VIEWS)
+    assert client.get(f"/cases/{home.number}/").status_code == (200 if persona in VIEWS else 404)
+    assert client.get(f"/cases/{away.number}/").status_code == (200 if persona == "outsider" else 404)
+    form = {"action": "reply", "reply-version": home.version, "reply-reply": "已处理"}
+    response = client.post(f"/cases/{home.number}/", form)
+    assert Case.objects.get(pk=home.pk).status == ("replied" if persona in HANDLES else "accepted")
+    assert response.status_code == (302 if persona in VIEWS else 404)
+
+
+@pytest.mark.parametrize("url", ["/cases/", "/cases/new/", "/cases/20261126-00001/"])
+def test_case_pages_need_a_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login/")
+
+
+def test_action_forms_come_from_the_table_and_show_refusals(county, client):
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    client.force_login(county.people["cadre_a"])
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    for label in ("转办", "上报上一级", "答复", "挂起（等待群众）"):
+        assert f"<summary>{label}</summary>" in page
+    assert "<summary>督办</summary>" not in page  # a cadre does not supervise
+    stale = client.post(
+        f"/cases/{case.number}/",
+        {"action": "reply", "reply-version": case.version - 1, "reply-reply": "x"},
+        follow=True,
+    )
+    assert "该事项已被他人修改" in stale.content.decode()
+    empty = client.post(f"/cases/{case.number}/", {"action": "reply", "reply-version": case.version, "reply-reply": ""})
+    assert empty.status_code == 200 and "该字段为必填项" in empty.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "accepted"
+
+
+def test_intake_page_takes_in_a_case(county, client):
+    client.force_login(county.people["cadre_a"])
+    form = {
+        "channel": "village_hall",
+        "kind": "help",
+        "urgency": "normal",
+        "title": "路灯坏了",
+        "content": "三组路口路灯不亮",
+        "citizen_name": "李四",
+        "citizen_phone": "13900001111",
+        "village": "500236101201",
+    }
+    response = client.post("/cases/new/", form)
+    case = Case.objects.get(title="路灯坏了")
+    assert response.status_code == 302 and response.headers["Location"] == f"/cases/{case.number}/"
+    assert (case.unit, case.channel, case.created_by) == (county["huanhua"], "village_hall", county.people["cadre_a"])
+    bad = client.post("/cases/new/", {**form, "citizen_phone": "12"})
+    assert bad.status_code == 200 and "手机号码" in bad.content.decode()
+
+
+def test_public_pages_submit_and_track_without_a_login(county, client):
+    page = client.get("/service/submit/")
+    assert page.status_code == 200 and "浣花村" in page.content.decode()
+    done = client.post(
+        "/service/submit/",
+        {
+            "kind": "help",
+            "village": "500236101201",
+            "title": "停水",
+            "content": "五组停水三天",
+            "citizen_name": "刘",
+            "citizen_phone": "13700005678",
+        },
+    )
+    number = Case.objects.get(title="停水").number
+    assert number in done.content.decode()
+    tracked = client.get("/service/track/", {"number": number, "phone_tail": "5678"}).content.decode()
+    assert "待受理" in tracked
+    wrong = client.get("/service/track/", {"number": number, "phone_tail": "0000"}).content.decode()
+    assert "没有找到" in wrong and "停水" not in wrong

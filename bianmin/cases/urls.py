@@ -1,0 +1,12 @@
+from django.urls import path
+
+from bianmin.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("cases/", views.workbench, name="workbench"),
+    path("cases/new/", views.intake, name="intake"),
+    path("cases/<str:number>/", views.case_detail, name="detail"),
+    path("service/submit/", views.public_submit, name="public_submit"),
+    path("service/track/", views.public_track, name="public_track"),
+]

@@ -1,0 +1,195 @@
+"""Case pages: the staff workbench, a case with its action forms, intake, and the citizen's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+from pydantic import ValidationError
+
+from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Channel
+from bianmin.cases.forms import ActionForm, IntakeForm, PublicSubmitForm, RatingForm, TrackForm
+from bianmin.cases.models import Case
+from bianmin.cases.presenters import Presenter
+from bianmin.cases.public_api import check_submission, proven_case, public_view
+from bianmin.cases.queries import search_cases
+from bianmin.cases.schemas import CaseFilters
+from bianmin.cases.services import allowed_actions, create_case, perform
+from bianmin.errors import DomainError
+from bianmin.org.choices import UnitKind
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission
+
+PAGE_SIZE = 30
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionError("login_required lets only signed-in users through")
+    return request.user
+
+
+def _show_error(request: HttpRequest, exc: DomainError, form: Any = None) -> None:
+    """A refusal from a service: on the form's fields where it names them, else as a message."""
+    if form is not None:
+        for name, text in exc.fields.items():
+            form.add_error(name if name in form.fields else None, str(text))
+    if form is None or not exc.fields:
+        messages.error(request, exc.describe())
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    raw: dict[str, Any] = {k: v for k, v in request.GET.items() if v and k in CaseFilters.model_fields}
+    # The workbench shows what is still open unless asked for something else ("all", or one status).
+    chosen = [s for s in request.GET.getlist("status") if s]
+    raw["status"] = [] if chosen == ["all"] else chosen or sorted(OPEN_STATUSES)
+    try:
+        filters = CaseFilters.model_validate(raw)
+    except ValidationError:
+        messages.error(request, _("Some filters are not valid; they were ignored."))
+        filters = CaseFilters.model_validate({})
+    cases: QuerySet[Case] = Case.objects.restrict(user, Permission.CASE_VIEW).select_related(
+        "unit", "village", "category", "handler"
+    )
+    try:
+        cases = search_cases(cases, user, filters)
+    except DomainError as exc:
+        _show_error(request, exc)
+    page = Paginator(cases.order_by("due_at", "number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    presenter = Presenter(user)
+    context = {
+        "rows": [presenter.item(case) for case in page.object_list],
+        "page": page,
+        "filters": filters,
+        "status_choice": chosen[0] if len(chosen) == 1 else "",
+        "statuses": CaseStatus.choices,
+        "kinds": CaseKind.choices,
+        "query": request.GET.urlencode(),
+        "can_take_in": Unit.objects.restrict(user, Permission.CASE_CREATE).exists(),
+        "intake_channels": [(c, Channel(c).label) for c in ("hotline", "window", "village_hall", "reception")],
+    }
+    return render(request, "cases/workbench.html", context)
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    user = _user(request)
+    case = Case.objects.restrict(user, Permission.CASE_VIEW).filter(number=number).first()
+    if case is None:
+        return render(request, "cases/not_found.html", status=404)
+    forms = {t.action: ActionForm(t, case) for t in allowed_actions(case, user)}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in forms:
+            messages.error(request, _("This action is not available on this case now."))
+            return HttpResponseRedirect(request.path)
+        form = ActionForm(forms[action].transition, case, request.POST)
+        if form.is_valid():
+            try:
+                perform(case, action, actor=user, version=form.cleaned_data["version"], **form.action_fields())
+            except DomainError as exc:
+                _show_error(request, exc, form)
+            else:
+                messages.success(request, _("Done: %(action)s.") % {"action": form.transition.label})
+                return HttpResponseRedirect(request.path)
+        forms[action] = form
+    body = Presenter(user).detail(
+        Case.objects.select_related("unit", "village", "category", "handler", "classification", "master").get(
+            pk=case.pk
+        )
+    )
+    return render(
+        request, "cases/detail.html", {"case": body, "forms": forms.values(), "open": request.method == "POST"}
+    )
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = IntakeForm(request.POST or None, initial={"channel": request.GET.get("channel", Channel.HOTLINE)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        village = Unit.objects.filter(code=data["village"], kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY)).first()
+        try:
+            case, _created = create_case(
+                actor=user,
+                channel=data["channel"],
+                kind=data["kind"],
+                category=data["category"],
+                urgency=data["urgency"],
+                title=data["title"],
+                content=data["content"],
+                citizen_name=data["citizen_name"],
+                citizen_phone=data["citizen_phone"],
+                citizen_id_number=data["citizen_id_number"],
+                village=village,
+                address=data["address"],
+            )
+        except DomainError as exc:
+            _show_error(request, exc, form)
+        else:
+            messages.success(request, _("Case %(number)s taken in.") % {"number": case.number})
+            return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+    return render(request, "cases/intake.html", {"form": form})
+
+
+def public_submit(request: HttpRequest) -> HttpResponse:
+    form = PublicSubmitForm(request.POST or None)
+    number = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        village = Unit.objects.filter(code=data["village"], kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY)).first()
+        try:
+            check_submission(request, data["citizen_phone"])
+            case, _created = create_case(
+                actor=None,
+                channel=Channel.WEB,
+                kind=data["kind"],
+                title=data["title"],
+                content=data["content"],
+                citizen_name=data["citizen_name"],
+                citizen_phone=data["citizen_phone"],
+                village=village,
+                unit=village,
+                address=data["address"],
+                submitted=True,
+            )
+            number = case.number
+        except HttpError:
+            form.add_error(None, _("Too many submissions from here; please try again in an hour."))
+        except DomainError as exc:
+            _show_error(request, exc, form)
+    return render(request, "cases/public_submit.html", {"form": form, "number": number})
+
+
+def public_track(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = TrackForm(data)
+    rating_form = RatingForm(request.POST if request.POST.get("rating") else None)
+    found = None
+    if data is not None and form.is_valid():
+        number, tail = form.cleaned_data["number"].strip(), form.cleaned_data["phone_tail"]
+        try:
+            case = proven_case(request, number, tail)
+            if request.method == "POST" and rating_form.is_valid():
+                rating = rating_form.cleaned_data
+                case = perform(
+                    case, "rate", actor=None, by_citizen=True, rating=rating["rating"], comment=rating["comment"]
+                )
+                messages.success(request, _("Thank you for your rating."))
+            found = public_view(Case.objects.select_related("unit").get(pk=case.pk))
+        except HttpError:
+            form.add_error(None, _("Too many attempts; please try again later."))
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+    return render(request, "cases/public_track.html", {"form": form, "case": found, "rating_form": RatingForm()})
