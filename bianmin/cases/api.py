@@ -11,7 +11,7 @@ from pydantic import Field
 
 from bianmin.cases.models import Case, Category
 from bianmin.cases.presenters import Presenter
-from bianmin.cases.queries import search_cases
+from bianmin.cases.queries import analysis_counts, search_cases
 from bianmin.cases.schemas import ActionIn, CaseDetail, CaseFilters, CaseIn, CaseItem
 from bianmin.cases.services import create_case, perform
 from bianmin.errors import InvalidInput, NotFound, error_responses
@@ -94,6 +94,27 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
     presenter = Presenter(user)
     rows = cases.order_by("due_at", "number")[page.offset : page.offset + page.limit]
     return {"items": [presenter.item(case) for case in rows], "count": cases.count()}
+
+
+class LevelCount(Schema):
+    level: str
+    label: str
+    solved: int
+    being_solved: int
+
+
+class AnalysisOut(Schema):
+    levels: list[LevelCount]
+
+
+@router.get(
+    "/cases/analysis",
+    response={200: AnalysisOut, **error_responses()},
+    summary="Three-level analysis: solved and being solved",
+)
+def analysis(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
+    user = actor(request)
+    return {"levels": analysis_counts(search_cases(Case.objects.restrict(user, Permission.CASE_VIEW), user, filters))}
 
 
 @router.get("/cases/{number}", response={200: CaseDetail, **error_responses(404)}, summary="A case with its history")

@@ -9,6 +9,7 @@ from bianmin.cases import sla
 from bianmin.cases.choices import OPEN_STATUSES, AnalysisLevel, CaseStatus, DueWarning
 from bianmin.cases.models import Case, CaseEvent
 from bianmin.cases.services import allowed_actions, transitions_for
+from bianmin.cases.triage import similar_open_cases
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
@@ -101,6 +102,12 @@ class Presenter:
                 {"action": t.action, "label": str(t.label), "required": list(t.required)}
                 for t in allowed_actions(case, self.user)
             ],
+            similar=[
+                {"number": s.number, "title": s.title, "status": s.status, "score": s.score}
+                for s in similar_open_cases(case)
+            ]
+            if case.status in OPEN_STATUSES and self.sees_phone(case)
+            else [],
             calendar_warning=schedule_warning(sla.local_date(case.received_at), sla.local_date(case.due_at))
             if case.due_at
             else None,

@@ -46,3 +46,32 @@ def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> Que
         end = datetime.combine(filters.received_to + timedelta(days=1), time(), tzinfo=sla.SHANGHAI)
         cases = cases.filter(received_at__lt=end)
     return cases
+
+
+def analysis_counts(cases: QuerySet[Case]) -> list[dict[str, object]]:
+    """The three-level analysis figures (三级研判): per level, cases solved there and cases being solved
+    there now. One aggregate query over the (scoped, filtered) cases."""
+    from django.db.models import Count
+
+    from bianmin.cases.choices import DONE_STATUSES, AnalysisLevel
+
+    rows: dict[str, dict[str, int]] = {
+        row["analysis_level"]: {"solved": row["solved"], "being_solved": row["being_solved"]}
+        for row in cases.exclude(analysis_level="")
+        .order_by()
+        .values("analysis_level")
+        .annotate(
+            solved=Count("id", filter=Q(status__in=DONE_STATUSES)),
+            being_solved=Count("id", filter=Q(status__in=OPEN_STATUSES - {CaseStatus.SUBMITTED})),
+        )
+    }
+    empty = {"solved": 0, "being_solved": 0}
+    return [
+        {
+            "level": level.value,
+            "label": str(level.label),
+            "solved": rows.get(level.value, empty)["solved"],
+            "being_solved": rows.get(level.value, empty)["being_solved"],
+        }
+        for level in AnalysisLevel
+    ]

@@ -73,6 +73,13 @@ class ActionOut(Schema):
     required: list[str]
 
 
+class SimilarOut(Schema):
+    number: str
+    title: str
+    status: CaseStatus
+    score: float = Field(description="Text overlap, 0 to 1.")
+
+
 class CaseDetail(CaseItem):
     content: str
     address: str
@@ -93,6 +100,9 @@ class CaseDetail(CaseItem):
     reopen_count: int
     events: list[EventOut]
     actions: list[ActionOut] = Field(description="What the caller may do now, from the workflow's table.")
+    similar: list[SimilarOut] = Field(
+        description="Open cases about the same village with similar text in the last 30 days: candidates to merge."
+    )
     calendar_warning: str | None
 
 

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", views.workbench, name="workbench"),
     path("cases/new/", views.intake, name="intake"),
+    path("cases/bulk/", views.bulk, name="bulk"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("service/submit/", views.public_submit, name="public_submit"),
     path("service/track/", views.public_track, name="public_track"),

@@ -26,7 +26,7 @@ from bianmin.cases.services import allowed_actions, create_case, perform
 from bianmin.errors import DomainError
 from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit, User
-from bianmin.org.permissions import Permission
+from bianmin.org.permissions import Permission, roles_granting
 
 PAGE_SIZE = 30
 
@@ -77,8 +77,55 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "can_take_in": Unit.objects.restrict(user, Permission.CASE_CREATE).exists(),
         "intake_channels": [(c, Channel(c).label) for c in ("hotline", "window", "village_hall", "reception")],
+        "units": Unit.objects.filter(is_active=True).order_by("path").only("code", "name"),
+        "people": User.objects.filter(
+            memberships__unit__in=Unit.objects.restrict(user, Permission.CASE_HANDLE),
+            memberships__role__in=roles_granting(Permission.CASE_HANDLE),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")[:500],
     }
     return render(request, "cases/workbench.html", context)
+
+
+BULK_ACTIONS = ("transfer", "assign")
+
+
+@login_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Transfer or assign many cases at once from the workbench; each goes through `perform` with the
+    version the list showed, so a case changed meanwhile is refused, not overwritten."""
+    user = _user(request)
+    back = reverse("cases:workbench") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
+    action = request.POST.get("bulk_action", "")
+    selected = request.POST.getlist("selected")
+    target = {
+        "transfer": ("to_unit", request.POST.get("to_unit", "")),
+        "assign": ("handler", request.POST.get("handler", "")),
+    }
+    if request.method != "POST" or action not in BULK_ACTIONS or not selected or not target[action][1]:
+        messages.error(request, _("Choose cases, an action and its target."))
+        return HttpResponseRedirect(back)
+    visible = Case.objects.restrict(user, Permission.CASE_VIEW)
+    done, failed = 0, []
+    for item in selected[:200]:
+        number, _sep, version = item.partition(":")
+        case = visible.filter(number=number).first()
+        if case is None or not version.isdigit():
+            failed.append(f"{number}（{_('No such case in your scope.')}）")
+            continue
+        try:
+            fields: dict[str, Any] = {target[action][0]: target[action][1]}
+            perform(case, action, actor=user, version=int(version), **fields)
+            done += 1
+        except DomainError as exc:
+            failed.append(f"{number}（{exc.describe()}）")
+    if done:
+        messages.success(request, _("%(n)s case(s) done.") % {"n": done})
+    if failed:
+        messages.error(request, _("Not done: %(list)s") % {"list": "；".join(failed)})
+    return HttpResponseRedirect(back)
 
 
 @login_required

@@ -89,3 +89,42 @@ def test_public_pages_submit_and_track_without_a_login(county, client):
     assert "待受理" in tracked
     wrong = client.get("/service/track/", {"number": number, "phone_tail": "0000"}).content.decode()
     assert "没有找到" in wrong and "停水" not in wrong
+
+
+def test_bulk_transfer_moves_each_selected_case_and_refuses_stale_ones(county, client):
+    staff = county.people["township_staff"]
+    a, b, c = (new_case(staff, unit=county["baidi"]) for _ in range(3))
+    Case.objects.filter(pk=c.pk).update(version=c.version + 1)  # changed by someone meanwhile
+    client.force_login(staff)
+    selected = [f"{a.number}:{a.version}", f"{b.number}:{b.version}", f"{c.number}:{c.version}"]
+    page = client.post(
+        "/cases/bulk/", {"bulk_action": "transfer", "to_unit": "500236-RSJ", "selected": selected}, follow=True
+    )
+    text = page.content.decode()
+    assert "2 case(s) done." in text or "已处理 2 件" in text
+    assert c.number in text
+    assert [Case.objects.get(pk=x.pk).unit.code for x in (a, b, c)] == ["500236-RSJ", "500236-RSJ", "500236101000"]
+
+
+def test_bulk_assign(county, client):
+    staff = county.people["township_staff"]
+    a = new_case(staff, unit=county["baidi"])
+    client.force_login(staff)
+    client.post(
+        "/cases/bulk/", {"bulk_action": "assign", "handler": "township_staff", "selected": [f"{a.number}:{a.version}"]}
+    )
+    assert Case.objects.get(pk=a.pk).handler == staff
+
+
+def test_the_three_level_counts(county, api_as):
+    from bianmin.cases.services import perform
+
+    cadre = county.people["cadre_a"]
+    solved = new_case(cadre, village=county["huanhua"])
+    perform(solved, "answer", actor=cadre, reply="已解决")
+    new_case(cadre, village=county["huanhua"])
+    moving = new_case(cadre, village=county["huanhua"])
+    perform(moving, "escalate", actor=cadre, note="上报")
+    body = api_as(county.people["township_leader"]).get("/cases/analysis").json()
+    counts = {row["level"]: (row["solved"], row["being_solved"]) for row in body["levels"]}
+    assert counts == {"village": (1, 1), "work_team": (0, 1), "township": (0, 0), "county": (0, 0)}

@@ -1,0 +1,60 @@
+"""Duplicate suggestions (DESIGN §3): open cases about the same village with similar text, last 30 days.
+
+Candidates come from an indexed query (village, status, received_at) and are few per village; the text
+is compared in Python with character-bigram overlap, which suits Chinese without a tokenizer and works
+the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bianmin.cases.choices import OPEN_STATUSES
+from bianmin.cases.models import Case
+
+WINDOW = timedelta(days=30)
+THRESHOLD = 0.25
+MAX_CANDIDATES = 300
+
+
+def bigrams(text: str) -> set[str]:
+    compact = "".join(ch for ch in text if ch.isalnum())
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    left, right = bigrams(a), bigrams(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+@dataclass(frozen=True)
+class Similar:
+    number: str
+    title: str
+    status: str
+    score: float
+
+
+def similar_open_cases(case: Case, limit: int = 5) -> list[Similar]:
+    if case.village_id is None:
+        return []
+    candidates = (
+        Case.objects.filter(
+            village_id=case.village_id,
+            status__in=OPEN_STATUSES,
+            received_at__gte=case.received_at - WINDOW,
+            received_at__lte=case.received_at + WINDOW,
+            master__isnull=True,
+        )
+        .exclude(pk=case.pk)
+        .order_by("-received_at")
+        .values_list("number", "title", "content", "status")[:MAX_CANDIDATES]
+    )
+    text = f"{case.title} {case.content}"
+    scored = [
+        Similar(number, title, status, round(similarity(text, f"{title} {content}"), 2))
+        for number, title, content, status in candidates
+    ]
+    return sorted((s for s in scored if s.score >= THRESHOLD), key=lambda s: -s.score)[:limit]
