@@ -5,12 +5,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.params.functions import Header
 from pydantic import Field
 
+from bianmin.cases.attachments import add_attachment
 from bianmin.cases.models import Case, Category
-from bianmin.cases.presenters import Presenter
+from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, search_cases
 from bianmin.cases.schemas import ActionIn, CaseDetail, CaseFilters, CaseIn, CaseItem
 from bianmin.cases.services import create_case, perform
@@ -121,6 +123,26 @@ def analysis(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     user = actor(request)
     return Presenter(user).detail(_case(user, number))
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+    url: str
+
+
+@router.post(
+    "/cases/{number}/attachments",
+    response={201: AttachmentOut, **error_responses(404, 413)},
+    summary="Attach a file (photo, scan, recording) to a case",
+)
+def attach(request: HttpRequest, number: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    user = actor(request)
+    attachment = add_attachment(_case(user, number), actor=user, upload=file)
+    return Status(201, attachment_body(attachment))
 
 
 @router.post(

@@ -296,3 +296,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.case_id}"
+
+
+class CaseAttachment(models.Model):
+    """A file brought with a case (a photo of the collapsed road, a scanned letter), kept under the data
+    dir and served only through the scoped download view."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,12 +2,13 @@
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
 from bianmin.cases.choices import OPEN_STATUSES, AnalysisLevel, CaseStatus, DueWarning
-from bianmin.cases.models import Case, CaseEvent
+from bianmin.cases.models import Case, CaseAttachment, CaseEvent
 from bianmin.cases.services import allowed_actions, transitions_for
 from bianmin.cases.triage import similar_open_cases
 from bianmin.org.models import User
@@ -108,8 +109,20 @@ class Presenter:
             ]
             if case.status in OPEN_STATUSES and self.sees_phone(case)
             else [],
+            attachments=[attachment_body(a) for a in case.attachments.all()],
             calendar_warning=schedule_warning(sla.local_date(case.received_at), sla.local_date(case.due_at))
             if case.due_at
             else None,
         )
         return body
+
+
+def attachment_body(attachment: CaseAttachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "sha256": attachment.sha256,
+        "url": reverse("cases:attachment", args=[attachment.case.number, attachment.pk]),
+    }

@@ -80,6 +80,15 @@ class SimilarOut(Schema):
     score: float = Field(description="Text overlap, 0 to 1.")
 
 
+class AttachmentRef(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+    url: str
+
+
 class CaseDetail(CaseItem):
     content: str
     address: str
@@ -100,6 +109,7 @@ class CaseDetail(CaseItem):
     reopen_count: int
     events: list[EventOut]
     actions: list[ActionOut] = Field(description="What the caller may do now, from the workflow's table.")
+    attachments: list[AttachmentRef]
     similar: list[SimilarOut] = Field(
         description="Open cases about the same village with similar text in the last 30 days: candidates to merge."
     )

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from pydantic import ValidationError
 
+from bianmin.cases.attachments import add_attachment
 from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Channel
 from bianmin.cases.forms import ActionForm, IntakeForm, PublicSubmitForm, RatingForm, TrackForm
-from bianmin.cases.models import Case
+from bianmin.cases.models import Case, CaseAttachment
 from bianmin.cases.presenters import Presenter
 from bianmin.cases.public_api import check_submission, proven_case, public_view
 from bianmin.cases.queries import search_cases
@@ -135,6 +137,17 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     if case is None:
         return render(request, "cases/not_found.html", status=404)
     forms = {t.action: ActionForm(t, case) for t in allowed_actions(case, user)}
+    if request.method == "POST" and request.POST.get("action") == "attach":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to attach."))
+        else:
+            try:
+                add_attachment(case, actor=user, upload=upload)
+                messages.success(request, _("File attached."))
+            except DomainError as exc:
+                _show_error(request, exc)
+        return HttpResponseRedirect(request.path)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in forms:
@@ -158,6 +171,21 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request, "cases/detail.html", {"case": body, "forms": forms.values(), "open": request.method == "POST"}
     )
+
+
+@login_required
+def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    """Download an attachment: only for those who may see its case."""
+    user = _user(request)
+    case = Case.objects.restrict(user, Permission.CASE_VIEW).filter(number=number).first()
+    found = CaseAttachment.objects.filter(case=case, pk=pk).first() if case else None
+    if found is None:
+        return render(request, "cases/not_found.html", status=404)
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
