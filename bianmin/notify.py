@@ -24,6 +24,12 @@ class Message:
     unit: str | None
     to_citizen: bool
     text: str
+    phone: str = ""  # the citizen's, for an SMS gateway; only the webhook channel ever sees it
+
+    def without_phone(self) -> dict[str, object]:
+        body = asdict(self)
+        body.pop("phone")
+        return body
 
 
 class Channel(Protocol):
@@ -42,7 +48,7 @@ class FileChannel:
 
     def send(self, message: Message) -> None:
         with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(message), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(message.without_phone(), ensure_ascii=False) + "\n")
 
 
 class WebhookChannel:

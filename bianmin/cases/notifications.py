@@ -74,7 +74,12 @@ def deliver_pending(limit: int = 500, ids: Iterable[int] | None = None) -> int:
         if not Notification.objects.filter(pk=row.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
             continue
         message = notify.Message(
-            row.kind, row.case.number, row.unit.code if row.unit else None, row.to_citizen, row.message
+            row.kind,
+            row.case.number,
+            row.unit.code if row.unit else None,
+            row.to_citizen,
+            row.message,
+            phone=row.case.citizen_phone if row.to_citizen else "",
         )
         try:
             channel.send(message)

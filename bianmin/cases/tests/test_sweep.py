@@ -120,3 +120,23 @@ def test_two_sweeps_at_once_send_each_message_once_and_escalate_once(county, out
     assert len(sent) == len({(m["kind"], m["case"], m["unit"]) for m in sent})
     assert Notification.objects.filter(sent_at__isnull=True).count() == 0
     assert all(c.version + 1 == Case.objects.get(pk=c.pk).version for c in cases)
+
+
+def test_the_webhook_gets_the_citizens_phone_and_the_log_file_never_does(county, outbox, monkeypatch, tmp_path):
+    from bianmin.cases.notifications import deliver_pending
+
+    sent = []
+
+    class Gateway:
+        def send(self, message):
+            sent.append(message)
+
+    cadre = county.people["cadre_a"]
+    case = new_case(cadre, village=county["huanhua"], citizen_phone="13912340000")
+    perform(case, "reply", actor=cadre, reply="已修复")
+    monkeypatch.setattr(notify, "channel", lambda: Gateway())
+    deliver_pending()
+    assert [(m.kind, m.phone) for m in sent] == [("reply", "13912340000")]
+    log = tmp_path / "log.jsonl"
+    notify.FileChannel(log).send(sent[0])
+    assert "13912340000" not in log.read_text() and case.number in log.read_text()
