@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,8 @@ from bianmin import throttle
 from bianmin.cases import sla
 from bianmin.cases.choices import CaseStatus
 from bianmin.cases.errors import CaseError
-from bianmin.cases.models import Case
-from bianmin.cases.notifications import deliver_pending, enqueue, message_args
+from bianmin.cases.models import Case, Notification
+from bianmin.cases.notifications import deliver_pending, message_args
 from bianmin.cases.services import perform
 from bianmin.errors import Conflict, DomainError
 from bianmin.workdays.services import current_calendar
@@ -40,18 +40,10 @@ def sweep(now: datetime) -> SweepReport:
     # "Due within one working day": up to the end of the next working day.
     horizon = sla.end_of(calendar.add_workdays(sla.local_date(now), 1))
     with translation.override(settings.LANGUAGE_CODE):
-        due_soon = Case.objects.filter(status__in=RUNNING, due_at__gt=now, due_at__lte=horizon).select_related("unit")
-        for case in due_soon.iterator(chunk_size=BATCH):
-            with transaction.atomic():
-                text = _("Case %(number)s “%(title)s” is due by %(due)s.") % message_args(case)
-                enqueue("reminder", case, f"reminder:{case.pk}:{case.due_at}", text, unit=case.unit)
-            report.reminded += 1
-        overdue = Case.objects.filter(status__in=RUNNING, due_at__lte=now).select_related("unit")
-        for case in overdue.iterator(chunk_size=BATCH):
-            with transaction.atomic():
-                text = _("Case %(number)s “%(title)s” is overdue since %(due)s.") % message_args(case)
-                enqueue("overdue", case, f"overdue:{case.pk}:{case.due_at}", text, unit=case.unit)
-            report.overdue += 1
+        due_soon = Case.objects.filter(status__in=RUNNING, due_at__gt=now, due_at__lte=horizon)
+        report.reminded = _owe(due_soon, "reminder", _("Case %(number)s “%(title)s” is due by %(due)s."))
+        overdue = Case.objects.filter(status__in=RUNNING, due_at__lte=now)
+        report.overdue = _owe(overdue, "overdue", _("Case %(number)s “%(title)s” is overdue since %(due)s."))
         report.escalated = _escalate_overdue_levels(now)
     report.delivered = deliver_pending()
     throttle.purge()
@@ -85,3 +77,20 @@ def _escalate_overdue_levels(now: datetime) -> int:
             continue
         escalated += 1
     return escalated
+
+
+def _owe(cases: QuerySet[Case], kind: str, template: str) -> int:
+    """One notification per case and deadline, inserted in bulk; a second sweep inserts nothing new."""
+    count = 0
+    batch: list[Notification] = []
+    for case in cases.select_related("unit").iterator(chunk_size=BATCH):
+        key = f"{kind}:{case.pk}:{case.due_at}"
+        batch.append(
+            Notification(kind=kind, case=case, unit=case.unit, dedupe_key=key, message=template % message_args(case))
+        )
+        count += 1
+        if len(batch) >= BATCH:
+            Notification.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Notification.objects.bulk_create(batch, ignore_conflicts=True)
+    return count
