@@ -185,5 +185,14 @@ NOTIFY_CHANNEL = env_choice("NOTIFY_CHANNEL", "console", ("CONSOLE", "FILE", "WE
 NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
 if NOTIFY_CHANNEL == "webhook" and not NOTIFY_WEBHOOK_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("NOTIFY_CHANNEL=webhook needs NOTIFY_WEBHOOK_URL=http(s)://...")
+# Working days each level of the three-level analysis has: village, work team, township (DESIGN §4.3).
+_level_days = env_list("ANALYSIS_LEVEL_DAYS", ["5", "5", "10"])
+if len(_level_days) != 3 or not all(n.isdigit() and int(n) >= 1 for n in _level_days):
+    raise ImproperlyConfigured(
+        f"ANALYSIS_LEVEL_DAYS must be three positive whole numbers like 5,5,10, got {_level_days}"
+    )
+ANALYSIS_LEVEL_DAYS = dict(zip(("village", "work_team", "township"), map(int, _level_days), strict=True))
+# Days after completion within which an unsatisfied citizen may have a case reopened (DESIGN §4.4).
+REOPEN_DAYS = env_int("REOPEN_DAYS", 7, minimum=1, maximum=365)
 # Analysis levels whose overdue cases `bianmin sweep` escalates by itself (comma-separated; empty: none).
 SWEEP_ESCALATE_LEVELS = env_list("SWEEP_ESCALATE_LEVELS", ["village", "work_team"])

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
 from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, CaseStatus, Rating
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Classification
-from bianmin.cases.workflow import REOPEN_DAYS
 from bianmin.errors import Conflict, InvalidInput
 from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit, User
@@ -128,8 +128,8 @@ def send_back(case: Case, *, actor: User, now: datetime, reason: Any, **_f: Any)
 def supervise(
     case: Case, *, actor: User, now: datetime, due_at: Any, note: Any, **_f: Any
 ) -> tuple[str, dict[str, Any]]:
-    if not isinstance(due_at, datetime) or due_at <= now:
-        raise InvalidInput({"due_at": _("Set a new deadline in the future.")})
+    if not isinstance(due_at, datetime) or not now < due_at <= now + timedelta(days=366):
+        raise InvalidInput({"due_at": _("Set a new deadline in the future, within a year.")})
     case.due_base_at, case.due_base_set_at = due_at, now
     case.supervise_count += 1
     return _text(note, "note"), {"due_at": due_at.isoformat()}
@@ -189,8 +189,9 @@ def rate(
 
 
 def reopen(case: Case, *, actor: User, now: datetime, reason: Any, **_f: Any) -> tuple[str, dict[str, Any]]:
-    if case.completed_at is None or now - case.completed_at > timedelta(days=REOPEN_DAYS):
-        raise Conflict(CaseError.REOPEN_WINDOW_CLOSED, _("A case can be reopened only within 7 days of completion."))
+    if case.completed_at is None or now - case.completed_at > timedelta(days=settings.REOPEN_DAYS):
+        message = _("A case can be reopened only within %(days)s days of completion.") % {"days": settings.REOPEN_DAYS}
+        raise Conflict(CaseError.REOPEN_WINDOW_CLOSED, message)
     if case.rating is not None and case.rating >= SATISFIED_MIN:
         raise Conflict(CaseError.ILLEGAL_TRANSITION, _("Only a case rated unsatisfactory can be reopened."))
     previous = {"rating": case.rating, "completed_at": case.completed_at.isoformat()}

@@ -1,9 +1,10 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from bianmin.cases.choices import CaseKind, CaseStatus, Channel, DueWarning, Urgency
+from bianmin.schemas import SaneDate
 
 
 class UnitRef(Schema):
@@ -146,8 +147,8 @@ class CaseFilters(Schema):
     overdue: bool | None = None
     supervised: bool | None = None
     q: str | None = Field(None, max_length=100, description="Number, or words of the title or content.")
-    received_from: date | None = None
-    received_to: date | None = None
+    received_from: SaneDate | None = None
+    received_to: SaneDate | None = None
 
 
 class PublicCaseIn(Schema):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,9 +29,6 @@ from bianmin.org.permissions import Permission
 from bianmin.org.validators import validate_person_phone
 from bianmin.workdays.services import current_calendar
 
-# Days a level of the three-level analysis has before it must resolve or escalate (DESIGN §4.3).
-LEVEL_LIMITS = {AnalysisLevel.VILLAGE: 5, AnalysisLevel.WORK_TEAM: 5, AnalysisLevel.TOWNSHIP: 10}
-
 
 def level_of(unit: Unit) -> str:
     if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
@@ -46,7 +44,8 @@ def enter_level(case: Case, now: Any) -> None:
     """Start the clock of the analysis level the case's unit belongs to."""
     case.analysis_level = level_of(case.unit)
     case.level_entered_at = now
-    days = LEVEL_LIMITS.get(AnalysisLevel(case.analysis_level))
+    # Days a level has before it must resolve or escalate (settings.ANALYSIS_LEVEL_DAYS, DESIGN §4.3).
+    days = settings.ANALYSIS_LEVEL_DAYS.get(case.analysis_level)
     case.level_due_at = sla.add_limit(now, days, "working_days", current_calendar()) if days else None
 
 

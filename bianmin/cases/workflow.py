@@ -116,5 +116,3 @@ GRIEVANCE: dict[str, Transition] = {
 }
 
 WORKFLOWS: dict[str, dict[str, Transition]] = {"grievance": GRIEVANCE}
-# Days after completion within which an unsatisfied citizen may have the case reopened (DESIGN §4.4).
-REOPEN_DAYS = 7

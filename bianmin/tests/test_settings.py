@@ -54,6 +54,8 @@ def test_the_secret_key_is_generated_once_and_kept_private(tmp_path: Path, monke
         ("DEBUG", "perhaps", "DEBUG"),
         ("BIANMIN_WORKERS", "-3", "BIANMIN_WORKERS"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL"),
+        ("ANALYSIS_LEVEL_DAYS", "5,x,10", "ANALYSIS_LEVEL_DAYS"),
+        ("NOTIFY_CHANNEL", "webhook", "NOTIFY_WEBHOOK_URL"),
     ],
 )
 def test_the_cli_reports_a_bad_setting_without_a_traceback(tmp_path, variable, value, message):

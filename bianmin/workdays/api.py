@@ -10,6 +10,7 @@ from ninja.params import Query
 from pydantic import Field
 
 from bianmin.errors import InvalidInput, error_responses
+from bianmin.schemas import SaneDate
 from bianmin.workdays.calendar import BUNDLED_YEARS, MAX_WORKDAYS
 from bianmin.workdays.models import CalendarOverride, HolidaySchedule
 from bianmin.workdays.services import current_calendar, schedule_warning
@@ -47,7 +48,7 @@ class StatusOut(Schema):
 @router.get(
     "/days", response={200: DaysOut, **error_responses(400)}, summary="Working days and days off in a date range"
 )
-def days(request: HttpRequest, start: date, end: date) -> DaysOut:
+def days(request: HttpRequest, start: SaneDate, end: SaneDate) -> DaysOut:
     if end < start or (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput({"end": _("End must be on or after start, at most 400 days later.")})
     calendar = current_calendar()
@@ -63,7 +64,7 @@ def days(request: HttpRequest, start: date, end: date) -> DaysOut:
 
 
 class AddWorkdaysIn(Schema):
-    start: date
+    start: SaneDate
     workdays: int = Field(ge=0, le=MAX_WORKDAYS)
 
 

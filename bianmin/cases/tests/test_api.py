@@ -148,3 +148,15 @@ def test_anonymous_callers_get_401_on_cases(county, api_as, method, path):
     api = api_as(None)
     response = api.get(path) if method == "get" else api.post(path, {"version": 1})
     assert response.status_code == 401
+
+
+def test_absurd_dates_are_refused_not_a_500(county, api_as):
+    api = api_as(county.people["county_admin"])
+    assert api.get("/cases", received_from="0001-01-01").status_code == 422
+    assert api.get("/calendar/add-workdays", start="9999-12-31", workdays=5).status_code == 422
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    far = api.post(
+        f"/cases/{case.number}/actions/supervise",
+        {"version": case.version, "due_at": "9999-12-31T00:00:00+08:00", "note": "x"},
+    )
+    assert far.status_code == 400 and "due_at" in far.json()["fields"]

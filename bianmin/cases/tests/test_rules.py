@@ -211,3 +211,18 @@ def test_the_verify_command_reports_tampering_and_exits_1(county):
         call_command("verify", stdout=out, stderr=io.StringIO())
     assert exit_code.value.code == 1
     assert f"BROKEN {case.number} at event 1" in out.getvalue()
+
+
+def test_the_level_limits_and_reopen_window_come_from_settings(county, settings):
+    from bianmin.cases import sla
+    from bianmin.workdays.services import current_calendar
+
+    settings.ANALYSIS_LEVEL_DAYS = {"village": 1, "work_team": 2, "township": 3}
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    assert case.level_due_at == sla.add_limit(case.received_at, 1, "working_days", current_calendar())
+    settings.REOPEN_DAYS = 10
+    villager = county.people["villager"]
+    done = new_case(county.people["cadre_a"], village=county["huanhua"], citizen=villager)
+    done = perform(done, "answer", actor=county.people["cadre_a"], reply="已答复")
+    Case.objects.filter(pk=done.pk).update(completed_at=timezone.now() - timedelta(days=9))
+    assert perform(Case.objects.get(pk=done.pk), "reopen", actor=villager, reason="没解决").reopen_count == 1
