@@ -14,7 +14,7 @@ from bianmin.cases.attachments import add_attachment
 from bianmin.cases.models import Case, Category
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, search_cases
-from bianmin.cases.schemas import ActionIn, CaseDetail, CaseFilters, CaseIn, CaseItem
+from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
 from bianmin.cases.services import create_case, perform
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
@@ -125,18 +125,9 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return Presenter(user).detail(_case(user, number))
 
 
-class AttachmentOut(Schema):
-    id: int
-    name: str
-    size: int
-    content_type: str
-    sha256: str
-    url: str
-
-
 @router.post(
     "/cases/{number}/attachments",
-    response={201: AttachmentOut, **error_responses(404, 413)},
+    response={201: AttachmentRef, **error_responses(404, 413)},
     summary="Attach a file (photo, scan, recording) to a case",
 )
 def attach(request: HttpRequest, number: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
