@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from bianmin.cases.models import Case, CaseEvent, Category, Classification
+from bianmin.org.permissions import Permission
 
 
 @admin.register(Category)
@@ -38,6 +40,9 @@ class CaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["number", "title"]
     date_hierarchy = "received_at"
     inlines = [CaseEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        return Case.objects.restrict(request.user, Permission.CASE_VIEW).select_related("unit")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

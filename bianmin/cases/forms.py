@@ -74,7 +74,7 @@ class RatingForm(forms.Form):
 OPTIONAL = {"transfer": ("assist_units", "note"), "complete": ("note",), "rate": ("comment",)}
 
 
-def _field(name: str, case: Case) -> forms.Field:
+def _field(name: str, case: Case, user: User) -> forms.Field:
     if name in ("reason", "reply", "note", "comment"):
         labels = {"reason": _("Reason"), "reply": _("reply"), "note": _("note"), "comment": _("rating comment")}
         return forms.CharField(label=labels[name], widget=TEXTAREA, max_length=5000)
@@ -103,8 +103,10 @@ def _field(name: str, case: Case) -> forms.Field:
     if name == "rating":
         return forms.TypedChoiceField(label=_("rating"), choices=Rating.choices, coerce=int)
     if name == "master":
-        open_cases = Case.objects.exclude(pk=case.pk).filter(
-            unit=case.unit, status__in=(CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
+        open_cases = (
+            Case.objects.restrict(user, Permission.CASE_VIEW)
+            .exclude(pk=case.pk)
+            .filter(unit=case.unit, status__in=(CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS))
         )
         return forms.ModelChoiceField(label=_("merged into"), queryset=open_cases, to_field_name="number")
     raise KeyError(name)
@@ -115,13 +117,13 @@ class ActionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, transition: Transition, case: Case, data: Any = None) -> None:
+    def __init__(self, transition: Transition, case: Case, user: User, data: Any = None) -> None:
         super().__init__(data, prefix=transition.action)
         self.transition = transition
         for name in transition.required:
-            self.fields[name] = _field(name, case)
+            self.fields[name] = _field(name, case, user)
         for name in OPTIONAL.get(transition.action, ()):
-            self.fields[name] = _field(name, case)
+            self.fields[name] = _field(name, case, user)
             self.fields[name].required = False
         self.initial.setdefault("version", case.version)
 

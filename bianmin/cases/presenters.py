@@ -105,7 +105,7 @@ class Presenter:
             ],
             similar=[
                 {"number": s.number, "title": s.title, "status": s.status, "score": s.score}
-                for s in similar_open_cases(case)
+                for s in similar_open_cases(case, Case.objects.restrict(self.user, Permission.CASE_VIEW))
             ]
             if case.status in OPEN_STATUSES and self.sees_phone(case)
             else [],

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import QuerySet
+
 from bianmin.cases.choices import OPEN_STATUSES
 from bianmin.cases.models import Case
 
@@ -37,11 +39,12 @@ class Similar:
     score: float
 
 
-def similar_open_cases(case: Case, limit: int = 5) -> list[Similar]:
+def similar_open_cases(case: Case, within: QuerySet[Case], limit: int = 5) -> list[Similar]:
+    """Suggestions among `within`: the caller's scoped cases, so no one learns of cases they may not see."""
     if case.village_id is None:
         return []
     candidates = (
-        Case.objects.filter(
+        within.filter(
             village_id=case.village_id,
             status__in=OPEN_STATUSES,
             received_at__gte=case.received_at - WINDOW,

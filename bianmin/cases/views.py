@@ -136,7 +136,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = Case.objects.restrict(user, Permission.CASE_VIEW).filter(number=number).first()
     if case is None:
         return render(request, "cases/not_found.html", status=404)
-    forms = {t.action: ActionForm(t, case) for t in allowed_actions(case, user)}
+    forms = {t.action: ActionForm(t, case, user) for t in allowed_actions(case, user)}
     if request.method == "POST" and request.POST.get("action") == "attach":
         upload = request.FILES.get("file")
         if upload is None:
@@ -153,7 +153,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         if action not in forms:
             messages.error(request, _("This action is not available on this case now."))
             return HttpResponseRedirect(request.path)
-        form = ActionForm(forms[action].transition, case, request.POST)
+        form = ActionForm(forms[action].transition, case, user, request.POST)
         if form.is_valid():
             try:
                 perform(case, action, actor=user, version=form.cleaned_data["version"], **form.action_fields())
