@@ -17,7 +17,7 @@ from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, CaseStatus, Rati
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Classification
 from bianmin.errors import Conflict, InvalidInput
-from bianmin.org.choices import UnitKind
+from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.workdays.services import current_calendar
@@ -97,7 +97,7 @@ def transfer(
 def next_level_unit(case: Case) -> Unit | None:
     """Village → the resident work team stationed there (else the township) → township → its parent."""
     unit = case.unit
-    if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
+    if unit.kind in PLACE_KINDS:
         team = unit.covered_by.filter(kind=UnitKind.WORK_TEAM, is_active=True).order_by("pk").first()
         return team or unit.parent
     return unit.parent

@@ -53,7 +53,7 @@ def _visible_unit(user: User, code: str | None, field: str) -> Unit | None:
         return None
     unit = Unit.objects.restrict(user, Permission.UNIT_VIEW).filter(code=code).first()
     if unit is None:
-        unit = Unit.objects.filter(code=code, kind__in=("village", "community")).first() if field == "village" else None
+        unit = Unit.objects.places().filter(code=code).first() if field == "village" else None
     if unit is None:
         raise InvalidInput({field: _("No unit with code %(code)s in your scope.") % {"code": code}})
     return unit

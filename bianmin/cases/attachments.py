@@ -72,23 +72,18 @@ def add_attachment(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().filter(pk=case.pk).first()
-        visible = by_citizen or (
-            actor is not None and Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists()
-        )
-        if locked is None or not visible:
-            raise NotFound(_("No such case in your scope."))
-        attachment = CaseAttachment(
-            case=locked,
-            name=name,
-            size=upload.size,
-            content_type=content_type,
-            sha256=digest.hexdigest(),
-            uploaded_by=actor,
-        )
-        attachment.file.save(name, upload, save=False)
-        try:
+    # The disk write happens before the row lock, so a slow upload never holds the case up.
+    attachment = CaseAttachment(name=name, size=upload.size, content_type=content_type, sha256=digest.hexdigest())
+    attachment.file.save(name, upload, save=False)
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().filter(pk=case.pk).first()
+            visible = by_citizen or (
+                actor is not None and Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists()
+            )
+            if locked is None or not visible:
+                raise NotFound(_("No such case in your scope."))
+            attachment.case, attachment.uploaded_by = locked, actor
             attachment.save()
             append_event(
                 locked,
@@ -99,7 +94,7 @@ def add_attachment(
                 at=timezone.now(),
                 data={"name": name, "size": upload.size, "sha256": attachment.sha256},
             )
-        except Exception:
-            attachment.file.delete(save=False)  # no row, no file: nothing half-written
-            raise
+    except Exception:
+        attachment.file.delete(save=False)  # no row, no file: nothing half-written
+        raise
     return attachment

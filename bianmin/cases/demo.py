@@ -205,7 +205,7 @@ def load_demo_cases(seed: int, count: int = 300) -> int:
             defaults={"name": name, "limit_value": limit, "limit_unit": LimitUnit.WORKING_DAYS if limit else ""},
         )
         categories.append((category, kind, templates))
-    villages = list(Unit.objects.filter(kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY)).order_by("code"))
+    villages = list(Unit.objects.places().order_by("code"))
     departments = list(Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("code"))
     supervisor = User.objects.filter(username="supervisor").first()
     handlers: dict[int, User] = {}

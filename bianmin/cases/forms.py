@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from bianmin.cases.choices import CaseKind, CaseStatus, Channel, Rating, Urgency
 from bianmin.cases.models import Case, Category, Classification
 from bianmin.cases.workflow import Transition
-from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 
@@ -18,9 +17,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
 def _places() -> list[tuple[str, str]]:
-    places = Unit.objects.filter(kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY), is_active=True).select_related(
-        "parent"
-    )
+    places = Unit.objects.places().select_related("parent")
     return [("", "—")] + [(u.code, f"{u.parent.name if u.parent else ''} · {u.name}") for u in places.order_by("path")]
 
 

@@ -14,7 +14,6 @@ from bianmin.cases.models import Case, CaseEvent
 from bianmin.cases.schemas import PublicCaseCreated, PublicCaseIn, PublicCaseOut, PublicRatingIn
 from bianmin.cases.services import create_case, perform, transitions_for
 from bianmin.errors import InvalidInput, NotFound, error_responses
-from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit
 from bianmin.throttle import allow, client_address
 
@@ -82,9 +81,7 @@ def check_submission(request: HttpRequest, phone: str) -> None:
 )
 def submit(request: HttpRequest, payload: PublicCaseIn) -> Status[dict[str, str]]:
     check_submission(request, payload.citizen_phone)
-    village = Unit.objects.filter(
-        code=payload.village, kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY), is_active=True
-    ).first()
+    village = Unit.objects.places().filter(code=payload.village).first()
     if village is None:
         raise InvalidInput({"village": _("Choose a village or community.")})
     case, _created = create_case(

@@ -23,7 +23,7 @@ from bianmin.cases.models import Case, Category
 from bianmin.cases.numbering import next_case_number
 from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from bianmin.org.choices import UnitKind
+from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.validators import validate_person_phone
@@ -31,7 +31,7 @@ from bianmin.workdays.services import current_calendar
 
 
 def level_of(unit: Unit) -> str:
-    if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
+    if unit.kind in PLACE_KINDS:
         return AnalysisLevel.VILLAGE
     if unit.kind == UnitKind.WORK_TEAM:
         return AnalysisLevel.WORK_TEAM
@@ -129,7 +129,7 @@ def create_case(
         channel=channel,
         urgency=urgency,
     )
-    if village is not None and village.kind not in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
+    if village is not None and village.kind not in PLACE_KINDS:
         errors["village"] = _("Choose a village or community.")
     if errors:
         raise InvalidInput(errors)

@@ -26,7 +26,6 @@ from bianmin.cases.queries import search_cases
 from bianmin.cases.schemas import CaseFilters
 from bianmin.cases.services import allowed_actions, create_case, perform
 from bianmin.errors import DomainError
-from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 
@@ -194,7 +193,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, initial={"channel": request.GET.get("channel", Channel.HOTLINE)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        village = Unit.objects.filter(code=data["village"], kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY)).first()
+        village = Unit.objects.places().filter(code=data["village"]).first()
         try:
             case, _created = create_case(
                 actor=user,
@@ -223,7 +222,7 @@ def public_submit(request: HttpRequest) -> HttpResponse:
     number = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        village = Unit.objects.filter(code=data["village"], kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY)).first()
+        village = Unit.objects.places().filter(code=data["village"]).first()
         try:
             check_submission(request, data["citizen_phone"])
             case, _created = create_case(

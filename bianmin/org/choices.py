@@ -28,6 +28,9 @@ REGION_KINDS = frozenset(
     }
 )
 
+# Where citizens live and matters are about: villages (村) and communities (社区).
+PLACE_KINDS = frozenset({UnitKind.VILLAGE, UnitKind.COMMUNITY})
+
 # Which kinds of unit may sit directly under which; None is the top of the tree.
 PARENT_KINDS: dict[str, frozenset[str | None]] = {
     UnitKind.PROVINCE: frozenset({None}),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.org.choices import EmploymentType, Role, UnitKind
+from bianmin.org.choices import PLACE_KINDS, EmploymentType, Role, UnitKind
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import scope_paths, subtree_q
 from bianmin.org.validators import validate_person_phone, validate_unit_phone
@@ -25,6 +25,11 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
     def subtree(self, unit: Unit) -> UnitQuerySet:
         return self.filter(subtree_q([unit.path], "path"))
+
+    def places(self) -> UnitQuerySet:
+        """Active villages and communities: where citizens live and where matters are about.
+        Public knowledge (the org structure), so not scoped."""
+        return self.filter(kind__in=PLACE_KINDS, is_active=True)
 
 
 class Unit(models.Model):

@@ -14,7 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.errors import InvalidInput, NotFound, PermissionDenied
-from bianmin.org.choices import PARENT_KINDS, REGION_KINDS, EmploymentType, Role, UnitKind
+from bianmin.org.choices import PARENT_KINDS, PLACE_KINDS, REGION_KINDS, EmploymentType, Role, UnitKind
 from bianmin.org.models import AuditEntry, Membership, Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import path_segment, subtree_q
@@ -71,7 +71,7 @@ def _check_covers(team_kind: str, parent: Unit | None, covers: Sequence[Unit]) -
     if team_kind != UnitKind.WORK_TEAM:
         raise InvalidInput({"covers": _("Only a resident work team covers villages.")})
     for village in covers:
-        if village.kind not in (UnitKind.VILLAGE, UnitKind.COMMUNITY) or village.parent_id != (parent and parent.pk):
+        if village.kind not in PLACE_KINDS or village.parent_id != (parent and parent.pk):
             raise InvalidInput(
                 {"covers": _("%(name)s is not a village or community of this township.") % {"name": village.name}}
             )
