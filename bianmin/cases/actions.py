@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
-from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, CaseStatus, Rating
+from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, CaseStatus, Rating, RatingAppeal
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Classification
 from bianmin.errors import Conflict, InvalidInput
@@ -57,7 +57,7 @@ def answer(case: Case, *, actor: User, now: datetime, reply: Any, **_f: Any) -> 
     case.replied_at = now
     case.accepted_at = case.accepted_at or now
     _complete(case, now)
-    return case.reply, {}
+    return case.reply, {"on_time": case.completed_on_time}
 
 
 def assign(case: Case, *, actor: User, now: datetime, handler: Any, **_f: Any) -> tuple[str, dict[str, Any]]:
@@ -196,11 +196,25 @@ def reopen(case: Case, *, actor: User, now: datetime, reason: Any, **_f: Any) ->
         raise Conflict(CaseError.ILLEGAL_TRANSITION, _("Only a case rated unsatisfactory can be reopened."))
     previous = {"rating": case.rating, "completed_at": case.completed_at.isoformat()}
     case.completed_at = case.completed_on_time = case.rating = case.rated_at = None
-    case.rating_comment = ""
+    case.rating_comment, case.rating_appeal, case.rating_appeal_decided_at = "", RatingAppeal.NONE, None
     case.reopen_count += 1
     case.due_base_at = sla.add_limit(now, case.limit_value, case.limit_unit, current_calendar())
     case.due_base_set_at = now
     return _text(reason, "reason"), previous
+
+
+def appeal_rating(case: Case, *, actor: User, now: datetime, reason: Any, **_f: Any) -> tuple[str, dict[str, Any]]:
+    case.rating_appeal = RatingAppeal.PENDING
+    return _text(reason, "reason"), {"rating": case.rating}
+
+
+def review_appeal(
+    case: Case, *, actor: User, now: datetime, decision: Any, note: Any, **_f: Any
+) -> tuple[str, dict[str, Any]]:
+    if decision not in (RatingAppeal.UPHELD, RatingAppeal.REJECTED):
+        raise InvalidInput({"decision": _("Select a valid choice.")})
+    case.rating_appeal, case.rating_appeal_decided_at = decision, now
+    return _text(note, "note"), {"decision": decision, "rating": case.rating}
 
 
 def merge(case: Case, *, actor: User, now: datetime, master: Any, **_f: Any) -> tuple[str, dict[str, Any]]:
@@ -237,6 +251,8 @@ EFFECTS: dict[str, Effect] = {
     "complete": complete,
     "rate": rate,
     "reopen": reopen,
+    "appeal_rating": appeal_rating,
+    "review_appeal": review_appeal,
     "merge": merge,
     "withdraw": withdraw,
 }

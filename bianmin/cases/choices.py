@@ -76,8 +76,17 @@ class Rating(models.IntegerChoices):
     VERY_DISSATISFIED = 1, _("Very dissatisfied")
 
 
-# Satisfied = the first three levels (DESIGN §4.4).
+# Satisfied = the first three levels (DESIGN §4.4); a 差评 is one of the last two.
 SATISFIED_MIN = Rating.FAIRLY_SATISFIED
+
+
+class RatingAppeal(models.TextChoices):
+    """The unit's appeal against a malicious bad rating (申诉复核, DESIGN §4.4); upheld leaves the rates."""
+
+    NONE = "", _("No appeal")
+    PENDING = "pending", _("Appeal awaiting review")
+    UPHELD = "upheld", _("Appeal upheld: rating excluded")
+    REJECTED = "rejected", _("Appeal rejected: rating stands")
 
 
 class DueWarning(models.TextChoices):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.cases.choices import CaseKind, CaseStatus, Channel, Rating, Urgency
+from bianmin.cases.choices import CaseKind, CaseStatus, Channel, Rating, RatingAppeal, Urgency
 from bianmin.cases.models import Case, Category, Classification
 from bianmin.cases.workflow import Transition
 from bianmin.org.models import Unit, User
@@ -99,6 +99,12 @@ def _field(name: str, case: Case, user: User) -> forms.Field:
         )
     if name == "rating":
         return forms.TypedChoiceField(label=_("rating"), choices=Rating.choices, coerce=int)
+    if name == "decision":
+        choices = [
+            (RatingAppeal.UPHELD, RatingAppeal.UPHELD.label),
+            (RatingAppeal.REJECTED, RatingAppeal.REJECTED.label),
+        ]
+        return forms.ChoiceField(label=_("Decision"), choices=choices)
     if name == "master":
         open_cases = (
             Case.objects.restrict(user, Permission.CASE_VIEW)

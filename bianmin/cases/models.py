@@ -14,6 +14,7 @@ from bianmin.cases.choices import (
     Channel,
     LimitUnit,
     Rating,
+    RatingAppeal,
     Urgency,
     Workflow,
 )
@@ -120,6 +121,10 @@ class Case(models.Model):
         Unit, verbose_name=_("village or community"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Where the matter arose, for the figures "by township" (DESIGN §5): the village it concerns, else the
+    # unit that took it in. Set at intake and never changed, unlike the handling unit.
+    origin_unit = models.ForeignKey(Unit, verbose_name=_("unit of origin"), on_delete=models.PROTECT, related_name="+")
+
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
     unit = models.ForeignKey(Unit, verbose_name=_("handling unit"), on_delete=models.PROTECT, related_name="cases")
     handler = models.ForeignKey(
@@ -160,6 +165,10 @@ class Case(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices, null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+    rating_appeal = models.CharField(
+        _("appeal against the rating"), max_length=10, choices=RatingAppeal.choices, blank=True, default=""
+    )
+    rating_appeal_decided_at = models.DateTimeField(_("appeal decided at"), null=True, blank=True)
 
     # Counted once per case by the KPIs (DESIGN §5); kept by the services with each event.
     transfer_count = models.PositiveIntegerField(default=0)
@@ -194,6 +203,7 @@ class Case(models.Model):
             models.Index(fields=["village", "status"], name="cases_village_status"),
             models.Index(fields=["received_at"], name="cases_received"),
             models.Index(fields=["status", "due_at"], name="cases_status_due"),
+            models.Index(fields=["origin_unit", "received_at"], name="cases_origin_received"),
         ]
 
     def __str__(self) -> str:

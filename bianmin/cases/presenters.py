@@ -81,6 +81,7 @@ class Presenter:
             completed_on_time=case.completed_on_time,
             rating=case.rating,
             rating_comment=case.rating_comment,
+            rating_appeal=case.rating_appeal,
             transfer_count=case.transfer_count,
             reopen_count=case.reopen_count,
             events=[

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -106,6 +107,7 @@ class CaseDetail(CaseItem):
     completed_on_time: bool | None
     rating: int | None
     rating_comment: str
+    rating_appeal: str
     transfer_count: int
     reopen_count: int
     events: list[EventOut]
@@ -136,6 +138,7 @@ class ActionIn(Schema):
     rating: int | None = Field(None, ge=1, le=5)
     comment: str | None = Field(None, max_length=500)
     master: str | None = Field(None, max_length=20, description="Number of the case to merge into.")
+    decision: Literal["upheld", "rejected"] | None = Field(None, description="Outcome of an appeal's review.")
 
 
 class CaseFilters(Schema):

@@ -160,6 +160,7 @@ def create_case(
                 citizen=citizen,
                 village=village,
                 unit=unit,
+                origin_unit=village or unit,
                 status=CaseStatus.SUBMITTED if submitted else CaseStatus.ACCEPTED,
                 received_at=now,
                 accepted_at=None if submitted else now,
@@ -202,7 +203,7 @@ def transitions_for(case: Case) -> dict[str, Transition]:
 def allowed_actions(case: Case, user: User) -> list[Transition]:
     """The actions `user` may take on `case` now: legal from its status and within the user's rights.
     One scope query per distinct permission of the table, not one per action."""
-    legal = [t for t in transitions_for(case).values() if case.status in t.sources]
+    legal = [t for t in transitions_for(case).values() if t.applies_to(case)]
     needed = {p for t in legal for p in t.permissions}
     held = {p for p in needed if Case.objects.restrict(user, p).filter(pk=case.pk).exists()}
     own = case.citizen_id is not None and case.citizen_id == user.pk
@@ -257,7 +258,12 @@ def perform(
             raise Conflict(
                 CaseError.STALE_VERSION, _("Someone else changed this case meanwhile; reload it and try again.")
             )
-        if case.status not in transition.sources:
+        if not transition.applies_to(case):
+            if case.status in transition.sources:
+                raise Conflict(
+                    CaseError.ILLEGAL_TRANSITION,
+                    _("“%(action)s” does not apply to this case.") % {"action": transition.label},
+                )
             raise Conflict(
                 CaseError.ILLEGAL_TRANSITION,
                 _("“%(action)s” is not possible while the case is “%(status)s”.")

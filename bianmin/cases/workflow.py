@@ -4,14 +4,20 @@ buttons all read this table; nothing else decides whether an action is legal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.cases.choices import SATISFIED_MIN, RatingAppeal
 from bianmin.cases.choices import CaseStatus as S
 from bianmin.org.permissions import Permission as P
+
+if TYPE_CHECKING:
+    from bianmin.cases.models import Case
 
 
 class Clock(StrEnum):
@@ -35,6 +41,19 @@ class Transition:
     required: tuple[str, ...] = ()
     citizen: bool = False  # the case's own citizen may take it too
     clock: Clock = Clock.NONE
+    # Beyond the status, what the case must be like for the action to make sense (shown and allowed).
+    guard: Callable[[Case], bool] | None = None
+
+    def applies_to(self, case: Case) -> bool:
+        return case.status in self.sources and (self.guard is None or self.guard(case))
+
+
+def _appealable(case: Case) -> bool:
+    return case.rating is not None and case.rating < SATISFIED_MIN and case.rating_appeal == RatingAppeal.NONE
+
+
+def _appeal_pending(case: Case) -> bool:
+    return case.rating_appeal == RatingAppeal.PENDING
 
 
 _OPEN_WORK = frozenset({S.ACCEPTED, S.IN_PROGRESS})
@@ -99,6 +118,25 @@ GRIEVANCE: dict[str, Transition] = {
             ("reason",),
             citizen=True,
             clock=Clock.RESTART,
+        ),
+        # 申诉复核 (DESIGN §4.4): the unit appeals a malicious bad rating; a supervisor upholds or rejects it.
+        Transition(
+            "appeal_rating",
+            _("Appeal against the rating"),
+            frozenset({S.CLOSED}),
+            None,
+            _HANDLE,
+            ("reason",),
+            guard=_appealable,
+        ),
+        Transition(
+            "review_appeal",
+            _("Review the appeal"),
+            frozenset({S.CLOSED}),
+            None,
+            frozenset({P.CASE_SUPERVISE}),
+            ("decision", "note"),
+            guard=_appeal_pending,
         ),
         Transition(
             "merge", _("Merge into another case"), frozenset({S.SUBMITTED, *_OPEN_WORK}), S.MERGED, _HANDLE, ("master",)

@@ -34,15 +34,24 @@ def valid_fields(action: str, other: Case) -> dict[str, Any]:
         "reopen": {"reason": "问题没有解决"},
         "merge": {"master": other.number},
         "withdraw": {"reason": "群众自行解决"},
+        "appeal_rating": {"reason": "评价人与本事项无关，系恶意差评"},
+        "review_appeal": {"decision": "upheld", "note": "经核实属恶意差评"},
     }.get(action, {})
 
 
-def case_in(status: str, county) -> Case:
+# What the case must carry for an action's guard (a bad rating to appeal against, an appeal to review).
+GUARD_FACTS: dict[str, dict[str, Any]] = {
+    "appeal_rating": {"rating": 1},
+    "review_appeal": {"rating": 1, "rating_appeal": "pending"},
+}
+
+
+def case_in(status: str, county, **extra: Any) -> Case:
     """A case that was transferred from 浣花村 to 石马村 and then stood in `status`."""
     admin = county.people["county_admin"]
     case = new_case(county.people["cadre_a"], village=county["huanhua"])
     case = perform(case, "transfer", actor=admin, to_unit="500236101202")
-    facts: dict[str, Any] = {"status": status}
+    facts: dict[str, Any] = {"status": status, **extra}
     if status in (CaseStatus.COMPLETED, CaseStatus.CLOSED):
         facts["completed_at"] = timezone.now() - timedelta(days=1)
     if status == CaseStatus.PAUSED:
@@ -56,7 +65,7 @@ def case_in(status: str, county) -> Case:
 @pytest.mark.parametrize("status", CaseStatus.values)
 def test_each_state_and_action(county, status, action):
     transition = GRIEVANCE[action]
-    case = case_in(status, county)
+    case = case_in(status, county, **GUARD_FACTS.get(action, {}))
     other = case_in(CaseStatus.ACCEPTED, county)
     actor = county.people["county_admin"]
     if status in transition.sources:
@@ -69,3 +78,13 @@ def test_each_state_and_action(county, status, action):
             perform(case, action, actor=actor, version=case.version, **valid_fields(action, other))
         assert refused.value.code == CaseError.ILLEGAL_TRANSITION
         assert Case.objects.get(pk=case.pk).version == case.version
+
+
+@pytest.mark.parametrize("action", ["appeal_rating", "review_appeal"])
+def test_guarded_actions_need_their_facts(county, action):
+    """Given a closed case rated 非常满意 with no appeal, when the unit appeals or a supervisor reviews,
+    then both are refused: there is no bad rating to appeal and no appeal to review."""
+    case = case_in(CaseStatus.CLOSED, county, rating=5)
+    with pytest.raises(Conflict) as refused:
+        perform(case, action, actor=county.people["county_admin"], **valid_fields(action, case))
+    assert refused.value.code == CaseError.ILLEGAL_TRANSITION
