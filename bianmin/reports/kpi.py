@@ -1,0 +1,334 @@
+"""The KPI engine (DESIGN §5): for a period and a unit's subtree, as of a moment, the source's figures,
+their breakdowns and trends. Every page, export, API answer and command reads its figures from here.
+
+Counting is SQL aggregation over indexed columns (one GROUP BY per answer); Python only sums the few
+groups that come back (one per unit, category or day), never loops over cases."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import F, Func, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bianmin.cases.choices import CaseKind, Channel
+from bianmin.cases.models import Case, Category
+from bianmin.cases.queries import analysis_counts
+from bianmin.cases.sla import SHANGHAI, local_date
+from bianmin.errors import InvalidInput, PermissionDenied
+from bianmin.org.choices import REGION_KINDS
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission
+from bianmin.org.scope import PATH_WIDTH, scope_paths
+from bianmin.reports.measures import COUNTS, RATING_LEVELS, Measures
+from bianmin.workdays.services import current_calendar
+
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class Basis(StrEnum):
+    """Which unit a case counts for: where it arose (a township's figures) or who handles it now (a
+    department's figures)."""
+
+    ORIGIN = "origin"
+    HANDLING = "handling"
+
+
+def default_basis(unit: Unit) -> Basis:
+    return Basis.ORIGIN if unit.kind in REGION_KINDS else Basis.HANDLING
+
+
+def truncated_percent(part: int, whole: int) -> Decimal | None:
+    """A rate in percent with one decimal, truncated, never rounded up: 5804 of 5834 → 99.4."""
+    if whole == 0:
+        return None
+    return Decimal(part * 1000 // whole) / 10
+
+
+def truncated_ratio(count: int, days: int) -> Decimal | None:
+    if days == 0:
+        return None
+    return (Decimal(count) / Decimal(days)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+
+@dataclass
+class Figures:
+    """The counts of one group (the whole unit, a township, a category, a day) and the rates from them."""
+
+    accepted: int = 0
+    transferred: int = 0
+    supervised: int = 0
+    completed: int = 0
+    completed_on_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    overdue: int = 0
+    village_handled: int = 0
+    village_completed: int = 0
+    ratings: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Figures:
+        figures = cls()
+        for name in COUNTS:
+            setattr(figures, name, row.get(name) or 0)
+        figures.ratings = {level: row[f"rating_{level}"] for level in RATING_LEVELS if f"rating_{level}" in row}
+        return figures
+
+    def add(self, other: Figures) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for level, count in other.ratings.items():
+            self.ratings[level] = self.ratings.get(level, 0) + count
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return truncated_percent(self.completed, self.accepted)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return truncated_percent(self.completed_on_time, self.completed)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        return truncated_percent(self.satisfied, self.rated)
+
+    @property
+    def village_completion_rate(self) -> Decimal | None:
+        return truncated_percent(self.village_completed, self.village_handled)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days in Asia/Shanghai, both ends included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidInput({"end": _("The end of the period is before its start.")})
+        if (self.end - self.start).days >= MAX_PERIOD_DAYS:
+            raise InvalidInput({"end": _("A period can be at most three years long.")})
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.start, time(), tzinfo=SHANGHAI)
+
+    @property
+    def until(self) -> datetime:
+        """The first moment after the period."""
+        return datetime.combine(self.end + timedelta(days=1), time(), tzinfo=SHANGHAI)
+
+    def days(self, as_of: datetime) -> tuple[int, int]:
+        """Calendar days and working days of the period elapsed at `as_of` (a period still running is
+        averaged over its days so far)."""
+        last = min(self.end, local_date(as_of))
+        if last < self.start:
+            return 0, 0
+        calendar = current_calendar()
+        calendar_days = (last - self.start).days + 1
+        workdays = sum(1 for n in range(calendar_days) if calendar.is_workday(self.start + timedelta(days=n)))
+        return calendar_days, workdays
+
+
+@dataclass
+class Group:
+    """One row of a breakdown: a unit, a category, a kind or a channel, with its figures."""
+
+    key: str
+    label: str
+    figures: Figures
+    kind: str = ""
+
+
+@dataclass
+class KpiReport:
+    unit: Unit
+    basis: Basis
+    period: Period
+    as_of: datetime
+    figures: Figures
+    breakdown: list[Group]
+    calendar_days: int
+    workdays: int
+
+    @property
+    def daily_average(self) -> Decimal | None:
+        return truncated_ratio(self.figures.accepted, self.calendar_days)
+
+    @property
+    def daily_average_workdays(self) -> Decimal | None:
+        return truncated_ratio(self.figures.accepted, self.workdays)
+
+
+def report_unit(user: User, code: str | None) -> Unit:
+    """The unit a report is about: `code` if the user may view cases there, else (no code) the top of the
+    user's scope. A township sees its own subtree only (DESIGN §6.3)."""
+    units = Unit.objects.restrict(user, Permission.CASE_VIEW)
+    if code:
+        unit = units.filter(code=code).first()
+        if unit is None:
+            raise InvalidInput({"unit": _("No unit with code %(code)s in your scope.") % {"code": code}})
+        return unit
+    paths = scope_paths(user, Permission.CASE_VIEW)
+    top = (
+        units.filter(parent__isnull=True).order_by("path").first()
+        if paths is None
+        else units.filter(path__in=paths).order_by("depth", "path").first()
+    )
+    if top is None:
+        raise PermissionDenied(_("You have no unit whose figures you may see."))
+    return top
+
+
+def cases_in(unit: Unit, period: Period, basis: Basis) -> QuerySet[Case]:
+    """Cases received in the period that count for the unit's subtree (by origin or by handling unit)."""
+    field = "origin_unit_id" if basis == Basis.ORIGIN else "unit_id"
+    units = Unit.objects.subtree(unit).values("id")
+    return Case.objects.filter(received_at__gte=period.since, received_at__lt=period.until, **{f"{field}__in": units})
+
+
+def _grouped(cases: QuerySet[Case], measures: Measures, by: str, ratings: bool = False) -> list[dict[str, Any]]:
+    return list(
+        measures.annotate(cases)
+        .order_by()
+        .values(by)
+        .annotate(**measures.aggregates(ratings=ratings))
+        .values(by, *COUNTS, *([f"rating_{level}" for level in RATING_LEVELS] if ratings else []))
+    )
+
+
+def kpi_summary(
+    unit: Unit,
+    period: Period,
+    *,
+    as_of: datetime | None = None,
+    basis: Basis | None = None,
+    ratings: bool = True,
+) -> KpiReport:
+    """The unit's figures and their breakdown by its child units, from one GROUP BY over the cases."""
+    basis = basis or default_basis(unit)
+    measures = Measures(as_of)
+    field = "origin_unit_id" if basis == Basis.ORIGIN else "unit_id"
+    rows = _grouped(cases_in(unit, period, basis), measures, field, ratings)
+    children = {
+        child.path: child for child in Unit.objects.filter(parent=unit, is_active=True).order_by("kind", "code")
+    }
+    paths = dict(Unit.objects.filter(pk__in=[row[field] for row in rows]).values_list("pk", "path"))
+    total = Figures()
+    by_child: dict[str, Figures] = defaultdict(Figures)
+    own = Figures()
+    segment = len(unit.path) + PATH_WIDTH  # a child's path is its parent's plus one segment
+    for row in rows:
+        figures = Figures.from_row(row)
+        total.add(figures)
+        child_path = paths[row[field]][:segment]
+        if child_path in children:
+            by_child[child_path].add(figures)
+        else:
+            own.add(figures)
+    breakdown = [
+        Group(child.code, child.name, by_child.get(path, Figures()), child.kind) for path, child in children.items()
+    ]
+    if own.accepted or own.overdue:
+        breakdown.append(Group(unit.code, str(_("%(unit)s itself") % {"unit": unit.name}), own, unit.kind))
+    moment = as_of or timezone.now()
+    calendar_days, workdays = period.days(moment)
+    return KpiReport(unit, basis, period, moment, total, breakdown, calendar_days, workdays)
+
+
+class Dimension(StrEnum):
+    CATEGORY = "category"
+    KIND = "kind"
+    CHANNEL = "channel"
+
+
+def kpi_by(
+    unit: Unit, period: Period, dimension: Dimension, *, as_of: datetime | None = None, basis: Basis | None = None
+) -> list[Group]:
+    """The figures by category, kind or channel (one GROUP BY)."""
+    basis = basis or default_basis(unit)
+    field = {Dimension.CATEGORY: "category_id", Dimension.KIND: "kind", Dimension.CHANNEL: "channel"}[dimension]
+    rows = _grouped(cases_in(unit, period, basis), Measures(as_of), field)
+    labels: Mapping[object, tuple[str, str]]
+    if dimension == Dimension.CATEGORY:
+        found = Category.objects.filter(pk__in=[r[field] for r in rows if r[field] is not None])
+        labels = {c.pk: (c.code, c.name) for c in found}
+    else:
+        choices = CaseKind.choices if dimension == Dimension.KIND else Channel.choices
+        labels = {value: (value, str(label)) for value, label in choices}
+    groups = [Group(*labels.get(row[field], ("", str(_("Uncategorised")))), Figures.from_row(row)) for row in rows]
+    return sorted(groups, key=lambda g: -g.figures.accepted)
+
+
+class Bucket(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class LocalDay(Func):
+    """The Asia/Shanghai calendar day of a timestamp, natively on each database (China keeps no summer
+    time, so on SQLite it is the UTC time plus eight hours)."""
+
+    def __init__(self, expression: str) -> None:
+        from django.db.models import DateField
+
+        super().__init__(F(expression), output_field=DateField())
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '+8 hours')", params
+
+    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE 'Asia/Shanghai')::date", params
+
+
+def bucket_start(day: date, bucket: Bucket) -> date:
+    if bucket == Bucket.WEEK:
+        return day - timedelta(days=day.weekday())
+    if bucket == Bucket.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def kpi_trend(
+    unit: Unit,
+    period: Period,
+    bucket: Bucket,
+    *,
+    as_of: datetime | None = None,
+    basis: Basis | None = None,
+) -> list[tuple[date, Figures]]:
+    """The figures of the cases received on each day, week (from Monday) or month of the period; every
+    bucket of the period is present, empty ones with zeros."""
+    basis = basis or default_basis(unit)
+    cases = cases_in(unit, period, basis).annotate(day=LocalDay("received_at"))
+    per_day = {_as_date(row["day"]): Figures.from_row(row) for row in _grouped(cases, Measures(as_of), "day")}
+    buckets: dict[date, Figures] = {}
+    day = period.start
+    while day <= period.end:
+        buckets.setdefault(bucket_start(day, bucket), Figures())
+        day += timedelta(days=1)
+    for day, figures in per_day.items():
+        buckets[bucket_start(day, bucket)].add(figures)
+    return sorted(buckets.items())
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite's date() answers text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def analysis_figures(unit: Unit, period: Period, *, basis: Basis | None = None) -> list[dict[str, object]]:
+    """The three-level analysis (三级研判) for the period's cases: solved and being solved per level."""
+    return analysis_counts(cases_in(unit, period, basis or default_basis(unit)))
