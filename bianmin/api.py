@@ -19,6 +19,7 @@ from bianmin.errors import DomainError, ErrorCode
 from bianmin.org.api import router as org_router
 from bianmin.org.models import User
 from bianmin.org.tokens import authenticate_token
+from bianmin.reports.api import router as reports_router
 from bianmin.validation import django_error_fields, pydantic_error_fields
 from bianmin.workdays.api import router as workdays_router
 
@@ -64,6 +65,7 @@ api.add_router("/", org_router)
 api.add_router("/calendar", workdays_router)
 api.add_router("/", cases_router)
 api.add_router("/", public_router)
+api.add_router("/", reports_router)
 
 
 def error_response(

@@ -30,7 +30,11 @@ class Presenter:
         self.user = user
 
     def sees_phone(self, case: Case) -> bool:
-        return self.everywhere or case.citizen_id == self.user.pk or case.unit.path.startswith(self.paths)
+        return self.sees_phone_at(case.unit.path, case.citizen_id)
+
+    def sees_phone_at(self, unit_path: str, citizen_id: int | None) -> bool:
+        """Whether the caller handles or supervises a case in the unit at `unit_path`, or is its citizen."""
+        return self.everywhere or citizen_id == self.user.pk or unit_path.startswith(self.paths)
 
     def item(self, case: Case) -> dict[str, Any]:
         return {

@@ -25,8 +25,8 @@ from bianmin.cases.sla import SHANGHAI, local_date
 from bianmin.errors import InvalidInput, PermissionDenied
 from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import Unit, User
-from bianmin.org.permissions import Permission
-from bianmin.org.scope import PATH_WIDTH, scope_paths
+from bianmin.org.permissions import Permission, roles_granting
+from bianmin.org.scope import PATH_WIDTH
 from bianmin.reports.measures import COUNTS, RATING_LEVELS, Measures
 from bianmin.workdays.services import current_calendar
 
@@ -170,20 +170,19 @@ class KpiReport:
 
 
 def report_unit(user: User, code: str | None) -> Unit:
-    """The unit a report is about: `code` if the user may view cases there, else (no code) the top of the
-    user's scope. A township sees its own subtree only (DESIGN §6.3)."""
+    """The unit a report is about: `code` if the user may view cases there, else (no code) the highest unit
+    the user serves in. A township sees its own subtree only (DESIGN §6.3)."""
     units = Unit.objects.restrict(user, Permission.CASE_VIEW)
     if code:
         unit = units.filter(code=code).first()
         if unit is None:
             raise InvalidInput({"unit": _("No unit with code %(code)s in your scope.") % {"code": code}})
         return unit
-    paths = scope_paths(user, Permission.CASE_VIEW)
-    top = (
-        units.filter(parent__isnull=True).order_by("path").first()
-        if paths is None
-        else units.filter(path__in=paths).order_by("depth", "path").first()
-    )
+    if user.is_superuser:
+        top = units.filter(parent__isnull=True).order_by("path").first()
+    else:
+        held = user.memberships.filter(role__in=roles_granting(Permission.CASE_VIEW)).values("unit_id")
+        top = units.filter(pk__in=held).order_by("depth", "path").first()
     if top is None:
         raise PermissionDenied(_("You have no unit whose figures you may see."))
     return top

@@ -1,0 +1,100 @@
+from datetime import date, datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from bianmin.schemas import SaneDate
+
+
+class ReportQuery(Schema):
+    start: SaneDate = Field(description="First day of the period (Asia/Shanghai), YYYY-MM-DD.")
+    end: SaneDate = Field(description="Last day of the period, included.")
+    unit: str | None = Field(None, max_length=32, description="Unit code; default: the top of your scope.")
+    as_of: datetime | None = Field(
+        None,
+        description="Figures as they stood at this moment (ISO 8601; default now). Naive times are Asia/Shanghai.",
+    )
+    basis: str | None = Field(
+        None,
+        pattern="^(origin|handling)$",
+        description="origin: matters arising in the unit's area (default for regions); "
+        "handling: matters its subtree handles now (default for departments).",
+    )
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class FiguresOut(Schema):
+    accepted: int = Field(description="受理: accepted (not refused, withdrawn before acceptance or merged).")
+    transferred: int = Field(description="转办: accepted cases transferred at least once.")
+    supervised: int = Field(description="督办: accepted cases supervised at least once.")
+    completed: int = Field(description="办结: completed or later; a reopened case once completed again.")
+    completed_on_time: int
+    rated: int = Field(description="Rated, less ratings removed by an upheld appeal.")
+    satisfied: int = Field(description="Rated 非常满意, 满意 or 基本满意.")
+    overdue: int = Field(description="Open, clock running, past the deadline at as_of.")
+    village_handled: int = Field(description="Accepted matters filed at a village (不出村).")
+    village_completed: int
+    completion_rate: float | None = Field(description="办结率 in percent, one decimal, truncated (99.4).")
+    on_time_rate: float | None = Field(description="按时办结率: completed on time ÷ completed, percent.")
+    satisfaction_rate: float | None = Field(description="满意率: satisfied ÷ rated, percent.")
+    village_completion_rate: float | None
+
+
+class GroupOut(FiguresOut):
+    key: str = Field(description="Unit code, category code, kind or channel.")
+    label: str
+    kind: str = Field("", description="For units: the unit's kind.")
+
+
+class RatingCount(Schema):
+    rating: int
+    label: str
+    count: int
+
+
+class KpiOut(FiguresOut):
+    unit: UnitRef
+    basis: str
+    start: date
+    end: date
+    as_of: datetime
+    calendar_days: int
+    workdays: int
+    daily_average: float | None = Field(description="日均: accepted ÷ calendar days elapsed in the period.")
+    daily_average_workdays: float | None = Field(description="accepted ÷ working days elapsed.")
+    ratings: list[RatingCount]
+    breakdown: list[GroupOut] = Field(description="By child unit (townships, streets, departments …).")
+    calendar_warning: str | None
+
+
+class GroupsOut(Schema):
+    unit: UnitRef
+    dimension: str
+    groups: list[GroupOut]
+
+
+class TrendPoint(FiguresOut):
+    start: date = Field(description="First day of the bucket.")
+
+
+class TrendOut(Schema):
+    unit: UnitRef
+    bucket: str
+    points: list[TrendPoint]
+
+
+class LevelOut(Schema):
+    level: str
+    label: str
+    solved: int
+    being_solved: int
+
+
+class AnalysisOut(Schema):
+    unit: UnitRef
+    levels: list[LevelOut]

@@ -1,0 +1,127 @@
+"""/api/v1/reports as a township leader, a department, a supervisor and a client program use it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bianmin.cases.services import perform
+from bianmin.cases.sla import SHANGHAI
+from bianmin.cases.tests.factories import new_case
+from bianmin.org.tests.test_api_permissions import HOME, PERSONAS
+
+MON = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
+MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+ROUTES = ["/reports/kpi", "/reports/kpi/by?dimension=kind", "/reports/trend?bucket=week", "/reports/analysis"]
+
+
+def filed(county, village="huanhua", when=MON, **overrides):
+    cadre = county.people["cadre_a" if village == "huanhua" else "township_staff"]
+    return new_case(cadre, village=county[village], received_at=when, **overrides)
+
+
+def get(api, route: str, **params):
+    path, _sep, query = route.partition("?")
+    extra = dict(part.split("=") for part in query.split("&") if part)
+    return api.get(path, **MARCH, **extra, **params)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_role_sees_its_own_units_figures_and_no_others(county, api_as, persona, route):
+    """Everyone who may see cases gets their own unit by default; another county's unit is refused;
+    a citizen has no figures to see."""
+    api = api_as(county.people[persona])
+    response = get(api, route)
+    if persona == "villager":
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200, response.json()
+    assert response.json()["unit"]["code"] == county[HOME[persona]].code
+    foreign = "500236101201" if persona == "outsider" else "500237000000"
+    refused = get(api, route, unit=foreign)
+    assert refused.status_code == 400 and "unit" in refused.json()["fields"]
+
+
+def test_the_figures_answer_under_the_documented_names(county, api_as):
+    case = filed(county)
+    cadre = county.people["cadre_a"]
+    case = perform(case, "reply", actor=cadre, at=MON + timedelta(hours=1), reply="已修复")
+    case = perform(case, "complete", actor=cadre, at=MON + timedelta(hours=2))
+    perform(case, "rate", actor=cadre, at=MON + timedelta(hours=3), rating=5)
+    filed(county)
+    body = api_as(county.people["supervisor"]).get("/reports/kpi", **MARCH).json()
+    assert body["unit"] == {"code": "500236000000", "name": "奉节县", "kind": "county"}
+    assert (body["accepted"], body["completed"], body["completion_rate"]) == (2, 1, 50.0)
+    assert (body["rated"], body["satisfied"], body["satisfaction_rate"], body["on_time_rate"]) == (1, 1, 100.0, 100.0)
+    assert (body["village_handled"], body["village_completed"]) == (2, 1)
+    assert body["ratings"][0] == {"rating": 5, "label": "非常满意", "count": 1}
+    townships = {row["key"]: row for row in body["breakdown"]}
+    assert townships["500236101000"]["label"] == "白帝镇" and townships["500236101000"]["accepted"] == 2
+    assert townships["500236001000"]["accepted"] == 0 and townships["500236001000"]["completion_rate"] is None
+
+
+def test_as_of_gives_the_figures_as_they_stood(county, api_as):
+    case = filed(county)
+    cadre = county.people["cadre_a"]
+    case = perform(case, "reply", actor=cadre, at=MON + timedelta(days=1), reply="已修复")
+    perform(case, "complete", actor=cadre, at=MON + timedelta(days=1, hours=1))
+    api = api_as(county.people["township_leader"])
+    assert api.get("/reports/kpi", **MARCH, as_of="2026-03-02T18:00:00").json()["completed"] == 0
+    assert api.get("/reports/kpi", **MARCH, as_of="2026-03-04T00:00:00+08:00").json()["completed"] == 1
+    assert api.get("/reports/kpi", **MARCH).json()["completed"] == 1
+
+
+def test_bad_periods_get_field_messages_in_chinese(county, api_as):
+    api = api_as(county.people["township_leader"])
+    backwards = api.get("/reports/kpi", start="2026-03-31", end="2026-03-01")
+    assert backwards.status_code == 400 and "开始" in backwards.json()["fields"]["end"]
+    assert api.get("/reports/kpi", start="2026-02-30", end="2026-03-01").status_code in (400, 422)
+    assert api.get("/reports/kpi", start="0001-01-01", end="2026-03-01").status_code in (400, 422)
+    assert api.get("/reports/kpi", **MARCH, as_of="0001-01-01T00:00:00").status_code == 400
+    assert api.get("/reports/kpi", start="2020-01-01", end="2026-03-01").status_code == 400
+    assert api.get("/reports/trend", **MARCH, bucket="year").status_code in (400, 422)
+
+
+def test_trend_buckets_cover_the_period(county, api_as):
+    filed(county, when=MON)
+    filed(county, when=MON + timedelta(days=8))
+    api = api_as(county.people["township_leader"])
+    weeks = api.get("/reports/trend", **MARCH, bucket="week").json()["points"]
+    assert [p["start"] for p in weeks][:3] == ["2026-02-23", "2026-03-02", "2026-03-09"]
+    assert [p["accepted"] for p in weeks][:3] == [0, 1, 1]
+    days = api.get("/reports/trend", **MARCH, bucket="day").json()["points"]
+    assert len(days) == 31 and sum(p["accepted"] for p in days) == 2
+    month = api.get("/reports/trend", start="2026-01-01", end="2026-12-31", bucket="month").json()["points"]
+    assert [p["start"] for p in month] == [date(2026, m, 1).isoformat() for m in range(1, 13)]
+
+
+def test_by_kind_and_channel(county, api_as):
+    filed(county, kind="complaint")
+    filed(county, kind="complaint", channel="hotline")
+    filed(county, kind="consultation")
+    api = api_as(county.people["township_leader"])
+    kinds = {g["key"]: g["accepted"] for g in api.get("/reports/kpi/by", **MARCH, dimension="kind").json()["groups"]}
+    assert kinds == {"complaint": 2, "consultation": 1}
+    channels = api.get("/reports/kpi/by", **MARCH, dimension="channel").json()["groups"]
+    assert {g["label"]: g["accepted"] for g in channels} == {"村便民服务室": 2, "热线": 1} or len(channels) == 2
+
+
+def test_the_report_costs_the_same_queries_for_one_case_or_many(county, api_as):
+    api = api_as(county.people["supervisor"])
+    filed(county)
+    api.get("/reports/kpi", **MARCH)  # warm the calendar cache and the token's last use
+    with CaptureQueriesContext(connection) as one:
+        assert api.get("/reports/kpi", **MARCH).status_code == 200
+    for village in ("huanhua", "shima", "baotaping") * 4:
+        filed(county, village=village)
+    with CaptureQueriesContext(connection) as many:
+        assert api.get("/reports/kpi", **MARCH).json()["accepted"] == 13
+    assert len(many) == len(one)
+    for route in ROUTES[1:]:
+        with CaptureQueriesContext(connection) as queries:
+            assert get(api, route).status_code == 200
+        assert len(queries) <= len(one), route
