@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("bianmin.cases.urls")),
+    path("", include("bianmin.reports.urls")),
 ]

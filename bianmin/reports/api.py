@@ -10,7 +10,7 @@ from pydantic import Field
 from bianmin.errors import error_responses
 from bianmin.org.api import actor
 from bianmin.reports import kpi
-from bianmin.reports.presenters import basis_arg, figures_body, group_body, kpi_body, moment, unit_body
+from bianmin.reports.presenters import figures_body, group_body, kpi_body, report_args, unit_body
 from bianmin.reports.schemas import AnalysisOut, GroupsOut, KpiOut, ReportQuery, TrendOut
 
 router = Router(tags=["reports"])
@@ -25,9 +25,7 @@ class TrendQuery(ReportQuery):
 
 
 def _args(request: HttpRequest, query: ReportQuery) -> tuple[Any, kpi.Period, dict[str, Any]]:
-    unit = kpi.report_unit(actor(request), query.unit)
-    period = kpi.Period(query.start, query.end)
-    return unit, period, {"as_of": moment(query.as_of), "basis": basis_arg(query.basis)}
+    return report_args(actor(request), query)
 
 
 @router.get(

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from bianmin.cases.choices import Rating
 from bianmin.cases.sla import SHANGHAI
 from bianmin.errors import InvalidInput
-from bianmin.org.models import Unit
-from bianmin.reports.kpi import Basis, Figures, Group, KpiReport
+from bianmin.org.models import Unit, User
+from bianmin.reports.kpi import Basis, Figures, Group, KpiReport, Period, report_unit
 from bianmin.reports.measures import COUNTS, RATING_LEVELS
+from bianmin.reports.schemas import ReportQuery
 from bianmin.workdays.services import schedule_warning
 
 EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=SHANGHAI), datetime(2100, 12, 31, tzinfo=SHANGHAI)
@@ -34,6 +35,13 @@ def moment(as_of: datetime | None) -> datetime | None:
 
 def basis_arg(value: str | None) -> Basis | None:
     return Basis(value) if value else None
+
+
+def report_args(user: User, query: ReportQuery) -> tuple[Unit, Period, dict[str, Any]]:
+    """What every report reads from a request: the unit (within the caller's scope), the period, and the
+    engine's options (as_of, basis)."""
+    unit = report_unit(user, query.unit)
+    return unit, Period(query.start, query.end), {"as_of": moment(query.as_of), "basis": basis_arg(query.basis)}
 
 
 def _rate(value: Decimal | None) -> float | None:
