@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -37,7 +38,7 @@ def _columns() -> list[tuple[str, Any]]:
         (_("Accepted"), lambda f: f.accepted),
         (_("Transferred"), lambda f: f.transferred),
         (_("Supervised"), lambda f: f.supervised),
-        (_("Completed"), lambda f: f.completed),
+        (pgettext("statistics", "Completed"), lambda f: f.completed),
         (_("Completion rate (%)"), lambda f: f.completion_rate),
         (_("Completed on time"), lambda f: f.completed_on_time),
         (_("On-time rate (%)"), lambda f: f.on_time_rate),
