@@ -249,3 +249,36 @@ def test_a_case_from_citizen_through_three_levels_and_a_department_back_to_the_c
     citizen.screenshot(path=str(ARTIFACTS / "citizen-track.png"), full_page=True)
     for page in (citizen, cadre, team, leader, handler):
         page.close()
+
+
+def test_a_supervisor_reads_the_dashboard_and_drills_down_to_a_village(server, browser):
+    page = login(browser, server, "supervisor")
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server["base"]) else None)
+    page.get_by_role("link", name="统计分析").click()
+    expect(page.locator("h1")).to_have_text("奉节县群众诉求办理情况")
+    expect(page.locator("html")).to_have_attribute("data-charts", "3")  # ECharts drew all three charts
+    expect(page.locator("#trend-chart canvas")).to_be_visible()
+    page.get_by_role("link", name="近12个月").click()
+    accepted = int(page.locator(".tile").first.locator(".tile-value").inner_text())
+    assert accepted > 100  # the demo's cases of the last three months
+    page.screenshot(path=str(ARTIFACTS / "dashboard-county.png"), full_page=True)
+
+    page.locator("table.ranking").first.get_by_role("link", name="白帝镇").click()
+    expect(page.locator("h1")).to_have_text("白帝镇群众诉求办理情况")
+    expect(page.locator("nav.trail")).to_contain_text("奉节县")
+    expect(page.locator("table.ranking").first).to_contain_text("浣花村")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-township.png"), full_page=True)
+    page.locator("table.ranking").first.get_by_role("link", name="浣花村").click()
+    expect(page.locator("h1")).to_have_text("浣花村群众诉求办理情况")
+    page.locator("nav.trail").get_by_role("link", name="奉节县").click()
+    expect(page.locator("h1")).to_have_text("奉节县群众诉求办理情况")
+    assert int(page.locator(".tile").first.locator(".tile-value").inner_text()) == accepted
+
+    page.get_by_role("link", name="大屏展示").click()
+    expect(page.locator(".wall-head h1")).to_contain_text("奉节县")
+    expect(page.locator("html")).to_have_attribute("data-charts", "3")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=str(ARTIFACTS / "dashboard-wall.png"))
+    assert outside == []  # everything from the platform itself: no CDN
+    page.close()
