@@ -7,7 +7,7 @@ groups that come back (one per unit, category or day), never loops over cases.""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -27,7 +27,7 @@ from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import PATH_WIDTH
-from bianmin.reports.measures import COUNTS, RATING_LEVELS, Measures
+from bianmin.reports.measures import COUNTS, Measures
 from bianmin.workdays.services import current_calendar
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -79,7 +79,6 @@ class Figures:
         figures = cls()
         for name in COUNTS:
             setattr(figures, name, row.get(name) or 0)
-        figures.ratings = {level: row[f"rating_{level}"] for level in RATING_LEVELS if f"rating_{level}" in row}
         return figures
 
     def add(self, other: Figures) -> None:
@@ -188,21 +187,20 @@ def report_unit(user: User, code: str | None) -> Unit:
     return top
 
 
-def cases_in(unit: Unit, period: Period, basis: Basis) -> QuerySet[Case]:
-    """Cases received in the period that count for the unit's subtree (by origin or by handling unit)."""
+def cases_in(unit: Unit, period: Period, basis: Basis, kinds: Iterable[str] = ()) -> QuerySet[Case]:
+    """Cases received in the period that count for the unit's subtree (by origin or by handling unit),
+    optionally only for units of some kinds (the departments of a county)."""
     field = "origin_unit_id" if basis == Basis.ORIGIN else "unit_id"
-    units = Unit.objects.subtree(unit).values("id")
-    return Case.objects.filter(received_at__gte=period.since, received_at__lt=period.until, **{f"{field}__in": units})
-
-
-def _grouped(cases: QuerySet[Case], measures: Measures, by: str, ratings: bool = False) -> list[dict[str, Any]]:
-    return list(
-        measures.annotate(cases)
-        .order_by()
-        .values(by)
-        .annotate(**measures.aggregates(ratings=ratings))
-        .values(by, *COUNTS, *([f"rating_{level}" for level in RATING_LEVELS] if ratings else []))
+    units = Unit.objects.subtree(unit)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return Case.objects.filter(
+        received_at__gte=period.since, received_at__lt=period.until, **{f"{field}__in": units.values("id")}
     )
+
+
+def _grouped(cases: QuerySet[Case], measures: Measures, by: str) -> list[dict[str, Any]]:
+    return list(measures.annotate(cases).order_by().values(by).annotate(**measures.aggregates()).values(by, *COUNTS))
 
 
 def kpi_summary(
@@ -212,12 +210,15 @@ def kpi_summary(
     as_of: datetime | None = None,
     basis: Basis | None = None,
     ratings: bool = True,
+    kinds: Iterable[str] = (),
 ) -> KpiReport:
-    """The unit's figures and their breakdown by its child units, from one GROUP BY over the cases."""
+    """The unit's figures and their breakdown by its child units, from one GROUP BY over the cases;
+    `kinds` keeps only units of those kinds (the county's departments, counted by handling unit)."""
     basis = basis or default_basis(unit)
     measures = Measures(as_of)
     field = "origin_unit_id" if basis == Basis.ORIGIN else "unit_id"
-    rows = _grouped(cases_in(unit, period, basis), measures, field, ratings)
+    cases = cases_in(unit, period, basis, kinds)
+    rows = _grouped(cases, measures, field)
     children = {
         child.path: child for child in Unit.objects.filter(parent=unit, is_active=True).order_by("kind", "code")
     }
@@ -239,6 +240,8 @@ def kpi_summary(
     ]
     if own.accepted or own.overdue:
         breakdown.append(Group(unit.code, str(_("%(unit)s itself") % {"unit": unit.name}), own, unit.kind))
+    if ratings:
+        total.ratings = measures.ratings(cases)
     moment = as_of or timezone.now()
     calendar_days, workdays = period.days(moment)
     return KpiReport(unit, basis, period, moment, total, breakdown, calendar_days, workdays)

@@ -61,7 +61,12 @@ def _query(request: HttpRequest) -> ReportQuery:
         return ReportQuery.model_validate(raw)
     except ValidationError:
         messages.error(request, _("The period is not valid; showing this year so far."))
-        return ReportQuery(start=today.replace(month=1, day=1), end=today, unit=request.GET.get("unit") or None)
+        fallback = {
+            "start": today.replace(month=1, day=1),
+            "end": today,
+            "unit": request.GET.get("unit", "")[:32] or None,
+        }
+        return ReportQuery.model_validate(fallback)
 
 
 def trend_bucket(period: kpi.Period) -> kpi.Bucket:
@@ -102,7 +107,9 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     trend = kpi.kpi_trend(unit, period, bucket, **options)
     departments: list[dict[str, Any]] = []
     if unit.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY):  # the level that has departments
-        handling = kpi.kpi_summary(unit, period, as_of=options["as_of"], basis=kpi.Basis.HANDLING, ratings=False)
+        handling = kpi.kpi_summary(
+            unit, period, as_of=options["as_of"], basis=kpi.Basis.HANDLING, ratings=False, kinds=[UnitKind.DEPARTMENT]
+        )
         departments = [group_body(g) for g in handling.breakdown if g.kind == UnitKind.DEPARTMENT]
     overdue_cases, overdue_rows = _overdue(user, unit, period, report.basis)
     top = kpi.report_unit(user, None)

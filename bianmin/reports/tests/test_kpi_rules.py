@@ -197,3 +197,13 @@ def test_daily_average_over_calendar_and_working_days(county):
     report = kpi_summary(county["county"], MARCH, as_of=datetime(2026, 4, 2, tzinfo=SHANGHAI))
     assert (report.calendar_days, report.workdays) == (31, 22)
     assert (report.daily_average, report.daily_average_workdays) == (Decimal("1.4"), Decimal("2.0"))
+
+
+def test_the_departments_figures_count_only_what_departments_handle(county):
+    """The county dashboard's department ranking: by handling unit, departments only."""
+    moved = taken_in(county)
+    perform(moved, "transfer", actor=county.people["county_admin"], at=at(0.1), to_unit="500236-RSJ")
+    taken_in(county)  # stays with the village
+    report = kpi_summary(county["county"], MARCH, basis=Basis.HANDLING, kinds=["department"])
+    assert report.figures.accepted == 1
+    assert [(g.key, g.figures.accepted) for g in report.breakdown if g.figures.accepted] == [("500236-RSJ", 1)]
