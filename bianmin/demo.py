@@ -7,12 +7,16 @@ it creates is for demonstration only; `bianmin up` prints them and marks them so
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
+from bianmin.cases.bulk_demo import BULK_THRESHOLD, load_bulk_cases
+from bianmin.cases.demo import load_demo_cases
 from bianmin.org import services
 from bianmin.org.choices import EmploymentType, Role, UnitKind
 from bianmin.org.models import Unit, User
@@ -133,9 +137,29 @@ def _password(rng: random.Random) -> str:
     return f"Demo-{letters}-{rng.randrange(1000, 10000)}"
 
 
-@transaction.atomic
-def load_demo(seed: int = 2026, cases: int = 300) -> list[DemoAccount]:
-    """Create (or complete) the demo county and its demo accounts; returns the accounts with passwords."""
+def load_demo(
+    seed: int = 2026,
+    cases: int = 300,
+    *,
+    days: int = 540,
+    bulk_threshold: int = BULK_THRESHOLD,
+    report: Callable[[str], Any] | None = None,
+) -> list[DemoAccount]:
+    """Create (or complete) the demo county and its demo accounts; returns the accounts with passwords.
+
+    Up to `bulk_threshold` cases are played through the workflow with the county, in its transaction;
+    more are written in bulk over the last `days` days, batch by batch after the county is committed."""
+    bulk = cases > bulk_threshold
+    with transaction.atomic():
+        accounts = _load_county(seed)
+        if not bulk:
+            load_demo_cases(seed, cases)
+    if bulk:
+        load_bulk_cases(seed, cases, days=days, report=report)
+    return accounts
+
+
+def _load_county(seed: int) -> list[DemoAccount]:
     rng = random.Random(seed)
     province = _unit(PROVINCE[0], PROVINCE[1], UnitKind.PROVINCE, None)
     county = _unit(COUNTY[0], COUNTY[1], UnitKind.COUNTY, province, phone="023-56556789")
@@ -200,9 +224,6 @@ def load_demo(seed: int = 2026, cases: int = 300) -> list[DemoAccount]:
             services.add_membership(user, actor=None, unit=unit, role=role)
         accounts.append(DemoAccount(username, role, unit.code, display_name, password))
     _write_accounts(accounts)
-    from bianmin.cases.demo import load_demo_cases
-
-    load_demo_cases(seed, cases)
     return accounts
 
 

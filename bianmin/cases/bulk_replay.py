@@ -1,0 +1,464 @@
+"""The grievance workflow replayed in memory for the bulk demo: the rows `services.create_case` and
+`services.perform` would write for a history, computed without touching the database.
+
+The transition table (`workflow.GRIEVANCE`) decides targets, clocks and legality, and the effects that
+only change the case (accept, answer, reply, complete, supervise, appeals, refuse) are the real ones from
+`actions.EFFECTS`. The effects that read or write other rows (assign, transfer, escalate, return, classify,
+extend, pause, resume, merge, withdraw), and rate and reopen (too slow for a million calls), are mirrored
+here line for line; keep them in step with `actions.py` (the tests replay histories through the real
+services and compare). Events are hashed with `events.event_hash`, so `bianmin verify` walks them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from django.conf import settings
+
+from bianmin.cases import actions, sla
+from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, CaseStatus, LimitUnit, Rating, RatingAppeal
+from bianmin.cases.events import GENESIS, _fields, event_hash
+from bianmin.cases.services import level_of
+from bianmin.cases.workflow import GRIEVANCE, Clock
+from bianmin.org.models import Unit
+from bianmin.workdays.calendar import WorkCalendar
+
+if TYPE_CHECKING:
+    from bianmin.cases.models import Case
+
+# Column order of the rows below; `bulk_demo` checks them against the models before it writes.
+CASE_COLUMNS = (
+    "id", "number", "workflow", "kind", "channel", "urgency", "title", "content", "address", "citizen_name",
+    "citizen_phone", "citizen_id_number", "status", "analysis_level", "received_at", "accepted_at", "limit_value",
+    "limit_unit", "due_base_at", "due_base_set_at", "paused_at", "due_at", "level_entered_at", "level_due_at",
+    "replied_at", "reply", "completed_at", "completed_on_time", "rating", "rated_at", "rating_comment",
+    "transfer_count", "supervise_count", "reopen_count", "idempotency_key", "version", "created_at", "updated_at",
+    "citizen_id", "created_by_id", "handler_id", "unit_id", "village_id", "category_id", "classification_id",
+    "rating_appeal", "rating_appeal_decided_at", "origin_unit_id", "master_id",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "case_id", "seq", "action", "actor_id", "from_status", "to_status", "from_unit_id", "to_unit_id", "note", "data",
+    "at", "prev_hash", "hash",
+)  # fmt: skip
+# When the case's next event happened: derived from the chain, not hashed. Written when the model has it.
+NEXT_AT = "next_at"
+PAUSE_COLUMNS = ("case_id", "started_at", "ended_at", "reason")
+EXTENSION_COLUMNS = ("case_id", "amount", "reason", "approved_by_id", "at")
+
+RATINGS = frozenset(Rating.values)
+Stamp = Callable[[datetime | None], Any]
+
+
+@dataclass(frozen=True)
+class RememberingCalendar(WorkCalendar):
+    """The calendar it copies, answering each day once: `chinese_calendar.is_workday` scans its whole
+    table on every call, and a million histories ask about the same few hundred days."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_days", {})
+
+    def is_workday(self, day: date) -> bool:
+        days: dict[date, bool] = self._days  # type: ignore[attr-defined]
+        found = days.get(day)
+        if found is None:
+            found = days[day] = super().is_workday(day)
+        return found
+
+
+class Deadlines:
+    """`sla.add_limit` on the current calendar, remembered per (start day, limit): a million intakes
+    share a few thousand distinct answers, and the calendar walks day by day."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = RememberingCalendar(calendar.overrides, calendar.declared_years)
+        self._memo: dict[tuple[date, int, str], datetime] = {}
+
+    def add(self, start: datetime, value: int, unit: str) -> datetime:
+        if unit == LimitUnit.HOURS:
+            return sla.add_limit(start, value, unit, self.calendar)
+        key = (sla.local_date(start), value, unit)
+        found = self._memo.get(key)
+        if found is None:
+            # The same instant in UTC, which is how the database hands it back (and cheaper to store).
+            found = self._memo[key] = sla.add_limit(start, value, unit, self.calendar).astimezone(UTC)
+        return found
+
+
+class CaseState:
+    """One case as the services would leave it after each step, with the facts `refresh_due` reads."""
+
+    __slots__ = (
+        *(
+            c
+            for c in CASE_COLUMNS
+            if c not in ("workflow", "citizen_id_number", "idempotency_key", "created_at", "updated_at")
+        ),
+        "events",
+        "last_hash",
+        "last_at",
+        "pauses",
+        "extensions",
+        "sent_here",
+        "settled_at",
+        "last_row",
+    )
+
+    id: int
+    number: str
+    kind: str
+    channel: str
+    urgency: str
+    title: str
+    content: str
+    address: str
+    citizen_name: str
+    citizen_phone: str
+    status: str
+    analysis_level: str
+    received_at: datetime
+    accepted_at: datetime | None
+    limit_value: int
+    limit_unit: str
+    due_base_at: datetime | None
+    due_base_set_at: datetime | None
+    paused_at: datetime | None
+    due_at: datetime | None
+    level_entered_at: datetime | None
+    level_due_at: datetime | None
+    replied_at: datetime | None
+    reply: str
+    completed_at: datetime | None
+    completed_on_time: bool | None
+    rating: int | None
+    rated_at: datetime | None
+    rating_comment: str
+    transfer_count: int
+    supervise_count: int
+    reopen_count: int
+    version: int
+    citizen_id: int | None
+    created_by_id: int | None
+    handler_id: int | None
+    unit_id: int
+    village_id: int
+    category_id: int | None
+    classification_id: int | None
+    rating_appeal: str
+    rating_appeal_decided_at: datetime | None
+    origin_unit_id: int
+    master_id: int | None
+    events: int
+    last_hash: str
+    last_at: datetime
+    pauses: list[list[Any]]  # [started_at, ended_at, reason], as CasePause rows
+    extensions: list[tuple[datetime, int, str, int]]  # (at, amount, reason, approved_by_id)
+    sent_here: list[tuple[int, int]]  # (from_unit, to_unit) of each transfer and escalation, for 退单
+    settled_at: datetime | None  # when it first left the open statuses (a merge needs an open master)
+    last_row: int  # index of its last event row in the batch, whose `next_at` the next event fills
+
+
+class Replay:
+    """Plays actions on `CaseState`s and collects the rows of a batch (cases, events, pauses, extensions).
+
+    `stamp` turns a datetime into what the database driver takes (SQLite: Django's naive UTC text)."""
+
+    def __init__(
+        self,
+        *,
+        units: dict[int, Unit],
+        covering_team: dict[int, int],
+        deadlines: Deadlines,
+        usernames: dict[int, str],
+        classifications: dict[str, int],
+        stamp: Stamp,
+        saved_at: datetime,
+        next_at: bool = False,
+    ) -> None:
+        self.units = units
+        self.covering_team = covering_team
+        self.deadlines = deadlines
+        self.usernames = usernames
+        self.classifications = classifications
+        self.stamp = stamp
+        self.next_at = next_at
+        self._saved = stamp(saved_at)  # auto_now(_add): when the rows are written, not when the history happened
+        self._mirrored: dict[str, Callable[..., tuple[str, dict[str, Any]]]] = {
+            action: getattr(self, "_" + action) for action in GRIEVANCE if hasattr(self, "_" + action)
+        }
+        self.events: list[tuple[Any, ...]] = []
+        self.pauses: list[tuple[Any, ...]] = []
+        self.extensions: list[tuple[Any, ...]] = []
+
+    def take_rows(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        rows = self.events, self.pauses, self.extensions
+        self.events, self.pauses, self.extensions = [], [], []
+        return rows
+
+    # --- intake: services.create_case -----------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        case_id: int,
+        number: str,
+        actor: int | None,
+        channel: str,
+        kind: str,
+        category: tuple[int, int | None, str],
+        urgency: str,
+        title: str,
+        content: str,
+        address: str,
+        citizen_name: str,
+        citizen_phone: str,
+        village: int,
+        submitted: bool,
+        at: datetime,
+    ) -> CaseState:
+        category_id, category_limit, category_unit = category
+        c = CaseState()
+        c.id, c.number, c.kind, c.channel, c.urgency = case_id, number, kind, channel, urgency
+        c.title, c.content, c.address = title.strip(), content.strip(), address.strip()
+        c.citizen_name, c.citizen_phone, c.citizen_id = citizen_name.strip(), citizen_phone.strip(), None
+        c.village_id = c.unit_id = c.origin_unit_id = village
+        c.status = CaseStatus.SUBMITTED if submitted else CaseStatus.ACCEPTED
+        c.received_at, c.accepted_at = at, None if submitted else at
+        c.limit_value, c.limit_unit = sla.default_limit(kind, urgency, (category_limit, category_unit))
+        c.category_id, c.created_by_id = category_id, actor
+        c.handler_id = c.classification_id = c.master_id = None
+        c.due_base_at = self.deadlines.add(at, c.limit_value, c.limit_unit)
+        c.due_base_set_at, c.due_at = at, c.due_base_at
+        c.paused_at = c.replied_at = c.completed_at = c.completed_on_time = c.rating = c.rated_at = None
+        c.rating_appeal_decided_at = None
+        c.reply = c.rating_comment = ""
+        c.rating_appeal = RatingAppeal.NONE
+        c.transfer_count = c.supervise_count = c.reopen_count = 0
+        c.version, c.events, c.last_hash, c.last_at = 1, 0, GENESIS, at
+        c.pauses, c.extensions, c.sent_here, c.settled_at = [], [], [], None
+        self._enter_level(c, at)
+        self._event(c, "create", actor, "", None, at, "", {"channel": channel, "kind": kind})
+        return c
+
+    # --- actions: services.perform ------------------------------------------------------------------
+
+    def perform(
+        self, c: CaseState, action: str, *, actor: int | None, at: datetime, by_citizen: bool = False, **fields: Any
+    ) -> None:
+        """`services.perform` without the checks of scope and version: the story only takes steps the
+        actors may take. An illegal step is a bug of the story and raises."""
+        transition = GRIEVANCE[action]
+        if not transition.applies_to(cast("Case", c)) or at < c.last_at:
+            raise ValueError(f"{c.number}: {action} at {at} does not follow {c.status} at {c.last_at}")
+        from_status, from_unit = c.status, c.unit_id
+        mirrored = self._mirrored.get(action)
+        if mirrored is not None:
+            note, data = mirrored(c, actor, at, **fields)
+        else:
+            # The effect reads and sets plain attributes, which the state carries under the same names.
+            note, data = actions.EFFECTS[action](c, actor=actor, now=at, **fields)
+        if by_citizen:
+            data["by"] = "citizen"
+        if transition.target is not None:
+            c.status = transition.target
+        if transition.clock in (Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART):
+            self._refresh_due(c)
+        if transition.clock == Clock.LEVEL and c.unit_id != from_unit:
+            self._enter_level(c, at)
+        c.version += 1
+        self._event(c, action, actor, from_status, from_unit, at, note, data)
+
+    def _enter_level(self, c: CaseState, at: datetime) -> None:
+        c.analysis_level = level_of(self.units[c.unit_id])
+        c.level_entered_at = at
+        days = settings.ANALYSIS_LEVEL_DAYS.get(c.analysis_level)
+        c.level_due_at = self.deadlines.add(at, days, LimitUnit.WORKING_DAYS) if days else None
+
+    def _refresh_due(self, c: CaseState) -> None:
+        if c.due_base_at is None or c.due_base_set_at is None:
+            c.due_at = None
+            return
+        pauses = [sla.Pause(p[0], p[1]) for p in c.pauses if p[1] is not None]
+        extensions = [(at, amount) for at, amount, _reason, _by in c.extensions]
+        c.due_at = sla.due_at(
+            c.due_base_at, c.due_base_set_at, c.limit_unit, pauses, extensions, self.deadlines.calendar
+        )
+
+    def _event(
+        self,
+        c: CaseState,
+        action: str,
+        actor: int | None,
+        from_status: str,
+        from_unit: int | None,
+        at: datetime,
+        note: str,
+        data: dict[str, Any],
+    ) -> None:
+        c.events += 1
+        fields = _fields(c.events, action, actor, from_status, c.status, from_unit, c.unit_id, note, data, at)
+        digest = event_hash(c.last_hash, c.number, fields)
+        row = (
+            c.id,
+            c.events,
+            action,
+            actor,
+            from_status,
+            c.status,
+            from_unit,
+            c.unit_id,
+            note,
+            json.dumps(data) if data else "{}",
+        )
+        at_stamp = self.stamp(at)
+        if self.next_at:
+            if c.events > 1:
+                previous = self.events[c.last_row]
+                self.events[c.last_row] = (*previous[:11], at_stamp, *previous[12:])
+            c.last_row = len(self.events)
+            self.events.append((*row, at_stamp, None, c.last_hash, digest))
+        else:
+            self.events.append((*row, at_stamp, c.last_hash, digest))
+        c.last_hash, c.last_at = digest, at
+        if c.settled_at is None and c.status not in OPEN_STATUSES:
+            c.settled_at = at
+
+    # --- the effects that touch other rows, mirrored from actions.py -----------------------------------
+
+    def _assign(self, c: CaseState, actor: int | None, at: datetime, *, handler: int) -> tuple[str, dict[str, Any]]:
+        c.handler_id = handler
+        return "", {"handler": self.usernames[handler]}
+
+    def _transfer(
+        self, c: CaseState, actor: int | None, at: datetime, *, to_unit: int, note: str = ""
+    ) -> tuple[str, dict[str, Any]]:
+        if to_unit == c.unit_id:
+            raise ValueError(f"{c.number} is already with unit {to_unit}")
+        c.sent_here.append((c.unit_id, to_unit))
+        c.unit_id, c.handler_id = to_unit, None
+        c.transfer_count += 1
+        return note.strip(), {"to_unit": self.units[to_unit].code, "assist_units": []}
+
+    def next_level(self, c: CaseState) -> int | None:
+        """`actions.next_level_unit`: village → the work team stationed there, else the township → up."""
+        unit = self.units[c.unit_id]
+        team = self.covering_team.get(unit.pk)
+        return team if team is not None else unit.parent_id
+
+    def _escalate(self, c: CaseState, actor: int | None, at: datetime, *, note: str) -> tuple[str, dict[str, Any]]:
+        target = self.next_level(c)
+        if target is None:
+            raise ValueError(f"{c.number}: no level above unit {c.unit_id}")
+        c.sent_here.append((c.unit_id, target))
+        c.unit_id, c.handler_id = target, None
+        return note.strip(), {"to_unit": self.units[target].code}
+
+    def _return(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
+        sender = next((f for f, t in reversed(c.sent_here) if t == c.unit_id), None)
+        if sender is None:
+            raise ValueError(f"{c.number} was not sent to unit {c.unit_id}")
+        c.unit_id, c.handler_id = sender, None
+        return reason.strip(), {"to_unit": self.units[sender].code}
+
+    def _classify(
+        self, c: CaseState, actor: int | None, at: datetime, *, classification: str
+    ) -> tuple[str, dict[str, Any]]:
+        c.classification_id = self.classifications[classification]
+        return "", {"classification": classification}
+
+    def _extend(
+        self, c: CaseState, actor: int | None, at: datetime, *, amount: int, reason: str
+    ) -> tuple[str, dict[str, Any]]:
+        if actor is None or not 1 <= amount <= max(c.limit_value, 30):
+            raise ValueError(f"{c.number}: extension of {amount} by {actor}")
+        c.extensions.append((at, amount, reason.strip(), actor))
+        return reason.strip(), {"amount": amount, "unit": c.limit_unit}
+
+    def _pause(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
+        c.pauses.append([at, None, reason.strip()[:500]])
+        c.paused_at = at
+        return reason.strip()[:500], {}
+
+    def _end_pauses(self, c: CaseState, at: datetime) -> None:
+        for pause in c.pauses:
+            if pause[1] is None:
+                pause[1] = at
+
+    def _resume(self, c: CaseState, actor: int | None, at: datetime) -> tuple[str, dict[str, Any]]:
+        self._end_pauses(c, at)
+        paused_since, c.paused_at = c.paused_at, None
+        return "", {"paused_since": paused_since.isoformat() if paused_since else None}
+
+    def _merge(
+        self, c: CaseState, actor: int | None, at: datetime, *, master: tuple[int, str]
+    ) -> tuple[str, dict[str, Any]]:
+        # The caller picks a master of the same village that is open at `at` and not merged itself.
+        c.master_id = master[0]
+        return "", {"master": master[1]}
+
+    def _withdraw(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
+        self._end_pauses(c, at)
+        c.paused_at = None
+        return reason.strip(), {}
+
+    def _rate(
+        self, c: CaseState, actor: int | None, at: datetime, *, rating: int, comment: str = ""
+    ) -> tuple[str, dict[str, Any]]:
+        # Mirrored because `Rating.values` builds a list on every call: a tenth of the load's time.
+        if rating not in RATINGS:
+            raise ValueError(f"{c.number}: no rating {rating}")
+        c.rating, c.rated_at = int(rating), at
+        c.rating_comment = comment.strip()[:500]
+        return c.rating_comment, {"rating": c.rating}
+
+    def _reopen(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
+        # Mirrored only to reach the remembering calendar; the caller keeps within the reopen window.
+        window = timedelta(days=settings.REOPEN_DAYS)
+        if c.completed_at is None or at - c.completed_at > window or (c.rating or 0) >= SATISFIED_MIN:
+            raise ValueError(f"{c.number} cannot be reopened at {at}")
+        previous = {"rating": c.rating, "completed_at": c.completed_at.isoformat()}
+        c.completed_at = c.completed_on_time = c.rating = c.rated_at = None
+        c.rating_comment, c.rating_appeal, c.rating_appeal_decided_at = "", RatingAppeal.NONE, None
+        c.reopen_count += 1
+        c.due_base_at = self.deadlines.add(at, c.limit_value, c.limit_unit)
+        c.due_base_set_at = at
+        return reason.strip(), previous
+
+    # --- rows ------------------------------------------------------------------------------------------
+
+    def finish(self, c: CaseState) -> tuple[Any, ...]:
+        """The case's row (in CASE_COLUMNS order), with its pauses and extensions added to the batch."""
+        s = self.stamp
+        for started, ended, reason in c.pauses:
+            self.pauses.append((c.id, s(started), s(ended), reason))
+        for at, amount, reason, by in c.extensions:
+            self.extensions.append((c.id, amount, reason, by, s(at)))
+        saved = self._saved
+        return (
+            c.id, c.number, "grievance", c.kind, c.channel, c.urgency, c.title, c.content, c.address,
+            c.citizen_name, c.citizen_phone, "", c.status, c.analysis_level, s(c.received_at), s(c.accepted_at),
+            c.limit_value, c.limit_unit, s(c.due_base_at), s(c.due_base_set_at), s(c.paused_at), s(c.due_at),
+            s(c.level_entered_at), s(c.level_due_at), s(c.replied_at), c.reply, s(c.completed_at),
+            c.completed_on_time, c.rating, s(c.rated_at), c.rating_comment, c.transfer_count, c.supervise_count,
+            c.reopen_count, "", c.version, saved, saved, c.citizen_id, c.created_by_id, c.handler_id, c.unit_id,
+            c.village_id, c.category_id, c.classification_id, c.rating_appeal, s(c.rating_appeal_decided_at),
+            c.origin_unit_id, c.master_id,
+        )  # fmt: skip
+
+
+def event_columns(next_at: bool) -> tuple[str, ...]:
+    """The columns of the event rows, with `next_at` after `at` when it is written."""
+    return (*EVENT_COLUMNS[:11], NEXT_AT, *EVENT_COLUMNS[11:]) if next_at else EVENT_COLUMNS
+
+
+def sqlite_stamp(value: datetime | None) -> str | None:
+    """What Django's SQLite backend stores for an aware datetime: naive UTC text (str() less "+00:00")."""
+    if value is None:
+        return None
+    return (value if value.tzinfo is UTC else value.astimezone(UTC)).isoformat(" ")[:-6]
+
+
+def same_stamp(value: datetime | None) -> datetime | None:
+    return value
