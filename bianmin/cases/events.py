@@ -62,6 +62,8 @@ def append_event(
     data = data or {}
     last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    if last:
+        CaseEvent.objects.filter(case=case, seq=last[0]).update(next_at=at)
     fields = _fields(
         seq,
         action,
@@ -116,13 +118,19 @@ def verify_chains(numbers: list[str] | None = None) -> Iterator[Break]:
         "note",
         "data",
         "at",
+        "next_at",
         "prev_hash",
         "hash",
     ).iterator(chunk_size=2000)
+    # `next_at` is not hashed: it must equal the next event's time, and be empty on the last event.
+    dangling = "its recorded next-event time points at an event that does not exist"
     current, expected_prev, expected_seq, broken = None, GENESIS, 1, False
-    for case_id, number, seq, action, actor, fs, ts, fu, tu, note, data, at, prev_hash, stored in rows:
+    last: tuple[str, int, datetime | None] | None = None
+    for case_id, number, seq, action, actor, fs, ts, fu, tu, note, data, at, next_at, prev_hash, stored in rows:
         if case_id != current:
-            current, expected_prev, expected_seq, broken = case_id, GENESIS, 1, False
+            if last and last[2] is not None and not broken:
+                yield Break(last[0], last[1], dangling)
+            current, expected_prev, expected_seq, broken, last = case_id, GENESIS, 1, False, None
         if broken:
             continue
         problem = None
@@ -132,7 +140,11 @@ def verify_chains(numbers: list[str] | None = None) -> Iterator[Break]:
             problem = "does not follow the event before it"
         elif event_hash(prev_hash, number, _fields(seq, action, actor, fs, ts, fu, tu, note, data, at)) != stored:
             problem = "its content was changed after it was written"
+        elif last is not None and last[2] != at:
+            problem = "the event before it records another time for it"
         if problem:
             broken = True
             yield Break(number, seq, problem)
-        expected_prev, expected_seq = stored, seq + 1
+        expected_prev, expected_seq, last = stored, seq + 1, (number, seq, next_at)
+    if last and last[2] is not None and not broken:
+        yield Break(last[0], last[1], dangling)

@@ -243,6 +243,9 @@ class CaseEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(_("time"))
+    # When the next event happened: this event's state held over [at, next_at). Derived from the chain
+    # (not hashed, checked by `verify`) so a report "as of" a moment joins one event per case.
+    next_at = models.DateTimeField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bianmin.cases.choices import DONE_STATUSES, OPEN_STATUSES, SATISFIED_MIN, CaseStatus, Channel, RatingAppeal
@@ -49,15 +49,21 @@ class Measures:
         self.as_of = as_of
 
     def annotate(self, cases: QuerySet[Case]) -> QuerySet[Case]:
-        """Add what the past-tense conditions read (the status at `as_of` and so on); nothing for the present."""
+        """Add what the past-tense conditions read; nothing for the present.
+
+        The status at `as_of` comes from a join with the one event whose validity [at, next_at) holds
+        `as_of`: a single pass, where a subquery per case would be evaluated again for every figure.
+        The sequence numbers of the last rating and completion are subqueries, but only the rare
+        conditions about reopened or appealed cases reach them."""
         if self.as_of is None:
             return cases
         as_of = self.as_of
-        last = CaseEvent.objects.filter(case=OuterRef("pk"), at__lte=as_of).order_by("-seq")
+        holding = Q(events__at__lte=as_of) & (Q(events__next_at__gt=as_of) | Q(events__next_at__isnull=True))
         rate = _events("rate", as_of).order_by("-seq").values("seq")[:1]
         done = _events(("complete", "answer"), as_of).order_by("-seq").values("seq")[:1]
         return cases.filter(received_at__lte=as_of).annotate(
-            status_at=Subquery(last.values("to_status")[:1]),
+            state=FilteredRelation("events", condition=holding),
+            status_at=F("state__to_status"),
             last_rate_seq=Subquery(rate),
             last_done_seq=Subquery(done),
         )
@@ -109,7 +115,9 @@ class Measures:
         upheld = _events("review_appeal", self.as_of).filter(
             data__decision=RatingAppeal.UPHELD, seq__gt=OuterRef("last_rate_seq")
         )
-        return self.completed() & Q(status_at=CaseStatus.CLOSED) & ~Q(Exists(upheld))
+        # Only a case appealed now, or reopened since (which clears the appeal), can have had one upheld.
+        maybe_upheld = Q(rating_appeal=RatingAppeal.UPHELD) | Q(reopen_count__gt=0)
+        return self.completed() & Q(status_at=CaseStatus.CLOSED) & ~(maybe_upheld & Q(Exists(upheld)))
 
     def satisfied(self) -> Q:
         """Rated in one of the satisfied levels (DESIGN §4.4)."""
@@ -124,7 +132,8 @@ class Measures:
         if self.as_of is None:
             return self.rated() & Q(rating=level)
         earlier = CaseEvent.objects.filter(case=OuterRef("pk"), seq=OuterRef("last_rate_seq"), data__rating=level)
-        return self.rated() & ((Q(rated_at__lte=self.as_of) & Q(rating=level)) | Q(Exists(earlier)))
+        present = Q(rated_at__lte=self.as_of) & Q(rating=level)
+        return self.rated() & (present | (Q(reopen_count__gt=0) & Q(Exists(earlier))))
 
     def overdue(self) -> Q:
         """Open, clock running and past the deadline at the moment (the workbench's red cases); in the past,

@@ -194,6 +194,22 @@ def test_verify_finds_a_removed_event(county):
     assert [b.seq for b in verify_chains([case.number])] == [3]
 
 
+def test_each_event_knows_when_the_next_one_came_and_verify_checks_it(county):
+    """The validity interval [at, next_at) of each event is what past-tense reports join on: it is kept on
+    every append, and an edited interval is caught like an edited event."""
+    cadre = county.people["cadre_a"]
+    case = new_case(cadre, village=county["huanhua"])
+    perform(case, "reply", actor=cadre, reply="已修复")
+    perform(case, "complete", actor=cadre)
+    events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
+    assert [e.next_at for e in events] == [events[1].at, events[2].at, None]
+    CaseEvent.objects.filter(pk=events[0].pk).update(next_at=events[2].at)
+    assert [(b.seq, b.problem) for b in verify_chains()] == [(2, "the event before it records another time for it")]
+    CaseEvent.objects.filter(pk=events[0].pk).update(next_at=events[1].at)
+    CaseEvent.objects.filter(pk=events[2].pk).update(next_at=events[2].at)
+    assert [b.seq for b in verify_chains()] == [3]
+
+
 def test_the_verify_command_reports_tampering_and_exits_1(county):
     import io
 
