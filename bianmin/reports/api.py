@@ -11,7 +11,7 @@ from bianmin.errors import error_responses
 from bianmin.org.api import actor
 from bianmin.reports import kpi
 from bianmin.reports.presenters import figures_body, group_body, kpi_body, report_args, unit_body
-from bianmin.reports.schemas import AnalysisOut, GroupsOut, KpiOut, ReportQuery, TrendOut
+from bianmin.reports.schemas import GroupsOut, KpiOut, ReportAnalysisOut, ReportQuery, TrendOut
 
 router = Router(tags=["reports"])
 
@@ -66,7 +66,7 @@ def trend(request: HttpRequest, query: Query[TrendQuery]) -> dict[str, Any]:
 
 @router.get(
     "/reports/analysis",
-    response={200: AnalysisOut, **error_responses(403)},
+    response={200: ReportAnalysisOut, **error_responses(403)},
     summary="Three-level analysis (三级研判): solved and being solved per level, for the period's cases",
 )
 def analysis(request: HttpRequest, query: Query[ReportQuery]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ class ReportQuery(Schema):
     )
 
 
-class UnitRef(Schema):
+class ReportUnit(Schema):
     code: str
     name: str
     kind: str
@@ -58,7 +58,7 @@ class RatingCount(Schema):
 
 
 class KpiOut(FiguresOut):
-    unit: UnitRef
+    unit: ReportUnit
     basis: str
     start: date
     end: date
@@ -73,7 +73,7 @@ class KpiOut(FiguresOut):
 
 
 class GroupsOut(Schema):
-    unit: UnitRef
+    unit: ReportUnit
     dimension: str
     groups: list[GroupOut]
 
@@ -83,18 +83,18 @@ class TrendPoint(FiguresOut):
 
 
 class TrendOut(Schema):
-    unit: UnitRef
+    unit: ReportUnit
     bucket: str
     points: list[TrendPoint]
 
 
-class LevelOut(Schema):
+class ReportLevel(Schema):
     level: str
     label: str
     solved: int
     being_solved: int
 
 
-class AnalysisOut(Schema):
-    unit: UnitRef
-    levels: list[LevelOut]
+class ReportAnalysisOut(Schema):
+    unit: ReportUnit
+    levels: list[ReportLevel]
