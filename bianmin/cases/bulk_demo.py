@@ -25,13 +25,12 @@ from django.utils import timezone
 from bianmin.cases import sla
 from bianmin.cases.bulk_replay import (
     CASE_COLUMNS,
+    EVENT_COLUMNS,
     EXTENSION_COLUMNS,
-    NEXT_AT,
     PAUSE_COLUMNS,
     CaseState,
     Deadlines,
     Replay,
-    event_columns,
     same_stamp,
     sqlite_stamp,
 )
@@ -165,7 +164,6 @@ class _Generator:
             classifications=w.classifications,
             stamp=self.stamp,
             saved_at=timezone.now(),
-            next_at=_has_next_at(),
         )
         story = Story(w.story, replay, self.clock, self.now)
         cases = []
@@ -217,15 +215,11 @@ def _loaded(generator: _Generator, jobs: list[Job], workers: int | None) -> Iter
         _generator = None
 
 
-def _has_next_at() -> bool:
-    return any(f.attname == NEXT_AT for f in CaseEvent._meta.concrete_fields)
-
-
 def _check_columns() -> None:
     """Raw SQL bypasses the models: refuse to write if a table gained or lost a column since this was written."""
     for model, columns in (
         (Case, CASE_COLUMNS),
-        (CaseEvent, ("id", *event_columns(_has_next_at()))),
+        (CaseEvent, ("id", *EVENT_COLUMNS)),
         (CasePause, ("id", *PAUSE_COLUMNS)),
         (CaseExtension, ("id", *EXTENSION_COLUMNS)),
     ):
@@ -430,7 +424,7 @@ class _Writer:
             if self.postgres:
                 self._skip_reference_checks()
             self._insert(Case._meta.db_table, CASE_COLUMNS, cases)
-            self._insert(CaseEvent._meta.db_table, event_columns(_has_next_at()), events)
+            self._insert(CaseEvent._meta.db_table, EVENT_COLUMNS, events)
             self._insert(CasePause._meta.db_table, PAUSE_COLUMNS, pauses)
             self._insert(CaseExtension._meta.db_table, EXTENSION_COLUMNS, extensions)
 

@@ -41,10 +41,8 @@ CASE_COLUMNS = (
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id", "seq", "action", "actor_id", "from_status", "to_status", "from_unit_id", "to_unit_id", "note", "data",
-    "at", "prev_hash", "hash",
+    "at", "next_at", "prev_hash", "hash",
 )  # fmt: skip
-# When the case's next event happened: derived from the chain, not hashed. Written when the model has it.
-NEXT_AT = "next_at"
 PAUSE_COLUMNS = ("case_id", "started_at", "ended_at", "reason")
 EXTENSION_COLUMNS = ("case_id", "amount", "reason", "approved_by_id", "at")
 
@@ -157,7 +155,7 @@ class CaseState:
     extensions: list[tuple[datetime, int, str, int]]  # (at, amount, reason, approved_by_id)
     sent_here: list[tuple[int, int]]  # (from_unit, to_unit) of each transfer and escalation, for 退单
     settled_at: datetime | None  # when it first left the open statuses (a merge needs an open master)
-    last_row: int  # index of its last event row in the batch, whose `next_at` the next event fills
+    last_row: int  # index of its last event row in the batch: the next event fills in its `next_at`
 
 
 class Replay:
@@ -175,7 +173,6 @@ class Replay:
         classifications: dict[str, int],
         stamp: Stamp,
         saved_at: datetime,
-        next_at: bool = False,
     ) -> None:
         self.units = units
         self.covering_team = covering_team
@@ -183,7 +180,6 @@ class Replay:
         self.usernames = usernames
         self.classifications = classifications
         self.stamp = stamp
-        self.next_at = next_at
         self._saved = stamp(saved_at)  # auto_now(_add): when the rows are written, not when the history happened
         self._mirrored: dict[str, Callable[..., tuple[str, dict[str, Any]]]] = {
             action: getattr(self, "_" + action) for action in GRIEVANCE if hasattr(self, "_" + action)
@@ -313,14 +309,11 @@ class Replay:
             json.dumps(data) if data else "{}",
         )
         at_stamp = self.stamp(at)
-        if self.next_at:
-            if c.events > 1:
-                previous = self.events[c.last_row]
-                self.events[c.last_row] = (*previous[:11], at_stamp, *previous[12:])
-            c.last_row = len(self.events)
-            self.events.append((*row, at_stamp, None, c.last_hash, digest))
-        else:
-            self.events.append((*row, at_stamp, c.last_hash, digest))
+        if c.events > 1:  # `append_event` records on the event before when this one came (not hashed)
+            previous = self.events[c.last_row]
+            self.events[c.last_row] = (*previous[:11], at_stamp, *previous[12:])
+        c.last_row = len(self.events)
+        self.events.append((*row, at_stamp, None, c.last_hash, digest))
         c.last_hash, c.last_at = digest, at
         if c.settled_at is None and c.status not in OPEN_STATUSES:
             c.settled_at = at
@@ -446,11 +439,6 @@ class Replay:
             c.village_id, c.category_id, c.classification_id, c.rating_appeal, s(c.rating_appeal_decided_at),
             c.origin_unit_id, c.master_id,
         )  # fmt: skip
-
-
-def event_columns(next_at: bool) -> tuple[str, ...]:
-    """The columns of the event rows, with `next_at` after `at` when it is written."""
-    return (*EVENT_COLUMNS[:11], NEXT_AT, *EVENT_COLUMNS[11:]) if next_at else EVENT_COLUMNS
 
 
 def sqlite_stamp(value: datetime | None) -> str | None:
