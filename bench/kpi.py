@@ -3,6 +3,7 @@ million cases, on SQLite and on PostgreSQL, plus the trend, the breakdowns, a pa
 streamed Excel export of 100,000 cases (time and peak memory).
 
     .venv/bin/python bench/kpi.py [--cases 1000000] [--databases sqlite,postgresql] [--repeat 7]
+    BENCH_SQLITE_URL=sqlite:////path/db.sqlite3 BENCH_PG_URL=postgres://…/db .venv/bin/python bench/kpi.py
 
 Each database is prepared once (`bianmin migrate` + `bianmin demo --cases N`, kept under bench/var/ and
 in the PostgreSQL database bianmin_bench) and reused while it holds N cases. Every measurement runs in a
@@ -32,7 +33,10 @@ EXPORT_LIMIT_S, EXPORT_LIMIT_MB = 30.0, 300.0
 
 
 def database_url(vendor: str) -> str:
-    return f"sqlite:///{VAR / 'bench.sqlite3'}" if vendor == "sqlite" else f"{PG_SERVER}/bianmin_bench"
+    """The bench database of each vendor; BENCH_SQLITE_URL / BENCH_PG_URL point at one prepared elsewhere."""
+    if vendor == "sqlite":
+        return os.environ.get("BENCH_SQLITE_URL", f"sqlite:///{VAR / 'bench.sqlite3'}")
+    return os.environ.get("BENCH_PG_URL", f"{PG_SERVER}/bianmin_bench")
 
 
 def env_for(vendor: str) -> dict[str, str]:
@@ -73,7 +77,7 @@ def child(vendor: str, task: str, *args: str) -> dict[str, Any]:
 
 def prepare(vendor: str, cases: int) -> tuple[int, float]:
     """Create the database with `cases` demo cases unless it already holds them; returns (cases, seconds)."""
-    if vendor == "postgresql":
+    if vendor == "postgresql" and "BENCH_PG_URL" not in os.environ:
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:

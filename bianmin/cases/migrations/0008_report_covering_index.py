@@ -5,20 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_origin_unit_required'),
-        ('org', '0001_units_people_tokens_audit'),
+        ("cases", "0007_origin_unit_required"),
+        ("org", "0001_units_people_tokens_audit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='cases_origin_received',
+            model_name="case",
+            name="cases_origin_received",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['origin_unit', 'received_at', 'status', 'accepted_at', 'due_at', 'transfer_count', 'supervise_count', 'completed_on_time', 'rating', 'rating_appeal', 'channel'], name='cases_report'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "origin_unit",
+                    "received_at",
+                    "status",
+                    "accepted_at",
+                    "due_at",
+                    "transfer_count",
+                    "supervise_count",
+                    "completed_on_time",
+                    "rating",
+                    "rating_appeal",
+                    "channel",
+                ],
+                name="cases_report",
+            ),
         ),
     ]

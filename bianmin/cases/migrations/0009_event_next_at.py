@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_report_covering_index'),
+        ("cases", "0008_report_covering_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseevent',
-            name='next_at',
+            model_name="caseevent",
+            name="next_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]
