@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -24,6 +23,7 @@ from bianmin.errors import DomainError
 from bianmin.org.choices import REGION_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
+from bianmin.org.scope import PATH_WIDTH
 from bianmin.reports import kpi
 from bianmin.reports.exports import cases_workbook, kpi_workbook
 from bianmin.reports.measures import Measures
@@ -81,11 +81,12 @@ def _trail(unit: Unit, top: Unit) -> list[Unit]:
 
 
 def _ancestor_ids(unit: Unit) -> list[int]:
-    width = len(unit.path) // (unit.depth + 1)
-    return [int(unit.path[i : i + width]) for i in range(0, len(unit.path) - width, width)]
+    # A path is the ancestors' ids, one fixed-width segment each, then the unit's own.
+    return [int(unit.path[i : i + PATH_WIDTH]) for i in range(0, len(unit.path) - PATH_WIDTH, PATH_WIDTH)]
 
 
-def _overdue(user: User, unit: Unit, period: kpi.Period, basis: kpi.Basis) -> tuple[QuerySet[Case], list[Any]]:
+def _overdue(user: User, unit: Unit, period: kpi.Period, basis: kpi.Basis) -> list[dict[str, Any]]:
+    """The most overdue cases the figure counts, of those the caller may see."""
     visible = Case.objects.restrict(user, Permission.CASE_VIEW).values("pk")
     cases = (
         kpi.cases_in(unit, period, basis)
@@ -94,7 +95,7 @@ def _overdue(user: User, unit: Unit, period: kpi.Period, basis: kpi.Basis) -> tu
         .order_by("due_at")
     )
     presenter = Presenter(user)
-    return cases, [presenter.item(case) for case in cases[:OVERDUE_SHOWN]]
+    return [presenter.item(case) for case in cases[:OVERDUE_SHOWN]]
 
 
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
@@ -111,7 +112,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
             unit, period, as_of=options["as_of"], basis=kpi.Basis.HANDLING, ratings=False, kinds=[UnitKind.DEPARTMENT]
         )
         departments = [group_body(g) for g in handling.breakdown if g.kind == UnitKind.DEPARTMENT]
-    overdue_cases, overdue_rows = _overdue(user, unit, period, report.basis)
+    overdue_rows = _overdue(user, unit, period, report.basis)
     top = kpi.report_unit(user, None)
     drillable = {g.key for g in report.breakdown if g.kind in REGION_KINDS and g.key != unit.code}
     chart = {
@@ -152,7 +153,6 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "drillable": drillable,
         "overdue_rows": overdue_rows,
         "overdue_total": report.figures.overdue,
-        "overdue_listed": overdue_cases.count() if report.figures.overdue > OVERDUE_SHOWN else len(overdue_rows),
         "analysis": kpi.analysis_figures(unit, period, basis=options["basis"]),
         "chart": chart,
         "params": request.GET.urlencode(),
@@ -160,23 +160,23 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _render(request: HttpRequest, template: str) -> HttpResponse:
     try:
         context = _dashboard_context(request)
     except DomainError as exc:
         return render(request, "reports/unavailable.html", {"message": exc.describe()}, status=exc.status)
-    return render(request, "reports/dashboard.html", context)
+    return render(request, template, context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _render(request, "reports/dashboard.html")
 
 
 @login_required
 def wall(request: HttpRequest) -> HttpResponse:
     """The full-screen wall view (大屏) for the service center's display: refreshes itself every minute."""
-    try:
-        context = _dashboard_context(request)
-    except DomainError as exc:
-        return render(request, "reports/unavailable.html", {"message": exc.describe()}, status=exc.status)
-    return render(request, "reports/wall.html", context)
+    return _render(request, "reports/wall.html")
 
 
 def _download(path: Path, filename: str) -> FileResponse:
