@@ -52,6 +52,7 @@ from bianmin.cases.bulk_story import (
 from bianmin.cases.choices import Channel, LimitUnit, Urgency
 from bianmin.cases.demo import CATEGORIES, GIVEN, SURNAMES, _handler
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Category, Classification, DailySequence
+from bianmin.database import refresh_statistics
 from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.workdays.services import current_calendar
@@ -472,3 +473,4 @@ def _finish(last_numbers: dict[date, int]) -> None:
             )
             # Fresh statistics, or the first queries on a million rows plan as if the tables were empty.
             cursor.execute("ANALYZE cases_case, cases_caseevent, cases_casepause, cases_caseextension")
+    refresh_statistics()

@@ -230,7 +230,8 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """One step in a case's history, append-only and hash-chained to the step before it."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: the unique (case, seq) index serves every lookup by case.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
     action = models.CharField(_("action"), max_length=30)
     actor = models.ForeignKey(
@@ -254,7 +255,6 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_case_seq")]
-        indexes = [models.Index(fields=["action", "at"], name="cases_event_action_at")]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
+from bianmin.database import refresh_statistics
 from bianmin.demo import accounts_file, load_demo
 from bianmin.org.models import Unit
 from bianmin.server import serve
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             self.stderr.write("--port must be between 1 and 65535")
             raise SystemExit(2)
         call_command("migrate", interactive=False, verbosity=0)
+        refresh_statistics()
         self.stdout.write("database migrated")
         if not options["no_demo"] and not Unit.objects.exists():
             load_demo()

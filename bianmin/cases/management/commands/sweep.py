@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from bianmin.cases.sweep import sweep
+from bianmin.database import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         report = sweep(now)
+        refresh_statistics()  # the tables grow between sweeps; the planner's picture must follow
         self.stdout.write(
             f"reminders {report.reminded}, overdue {report.overdue}, escalated {report.escalated}, "
             f"delivered {report.delivered}"
