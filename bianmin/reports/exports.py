@@ -166,11 +166,10 @@ def _case_headings() -> list[str]:
 def case_rows(cases: QuerySet[Case], user: User) -> Iterable[list[Any]]:
     """One row per case, read in chunks straight from the database (no model objects, no per-row query)."""
     presenter = Presenter(user)
-    labels: dict[str, dict[Any, Any]] = {
-        "channel": dict(Channel.choices),
-        "kind": dict(CaseKind.choices),
-        "status": dict(CaseStatus.choices),
-        "rating": dict(Rating.choices),
+    # Labels translated once, not once per cell.
+    labels: dict[str, dict[Any, str]] = {
+        name: {value: str(label) for value, label in choices.choices}
+        for name, choices in (("channel", Channel), ("kind", CaseKind), ("status", CaseStatus), ("rating", Rating))
     }
     yes, no = _("yes"), _("no")
     for row in cases.order_by("received_at", "id").values_list(*CASE_FIELDS).iterator(chunk_size=2000):
@@ -179,19 +178,19 @@ def case_rows(cases: QuerySet[Case], user: User) -> Iterable[list[Any]]:
         yield [
             number,
             _local(received),
-            str(labels["channel"].get(channel, channel)),
-            str(labels["kind"].get(kind, kind)),
+            labels["channel"].get(channel, channel),
+            labels["kind"].get(kind, kind),
             category or "",
             title,
             name,
             phone if presenter.sees_phone_at(path, citizen_id) else mask_phone(phone),
             village or "",
             unit,
-            str(labels["status"].get(status, status)),
+            labels["status"].get(status, status),
             _local(due),
             _local(completed),
             "" if on_time is None else (yes if on_time else no),
-            str(labels["rating"][rating]) if rating else "",
+            labels["rating"][rating] if rating else "",
             transfers,
             supervisions,
         ]
