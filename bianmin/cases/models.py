@@ -218,6 +218,7 @@ class Case(models.Model):
                     "rating",
                     "rating_appeal",
                     "channel",
+                    "analysis_level",
                 ],
                 name="cases_report",
             ),

@@ -61,8 +61,9 @@ def analysis_counts(cases: QuerySet[Case]) -> list[dict[str, object]]:
         .order_by()
         .values("analysis_level")
         .annotate(
-            solved=Count("id", filter=Q(status__in=DONE_STATUSES)),
-            being_solved=Count("id", filter=Q(status__in=OPEN_STATUSES - {CaseStatus.SUBMITTED})),
+            # Counting a column of the report index lets the reports answer from the index alone.
+            solved=Count("status", filter=Q(status__in=DONE_STATUSES)),
+            being_solved=Count("status", filter=Q(status__in=OPEN_STATUSES - {CaseStatus.SUBMITTED})),
         )
     }
     empty = {"solved": 0, "being_solved": 0}
