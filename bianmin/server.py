@@ -2,42 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.core.handlers.wsgi import WSGIHandler
 from gunicorn.app.base import BaseApplication
 
 
+def _bianmin() -> Any:
+    from bianmin.wsgi import application
+
+    return application
+
+
 class Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], load: Callable[[], Any] = _bianmin) -> None:
         self.options = options
+        self._load = load
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> WSGIHandler:
-        from bianmin.wsgi import application
+    def load(self) -> Any:
+        return self._load()
 
-        return application
+
+def server_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """The deployed configuration; the benchmark's floor app is served with exactly these options."""
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "timeout": 60,
+        "graceful_timeout": 20,
+        # Recycle workers now and then so a slow leak can never grow a worker without bound.
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+        "accesslog": "-",
+        "proc_name": "bianmin",
+        # No control socket: it would be created under $HOME, which a service account may not have.
+        "control_socket_disable": True,
+    }
 
 
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    Server(
-        {
-            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread" if threads > 1 else "sync",
-            "timeout": 60,
-            "graceful_timeout": 20,
-            # Recycle workers now and then so a slow leak can never grow a worker without bound.
-            "max_requests": 5000,
-            "max_requests_jitter": 500,
-            "accesslog": "-",
-            "proc_name": "bianmin",
-            # No control socket: it would be created under $HOME, which a service account may not have.
-            "control_socket_disable": True,
-        }
-    ).run()
+    Server(server_options(host, port, workers, threads)).run()

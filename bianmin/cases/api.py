@@ -48,6 +48,13 @@ def _case(user: User, number: str) -> Case:
     return case
 
 
+def _fresh(case: Case) -> Case:
+    """A case the caller has just written (so may see), read again with what the presenter shows."""
+    return Case.objects.select_related("unit", "village", "category", "handler", "classification", "master").get(
+        pk=case.pk
+    )
+
+
 def _visible_unit(user: User, code: str | None, field: str) -> Unit | None:
     if code is None:
         return None
@@ -86,7 +93,10 @@ def create(
         address=payload.address,
         idempotency_key=(idempotency_key or "")[:100],
     )
-    return Status(201 if created else 200, Presenter(user).detail(_case(user, case.number)))
+    # A retried request gets the first call's case, as far as the caller may still see it.
+    return Status(
+        201 if created else 200, Presenter(user).detail(_fresh(case) if created else _case(user, case.number))
+    )
 
 
 @router.get("/cases", response={200: CasePage, **error_responses()}, summary="Cases in your scope, by due time")
@@ -143,7 +153,10 @@ def attach(request: HttpRequest, number: str, file: File[UploadedFile]) -> Statu
 )
 def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
     user = actor(request)
-    case = _case(user, number)
+    # `perform` locks the row and decides visibility itself (404 outside the caller's scope).
+    case = Case.objects.only("id", "workflow").filter(number=number).first()
+    if case is None:
+        raise NotFound(_("No such case in your scope."))
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     done = perform(case, action, actor=user, version=payload.version, **fields)
-    return Presenter(user).detail(_case(user, done.number))
+    return Presenter(user).detail(_fresh(done))

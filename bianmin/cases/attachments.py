@@ -78,8 +78,8 @@ def add_attachment(
     try:
         with transaction.atomic():
             locked = Case.objects.select_for_update().filter(pk=case.pk).first()
-            visible = by_citizen or (
-                actor is not None and Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists()
+            visible = locked is not None and (
+                by_citizen or (actor is not None and locked.in_scope(actor, Permission.CASE_VIEW))
             )
             if locked is None or not visible:
                 raise NotFound(_("No such case in your scope."))

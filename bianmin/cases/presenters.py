@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from bianmin.cases.triage import similar_open_cases
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
-from bianmin.org.scope import scope_paths
+from bianmin.org.scope import in_scope, scope_paths
 from bianmin.workdays.services import current_calendar, schedule_warning
 
 
@@ -65,6 +66,13 @@ class Presenter:
             "version": case.version,
         }
 
+    def _same_village(self, case: Case) -> QuerySet[Case]:
+        """Where to look for duplicates of `case`: every case when the caller sees the whole village (all
+        its cases are then visible), else only what `restrict` lets them see."""
+        if case.village is not None and in_scope(self.user, Permission.CASE_VIEW, case.village.path):
+            return Case.objects.all()
+        return Case.objects.restrict(self.user, Permission.CASE_VIEW)
+
     def detail(self, case: Case) -> dict[str, Any]:
         labels = {t.action: str(t.label) for t in transitions_for(case).values()}
         events = CaseEvent.objects.filter(case=case).select_related("actor", "from_unit", "to_unit").order_by("seq")
@@ -110,7 +118,7 @@ class Presenter:
             ],
             similar=[
                 {"number": s.number, "title": s.title, "status": s.status, "score": s.score}
-                for s in similar_open_cases(case, Case.objects.restrict(self.user, Permission.CASE_VIEW))
+                for s in similar_open_cases(case, self._same_village(case))
             ]
             if case.status in OPEN_STATUSES and self.sees_phone(case)
             else [],

@@ -1,5 +1,6 @@
 """The workbench's search, shared by the API and the pages."""
 
+import re
 from datetime import datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
@@ -14,6 +15,8 @@ from bianmin.errors import InvalidInput
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import subtree_q
+
+CASE_NUMBER = re.compile(r"\d{8}-\d{5,}")
 
 
 def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> QuerySet[Case]:
@@ -39,7 +42,11 @@ def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> Que
     if filters.supervised is not None:
         cases = cases.filter(supervise_count__gt=0) if filters.supervised else cases.filter(supervise_count=0)
     if filters.q:
-        cases = cases.filter(Q(number=filters.q) | Q(title__contains=filters.q) | Q(content__contains=filters.q))
+        q = filters.q.strip()
+        if CASE_NUMBER.fullmatch(q):
+            cases = cases.filter(number=q)  # a case number is looked up by its unique index, not searched
+        else:
+            cases = cases.filter(Q(title__contains=q) | Q(content__contains=q))
     if filters.received_from:
         cases = cases.filter(received_at__gte=datetime.combine(filters.received_from, time(), tzinfo=sla.SHANGHAI))
     if filters.received_to:

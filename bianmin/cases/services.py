@@ -26,6 +26,7 @@ from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, Permis
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
+from bianmin.org.scope import in_scope
 from bianmin.org.validators import validate_person_phone
 from bianmin.workdays.services import current_calendar
 
@@ -83,9 +84,9 @@ def _intake_errors(**values: Any) -> dict[str, Any]:
 def intake_unit(actor: User, village: Unit | None) -> Unit | None:
     """Where a case taken in by `actor` lands: the village it concerns when the actor serves there,
     else the actor's own unit (they transfer it on from there)."""
-    scope = Unit.objects.restrict(actor, Permission.CASE_CREATE)
-    if village is not None and scope.filter(pk=village.pk).exists():
+    if village is not None and in_scope(actor, Permission.CASE_CREATE, village.path):
         return village
+    scope = Unit.objects.restrict(actor, Permission.CASE_CREATE)
     held = actor.memberships.filter(unit__in=scope).select_related("unit").order_by("unit__depth", "unit_id").first()
     return held.unit if held else None
 
@@ -135,7 +136,7 @@ def create_case(
         raise InvalidInput(errors)
     if actor is not None:
         unit = unit or intake_unit(actor, village)
-        if unit is None or not Unit.objects.restrict(actor, Permission.CASE_CREATE).filter(pk=unit.pk).exists():
+        if unit is None or not in_scope(actor, Permission.CASE_CREATE, unit.path):
             raise PermissionDenied(_("You may only take in cases for the units you serve."))
     elif unit is None:
         raise InvalidInput({"village": _("Choose a village or community.")})
@@ -182,6 +183,7 @@ def create_case(
                 from_unit=None,
                 at=now,
                 data={"channel": channel, "kind": kind},
+                first=True,
             )
     except IntegrityError:
         # Another request with the same Idempotency-Key won the race: answer with its case.
@@ -205,7 +207,7 @@ def allowed_actions(case: Case, user: User) -> list[Transition]:
     One scope query per distinct permission of the table, not one per action."""
     legal = [t for t in transitions_for(case).values() if t.applies_to(case)]
     needed = {p for t in legal for p in t.permissions}
-    held = {p for p in needed if Case.objects.restrict(user, p).filter(pk=case.pk).exists()}
+    held = {p for p in needed if case.in_scope(user, p)}
     own = case.citizen_id is not None and case.citizen_id == user.pk
     return [t for t in legal if (t.citizen and own) or t.permissions & held]
 
@@ -213,9 +215,7 @@ def allowed_actions(case: Case, user: User) -> list[Transition]:
 def _may_take(case: Case, transition: Transition, user: User) -> bool:
     if transition.citizen and case.citizen_id is not None and case.citizen_id == user.pk:
         return True
-    return any(
-        Case.objects.restrict(user, permission).filter(pk=case.pk).exists() for permission in transition.permissions
-    )
+    return any(case.in_scope(user, permission) for permission in transition.permissions)
 
 
 def perform(
@@ -238,22 +238,21 @@ def perform(
     transition = transitions_for(case).get(action)
     if transition is None:
         raise DomainError(CaseError.UNKNOWN_ACTION, _("There is no such action."), status=404)
-    missing = {name: _("This field is required.") for name in transition.required if fields.get(name) in (None, "")}
-    if missing:
-        raise InvalidInput(missing)
     now = at or timezone.now()
     with transaction.atomic():
         # Lock the bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined
         # query against the unit row it first read, and the moved case would seem to vanish.
         locked = Case.objects.select_for_update().filter(pk=case.pk).first()
-        visible = (
-            by_citizen
-            or by_system
-            or (actor is not None and Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=case.pk).exists())
+        visible = locked is not None and (
+            by_citizen or by_system or (actor is not None and locked.in_scope(actor, Permission.CASE_VIEW))
         )
         if locked is None or not visible:
             raise NotFound(_("No such case in your scope."))
         case = locked
+        # Only now, so that no one learns from a field error that a case outside their scope exists.
+        missing = {n: _("This field is required.") for n in transition.required if fields.get(n) in (None, "")}
+        if missing:
+            raise InvalidInput(missing)
         if version is not None and version != case.version:
             raise Conflict(
                 CaseError.STALE_VERSION, _("Someone else changed this case meanwhile; reload it and try again.")

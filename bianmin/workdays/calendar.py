@@ -23,11 +23,20 @@ MAX_WORKDAYS = 3660
 class WorkCalendar:
     overrides: Mapping[date, bool] = field(default_factory=dict)
     declared_years: frozenset[int] = frozenset()
+    # Answers already worked out (chinese_calendar costs ~35 µs a day; a 15-working-day limit asks ~20
+    # days on every intake and action). The calendar is immutable, so its answers never go stale.
+    _known: dict[date, bool] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def has_schedule(self, year: int) -> bool:
         return year in BUNDLED_YEARS or year in self.declared_years
 
     def is_workday(self, day: date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: date) -> bool:
         override = self.overrides.get(day)
         if override is not None:
             return override
