@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from bianmin.cases.api import router as cases_router
 from bianmin.cases.public_api import router as public_router
+from bianmin.catalog.api import router as catalog_router
 from bianmin.errors import DomainError, ErrorCode
 from bianmin.org.api import router as org_router
 from bianmin.org.models import User
@@ -66,6 +67,7 @@ api.add_router("/calendar", workdays_router)
 api.add_router("/", cases_router)
 api.add_router("/", public_router)
 api.add_router("/", reports_router)
+api.add_router("/", catalog_router)
 
 
 def error_response(

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from bianmin.cases.bulk_demo import BULK_THRESHOLD, load_bulk_cases
 from bianmin.cases.demo import load_demo_cases
+from bianmin.catalog.demo import load_demo_catalog
 from bianmin.org import services
 from bianmin.org.choices import EmploymentType, Role, UnitKind
 from bianmin.org.models import Unit, User
@@ -152,6 +153,7 @@ def load_demo(
     bulk = cases > bulk_threshold
     with transaction.atomic():
         accounts = _load_county(seed)
+        load_demo_catalog()
         if not bulk:
             load_demo_cases(seed, cases)
     if bulk:

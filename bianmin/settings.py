@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "bianmin.org",
     "bianmin.workdays",
     "bianmin.cases",
+    "bianmin.catalog",
     "bianmin.reports",
     "django.contrib.admin",
     "django.contrib.auth",

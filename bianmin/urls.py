@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("bianmin.cases.urls")),
     path("", include("bianmin.reports.urls")),
+    path("", include("bianmin.catalog.urls")),
 ]

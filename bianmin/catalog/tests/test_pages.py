@@ -1,0 +1,121 @@
+"""The guide pages (no login), in Chinese and English, and the administrators' Excel page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from bianmin.catalog.models import ServiceItem
+from bianmin.catalog.tests.factories import new_item
+from bianmin.org.tests.test_api_permissions import PERSONAS
+
+
+@pytest.fixture
+def items(county):
+    return [
+        new_item(county["rsj"]),
+        new_item(county["baidi"], "农村宅基地建房审批"),
+        new_item(county["rsj"], "残疾人证办理"),
+    ]
+
+
+def test_the_guide_browses_by_life_event_and_level_in_chinese(items, client):
+    page = client.get("/guide/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "办事指南" in html
+    assert "社会救助" in html and "残疾" in html and "住房建房" in html  # life-event tiles with items
+    assert "村代办" in html
+    assert "Content-Security-Policy" in page.headers and "<script" not in html
+    by_event = client.get("/guide/", {"event": "disability"}).content.decode()
+    assert "残疾人证办理" in by_event and "最低生活保障申请" not in by_event
+    by_level = client.get("/guide/", {"level": "county"}).content.decode()
+    assert "残疾人证办理" in by_level and "农村宅基地建房审批" not in by_level
+
+
+def test_the_guide_searches_in_colloquial_words(items, client):
+    html = client.get("/guide/", {"q": "盖房子"}).content.decode()
+    assert "农村宅基地建房审批" in html and "最低生活保障申请" not in html
+    assert "没有找到" in client.get("/guide/", {"q": "火星签证"}).content.decode()
+
+
+def test_the_guide_in_english(items, client):
+    client.cookies["django_language"] = "en"
+    html = client.get("/guide/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Service guide" in html and "Social assistance" in html
+    item = client.get(f"/guide/{items[0].code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Materials to bring" in item and "20 working days" in item
+
+
+def test_an_item_page_is_printable_with_a_qr_code_to_itself(items, client):
+    item = items[0]
+    page = client.get(f"/guide/{item.code}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "最低生活保障申请" in html and "申请材料" in html and "20个工作日" in html
+    assert "<svg" in html and f"http://testserver/guide/{item.code}/" in html  # the QR code, inline
+    assert "guide.css" in html  # with its print rules
+    assert "可由村干部在村便民服务站代为办理" in html
+
+
+def test_the_qr_code_encodes_the_page_address(items):
+    import segno
+
+    from bianmin.catalog.views import qr_svg
+
+    svg = qr_svg("http://example.test/guide/X/")
+    assert svg.startswith("<svg") and "<path" in svg
+    assert (
+        segno.make("http://example.test/guide/X/", error="m").svg_inline(
+            scale=4, border=2, omitsize=True, title="http://example.test/guide/X/"
+        )
+        == svg
+    )
+
+
+def test_inactive_and_unknown_items_are_not_found(items, client):
+    ServiceItem.objects.filter(pk=items[0].pk).update(active=False)
+    assert client.get(f"/guide/{items[0].code}/").status_code == 404
+    assert client.get("/guide/NOPE/").status_code == 404
+    assert "最低生活保障申请" not in client.get("/guide/").content.decode()
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "root"])
+def test_only_administrators_reach_the_excel_page(items, county, client, persona):
+    client.force_login(county.people[persona])
+    allowed = persona in {"township_admin", "county_admin", "root"}
+    assert client.get("/guide/manage/").status_code == (200 if allowed else 403)
+    export = client.get("/guide/manage/catalogue.xlsx")
+    assert export.status_code == (200 if allowed else 403)
+    if allowed:
+        book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+        codes = {row[1] for row in book["事项"].iter_rows(min_row=2, values_only=True)}
+        expected = {i.code for i in items if persona != "township_admin" or i.unit == county["baidi"]}
+        assert codes == expected
+
+
+def test_the_excel_page_needs_a_login(client, db):
+    response = client.get("/guide/manage/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login/")
+
+
+def test_the_excel_page_imports_and_shows_problems(items, county, client):
+    client.force_login(county.people["county_admin"])
+    export = client.get("/guide/manage/catalogue.xlsx")
+    content = b"".join(export.streaming_content)
+    done = client.post("/guide/manage/", {"file": _upload("c.xlsx", content)}, follow=True)
+    assert "0 项新增、0 项修改、3 项未变" in done.content.decode()
+    book = load_workbook(io.BytesIO(content))
+    book["事项"]["N2"] = "很多天"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    failed = client.post("/guide/manage/", {"file": _upload("c.xlsx", buffer.getvalue())})
+    assert failed.status_code == 200 and "第 2 行「法定办结时限」" in failed.content.decode()
+    assert "文件未导入" in failed.content.decode()
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
