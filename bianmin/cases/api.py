@@ -25,9 +25,14 @@ from bianmin.pagination import MAX_OFFSET
 router = Router(tags=["cases"])
 
 
+# Counting every match of a broad scope at a million cases costs a scan; past this many, lists say "more".
+COUNT_CAP = 10_000
+
+
 class CasePage(Schema):
     items: list[CaseItem]
-    count: int
+    count: int = Field(description=f"Matching cases, counted up to {COUNT_CAP:,}.")
+    count_capped: bool = Field(description=f"True when more than {COUNT_CAP:,} cases match (count is then the cap).")
 
 
 class Page(Schema):
@@ -105,7 +110,12 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
     cases = search_cases(_cases(user), user, filters)
     presenter = Presenter(user)
     rows = cases.order_by("due_at", "number")[page.offset : page.offset + page.limit]
-    return {"items": [presenter.item(case) for case in rows], "count": cases.count()}
+    count = cases.order_by()[: COUNT_CAP + 1].count()
+    return {
+        "items": [presenter.item(case) for case in rows],
+        "count": min(count, COUNT_CAP),
+        "count_capped": count > COUNT_CAP,
+    }
 
 
 class LevelCount(Schema):

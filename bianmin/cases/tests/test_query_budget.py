@@ -1,0 +1,58 @@
+"""Query budgets of the calls a lifecycle makes (issue 6, DESIGN §7): create → assign → complete (答复办结)
+→ search by number, plus the list and the detail. Each call costs a fixed number of queries, whatever the
+number of cases in the table or events in the case, so a later change cannot quietly add per-row queries
+or a scan; raising a budget should be a decision, not an accident."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bianmin.cases.tests.factories import new_case
+
+# Token lookup, the caller's grants, then the work itself. Writes also return the case's detail.
+BUDGET = {"create": 13, "assign": 18, "complete": 16, "search": 4, "list": 4, "detail": 6}
+
+
+def lifecycle(api: Any, village: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+
+    def call(name: str, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post(path, body) if method == "POST" else api.get(path)
+        assert response.status_code == expect, response.content
+        counts[name] = len(queries)
+        return response.json()
+
+    intake = {
+        "channel": "hotline",
+        "kind": "help",
+        "title": "五组停水",
+        "content": "五组自来水停水三天。",
+        "citizen_name": "刘",
+        "citizen_phone": "13700005678",
+        "village": village,
+    }
+    case = call("create", "POST", "/cases", intake, expect=201)
+    actions = f"/cases/{case['number']}/actions"
+    case = call("assign", "POST", f"{actions}/assign", {"version": case["version"], "handler": "township_staff"})
+    case = call("complete", "POST", f"{actions}/answer", {"version": case["version"], "reply": "已恢复供水。"})
+    found = call("search", "GET", f"/cases?q={case['number']}")
+    assert found["count"] == 1 and found["items"][0]["status"] == "completed"
+    call("list", "GET", "/cases?status=accepted&status=in_progress")
+    call("detail", "GET", f"/cases/{case['number']}")
+    return counts
+
+
+def test_a_lifecycle_keeps_to_its_query_budget_and_does_not_grow_with_the_table(county, api_as):
+    api = api_as(county.people["township_staff"])
+    village = county["huanhua"].code
+    lifecycle(api, village)  # warm the per-process caches (calendar, content types)
+    first = lifecycle(api, village)
+    assert first == BUDGET, f"query counts changed: {first} (budget {BUDGET})"
+    for _ in range(12):
+        case = new_case(county.people["cadre_a"], village=county["huanhua"])
+        new_case(county.people["cadre_a"], village=county["huanhua"], title=f"{case.number} 的重复反映")
+    assert lifecycle(api, village) == first
