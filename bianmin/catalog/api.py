@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Path, Query, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
+from ninja.params.functions import Path
 
 from bianmin.catalog import services
 from bianmin.catalog.choices import MaterialFile

@@ -129,7 +129,6 @@ def manage(request: HttpRequest) -> HttpResponse:
     user = _administrator(request)
     if user is None:
         return render(request, "catalog/forbidden.html", status=403)
-    report: dict[str, Any] | None = None
     errors: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -152,7 +151,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 )
                 return HttpResponseRedirect(reverse("catalog:manage"))
     items = ServiceItem.objects.restrict(user, CATALOG_CHANGE).select_related("unit").order_by("basic_code", "code")
-    return render(request, "catalog/manage.html", {"items": items, "errors": errors, "report": report})
+    return render(request, "catalog/manage.html", {"items": items, "errors": errors})
 
 
 @login_required
