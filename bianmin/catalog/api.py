@@ -55,8 +55,8 @@ def _with_materials(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
     )
 
 
-def _public_item(code: str) -> ServiceItem:
-    item = _with_materials(ServiceItem.objects.filter(active=True, current__isnull=False)).filter(code=code).first()
+def _public_item(request: HttpRequest, code: str) -> ServiceItem:
+    item = _with_materials(ServiceItem.objects.restrict(request.user)).filter(code=code).first()
     if item is None:
         raise NotFound(_("No such item in the catalogue."))
     return item
@@ -82,7 +82,7 @@ def _unit(user: User, code: str) -> Unit:
 )
 def list_items(request: HttpRequest, filters: Query[CatalogItemFilters], page: Query[CatalogPage]) -> dict[str, Any]:
     items = filter_items(
-        ServiceItem.objects.filter(active=True, current__isnull=False),
+        ServiceItem.objects.restrict(request.user),
         q=filters.q,
         level=filters.level,
         life_event=filters.life_event,
@@ -100,7 +100,7 @@ def list_items(request: HttpRequest, filters: Query[CatalogItemFilters], page: Q
     summary="An item's current version with its materials (public)",
 )
 def get_item(request: HttpRequest, code: str = CODE) -> dict[str, Any]:
-    return detail(_public_item(code))
+    return detail(_public_item(request, code))
 
 
 @router.get(
@@ -110,7 +110,7 @@ def get_item(request: HttpRequest, code: str = CODE) -> dict[str, Any]:
     summary="One version of an item, as applications filed under it see it (public)",
 )
 def get_version(request: HttpRequest, number: int, code: str = CODE) -> dict[str, Any]:
-    item = _public_item(code)
+    item = _public_item(request, code)
     version = (
         ItemVersion.objects.select_related("unit")
         .prefetch_related(Prefetch("materials", queryset=ItemMaterial.objects.order_by("position")))

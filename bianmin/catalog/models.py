@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.catalog.choices import CATALOG_CHANGE, ItemKind, LimitUnit, MaterialForm
+from bianmin.catalog.choices import ItemKind, LimitUnit, MaterialForm
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import scope_paths, subtree_q
@@ -17,16 +17,15 @@ if TYPE_CHECKING:
 
 class ServiceItemQuerySet(models.QuerySet["ServiceItem"]):
     def restrict(self, user: User | AnonymousUser, action: Permission | None = None) -> ServiceItemQuerySet:
-        """Without an action, what anyone may read: the active items (the catalogue is public) and the
-        inactive ones the user administers. With CATALOG_CHANGE: items whose implementing unit lies in a
-        subtree the user administers."""
-        paths = scope_paths(user, CATALOG_CHANGE)
+        """Without an action, what anyone may read, signed in or not: the active items (the catalogue is
+        public). With CATALOG_CHANGE: the items whose implementing unit lies in a subtree the user
+        administers, active or not."""
+        if action is None:
+            return self.filter(active=True, current__isnull=False)
+        paths = scope_paths(user, action)
         if paths is None:
             return self
-        mine = self.filter(subtree_q(paths, "unit__path")) if paths else self.none()
-        if action is not None:
-            return mine
-        return self.filter(active=True) | mine if paths else self.filter(active=True)
+        return self.filter(subtree_q(paths, "unit__path")) if paths else self.none()
 
 
 class ServiceItem(models.Model):

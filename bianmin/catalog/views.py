@@ -34,8 +34,8 @@ MAX_QUERY = 100
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _public() -> Any:
-    return ServiceItem.objects.filter(active=True, current__isnull=False)
+def _public(request: HttpRequest) -> Any:
+    return ServiceItem.objects.restrict(request.user)
 
 
 @require_GET
@@ -46,11 +46,11 @@ def guide(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     level = level if level in Level.values else ""
     proxy = request.GET.get("proxy") == "1"
-    items = filter_items(_public(), q=q, level=level, life_event=event, proxy=True if proxy else None)
+    items = filter_items(_public(request), q=q, level=level, life_event=event, proxy=True if proxy else None)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     # Counts for the tiles from the facets column: one query, whatever the number of events.
     counts: Counter[str] = Counter()
-    for facets in _public().values_list("facets", flat=True):
+    for facets in _public(request).values_list("facets", flat=True):
         counts.update(tag for tag in facets.split("|") if tag)
     keep = {k: v for k, v in (("q", q), ("event", event), ("level", level), ("proxy", "1" if proxy else "")) if v}
     context = {
@@ -81,7 +81,7 @@ def qr_svg(url: str) -> str:
 @require_GET
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
     item = (
-        _public()
+        _public(request)
         .select_related("unit", "current")
         .prefetch_related(Prefetch("current__materials", queryset=ItemMaterial.objects.order_by("position")))
         .filter(code=code)

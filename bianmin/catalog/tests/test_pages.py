@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from bianmin.catalog.choices import CATALOG_CHANGE
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.tests.factories import new_item
 from bianmin.org.tests.test_api_permissions import PERSONAS
@@ -119,3 +120,16 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_the_admin_site_lists_items_versions_and_synonyms_and_switches_items_off(items, county, client):
+    client.force_login(county.people["root"])
+    for url in ("/admin/catalog/serviceitem/", "/admin/catalog/itemversion/", "/admin/catalog/searchsynonym/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/admin/catalog/itemversion/{items[0].current_id}/change/").status_code == 200
+    client.post(
+        "/admin/catalog/serviceitem/",
+        {"action": "deactivate", "_selected_action": [items[0].pk]},
+    )
+    assert not ServiceItem.objects.get(pk=items[0].pk).active
+    assert ServiceItem.objects.restrict(county.people["township_admin"], CATALOG_CHANGE).count() == 1
