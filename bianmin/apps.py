@@ -6,3 +6,6 @@ class BianminConfig(AppConfig):
 
     name = "bianmin"
     verbose_name = "Bianmin"
+
+    def ready(self) -> None:
+        from bianmin import database  # noqa: F401 (registers the `any_of` lookup the scoped queries use)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
+from django.db.models import Field, ForeignObject, Lookup
 
 # Rows sampled per index: enough for the planner to tell a selective index from a poor one, and fast
 # (well under a second) however large the tables grow.
@@ -17,3 +20,24 @@ def refresh_statistics() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
         cursor.execute("ANALYZE")
+
+
+class AnyOf(Lookup):
+    """`field__any_of=<subquery>`: membership in a subquery's rows that either database can answer from an
+    index even inside an OR. PostgreSQL turns `x IN (subquery)` under an OR into a filter run on every
+    row; `x = ANY(ARRAY(subquery))` runs the subquery once and leaves an index condition, so an OR of
+    scope terms becomes a BitmapOr of index scans. SQLite already indexes `IN (subquery)` under an OR."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
+        return template % (lhs, rhs), (*lhs_params, *rhs_params)
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)
