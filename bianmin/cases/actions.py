@@ -20,6 +20,7 @@ from bianmin.errors import Conflict, InvalidInput
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
+from bianmin.org.scope import in_scope
 from bianmin.workdays.services import current_calendar
 
 Effect = Callable[..., tuple[str, dict[str, Any]]]
@@ -61,12 +62,13 @@ def answer(case: Case, *, actor: User, now: datetime, reply: Any, **_f: Any) -> 
 
 
 def assign(case: Case, *, actor: User, now: datetime, handler: Any, **_f: Any) -> tuple[str, dict[str, Any]]:
-    person = (
-        handler if isinstance(handler, User) else User.objects.filter(username=str(handler), is_active=True).first()
-    )
-    serves_here = (
-        person is not None and Unit.objects.restrict(person, Permission.CASE_HANDLE).filter(pk=case.unit_id).exists()
-    )
+    if isinstance(handler, User):
+        person: User | None = handler
+    elif actor is not None and str(handler) == actor.username:
+        person = actor  # assigning oneself: the actor's grants are already read
+    else:
+        person = User.objects.filter(username=str(handler), is_active=True).first()
+    serves_here = person is not None and person.is_active and in_scope(person, Permission.CASE_HANDLE, case.unit.path)
     if not serves_here:
         raise InvalidInput({"handler": _("Choose a person who handles cases in this unit.")})
     assert person is not None  # noqa: S101 (checked just above)

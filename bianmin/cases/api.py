@@ -18,8 +18,10 @@ from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilte
 from bianmin.cases.services import create_case, perform
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
+from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
+from bianmin.org.scope import in_scope
 from bianmin.pagination import MAX_OFFSET
 
 router = Router(tags=["cases"])
@@ -63,9 +65,10 @@ def _fresh(case: Case) -> Case:
 def _visible_unit(user: User, code: str | None, field: str) -> Unit | None:
     if code is None:
         return None
-    unit = Unit.objects.restrict(user, Permission.UNIT_VIEW).filter(code=code).first()
-    if unit is None:
-        unit = Unit.objects.places().filter(code=code).first() if field == "village" else None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is not None and not in_scope(user, Permission.UNIT_VIEW, unit.path):
+        # Outside the caller's scope, a matter may still concern any active village (public knowledge).
+        unit = unit if field == "village" and unit.kind in PLACE_KINDS and unit.is_active else None
     if unit is None:
         raise InvalidInput({field: _("No unit with code %(code)s in your scope.") % {"code": code}})
     return unit
