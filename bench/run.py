@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import kpi  # noqa: E402  (bench/kpi.py, the reports benchmark)
 
 OPEN = ("submitted", "accepted", "in_progress", "paused", "replied")  # bianmin.cases.choices.OPEN_STATUSES
-VILLAGE, HANDLER = "500236101201", "township_staff"  # 浣花村, and a member of 白帝镇's staff
+VILLAGE, HANDLER = "500236001001", "township_staff"  # 宝塔坪社区, and a member of its street (夔门街道)
 TARGET_RATIO, TARGET_FLATNESS, TARGET_P95_MS, TARGET_RSS_MB = 0.5, 0.8, 100.0, 200.0
 
 
