@@ -26,7 +26,7 @@ from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, Permis
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import in_scope
+from bianmin.org.scope import in_scope, scope_paths
 from bianmin.org.validators import validate_person_phone
 from bianmin.workdays.services import current_calendar
 
@@ -239,6 +239,8 @@ def perform(
     if transition is None:
         raise DomainError(CaseError.UNKNOWN_ACTION, _("There is no such action."), status=404)
     now = at or timezone.now()
+    if actor is not None:
+        scope_paths(actor, Permission.CASE_VIEW)  # read the caller's grants before taking the write lock
     with transaction.atomic():
         # Lock the bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined
         # query against the unit row it first read, and the moved case would seem to vanish.
