@@ -6,6 +6,7 @@ the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,15 +18,20 @@ from bianmin.cases.models import Case
 WINDOW = timedelta(days=30)
 THRESHOLD = 0.25
 MAX_CANDIDATES = 300
+_NOT_ALNUM = re.compile(r"[\W_]+")  # what str.isalnum() rejects, in one pass
 
 
 def bigrams(text: str) -> set[str]:
-    compact = "".join(ch for ch in text if ch.isalnum())
+    compact = _NOT_ALNUM.sub("", text)
     return {compact[i : i + 2] for i in range(len(compact) - 1)}
 
 
 def similarity(a: str, b: str) -> float:
-    left, right = bigrams(a), bigrams(b)
+    return overlap(bigrams(a), bigrams(b))
+
+
+def overlap(left: set[str], right: set[str]) -> float:
+    """Jaccard overlap of two bigram sets (the case's own is computed once for all its candidates)."""
     if not left or not right:
         return 0.0
     return len(left & right) / len(left | right)
@@ -54,9 +60,9 @@ def similar_open_cases(case: Case, within: QuerySet[Case], limit: int = 5) -> li
         .order_by("-received_at")
         .values_list("number", "title", "content", "status")[:MAX_CANDIDATES]
     )
-    text = f"{case.title} {case.content}"
+    mine = bigrams(f"{case.title} {case.content}")
     scored = [
-        Similar(number, title, status, round(similarity(text, f"{title} {content}"), 2))
+        Similar(number, title, status, round(overlap(mine, bigrams(f"{title} {content}")), 2))
         for number, title, content, status in candidates
     ]
     return sorted((s for s in scored if s.score >= THRESHOLD), key=lambda s: -s.score)[:limit]
