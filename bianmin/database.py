@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Field, ForeignObject, Lookup
+from django.db.models.lookups import In
 
 # Rows sampled per index: enough for the planner to tell a selective index from a poor one, and fast
 # (well under a second) however large the tables grow.
@@ -23,15 +24,18 @@ def refresh_statistics() -> None:
 
 
 class AnyOf(Lookup):
-    """`field__any_of=<subquery>`: membership in a subquery's rows that either database can answer from an
+    """`field__any_of=<subquery or values>`: membership in a subquery's rows that either database can answer from an
     index even inside an OR. PostgreSQL turns `x IN (subquery)` under an OR into a filter run on every
     row; `x = ANY(ARRAY(subquery))` runs the subquery once and leaves an index condition, so an OR of
     scope terms becomes a BitmapOr of index scans. SQLite already indexes `IN (subquery)` under an OR."""
 
     lookup_name = "any_of"
+    prepare_rhs = False  # a list is prepared by the `in` lookup it becomes, a subquery needs nothing
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not hasattr(self.rhs, "as_sql"):  # a list of values: the `in` lookup's own SQL, empty lists included
+            return compiler.compile(In(self.lhs, self.rhs))  # type: ignore[no-any-return]
         rhs, rhs_params = self.process_rhs(compiler, connection)
         if not rhs.startswith("("):
             rhs = f"({rhs})"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -70,6 +70,10 @@ class Classification(models.Model):
         return self.name
 
 
+# Scopes of up to this many units go to the database as a literal list (see `restrict`).
+LITERAL_UNITS = 2000
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def restrict(self, user: User | AnonymousUser, action: Permission) -> CaseQuerySet:
         """Staff see cases handled in, assisted by or about units of their scope; citizens their own.
@@ -85,13 +89,16 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if not paths:
             return self.filter(own)
         # Every term of the OR can be answered from an index, so a narrow scope reads only its own cases;
-        # the units are a literal list, so the planner knows a village's scope from a county's. No term
-        # joins: no duplicate rows, no self-join on the id. (`any_of`: bianmin.database.)
-        units = scope_unit_ids(user, action) or []
-        visible = own | Q(unit_id__in=units)
+        # up to a county's worth, the units are a literal list, so the planner knows a village's scope from
+        # a county's. No term joins: no duplicate rows, no self-join on the id. (`any_of`: bianmin.database.)
+        ids = scope_unit_ids(user, action) or []
+        units: Any = ids
+        if len(ids) > LITERAL_UNITS:  # a province: keep the statement's parameters within SQLite's limit
+            units = Unit.objects.filter(subtree_q(paths, "path")).values("id")
+        visible = own | Q(unit_id__any_of=units)
         if action == Permission.CASE_VIEW:
-            assisted = Case.assist_units.through.objects.filter(unit_id__in=units).values("case_id")
-            visible |= Q(village_id__in=units) | Q(pk__any_of=assisted)
+            assisted = Case.assist_units.through.objects.filter(unit_id__any_of=units).values("case_id")
+            visible |= Q(village_id__any_of=units) | Q(pk__any_of=assisted)
         return self.filter(visible)
 
 
