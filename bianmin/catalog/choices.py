@@ -72,6 +72,6 @@ class MaterialFile(models.TextChoices):
     SAMPLE = "sample", _("Filled-in sample")
 
 
-# Changing a unit's catalogue is administering that unit: org's UNIT_CHANGE, which only administrators
-# hold, over the implementing unit's subtree. (A catalog-specific permission can replace it in org.)
-CATALOG_CHANGE = Permission.UNIT_CHANGE
+# Changing the service items of the units in one's scope (the implementing unit's subtree); administrators
+# hold it (bianmin.org.permissions).
+CATALOG_CHANGE = Permission.CATALOG_CHANGE

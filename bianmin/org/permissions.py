@@ -21,6 +21,7 @@ class Permission(StrEnum):
     CASE_HANDLE = "cases:case:handle"
     CASE_SUPERVISE = "cases:case:supervise"
     CASE_APPROVE = "cases:case:approve"  # extensions of a time limit
+    CATALOG_CHANGE = "catalog:item:change"  # service items of the units in scope (administrators)
 
 
 _HANDLER = frozenset({Permission.UNIT_VIEW, Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_HANDLE})
