@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -20,7 +20,7 @@ from bianmin.cases.choices import (
 )
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import scope_paths, scope_unit_ids, subtree_q
+from bianmin.org.scope import scope_paths, scope_units, subtree_q
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -70,10 +70,6 @@ class Classification(models.Model):
         return self.name
 
 
-# Scopes of up to this many units go to the database as a literal list (see `restrict`).
-LITERAL_UNITS = 2000
-
-
 class CaseQuerySet(models.QuerySet["Case"]):
     def restrict(self, user: User | AnonymousUser, action: Permission) -> CaseQuerySet:
         """Staff see cases handled in, assisted by or about units of their scope; citizens their own.
@@ -88,13 +84,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
         own = Q(citizen=user) if action == Permission.CASE_VIEW else Q(pk__in=[])
         if not paths:
             return self.filter(own)
-        # Every term of the OR can be answered from an index, so a narrow scope reads only its own cases;
-        # up to a county's worth, the units are a literal list, so the planner knows a village's scope from
-        # a county's. No term joins: no duplicate rows, no self-join on the id. (`any_of`: bianmin.database.)
-        ids = scope_unit_ids(user, action) or []
-        units: Any = ids
-        if len(ids) > LITERAL_UNITS:  # a province: keep the statement's parameters within SQLite's limit
-            units = Unit.objects.filter(subtree_q(paths, "path")).values("id")
+        # Every term of the OR can be answered from an index, so a narrow scope reads only its own cases
+        # (`scope_units`, `any_of`: bianmin.org.scope, bianmin.database). No term joins: no duplicate
+        # rows, no self-join on the id.
+        units = scope_units(user, action)
         visible = own | Q(unit_id__any_of=units)
         if action == Permission.CASE_VIEW:
             assisted = Case.assist_units.through.objects.filter(unit_id__any_of=units).values("case_id")

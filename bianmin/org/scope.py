@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from bianmin.org.permissions import Permission, roles_granting
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from bianmin.org.models import User
+    from bianmin.org.models import Unit, User
+
+# Scopes of up to this many units go to the database as a literal list of ids (see `scope_units`).
+LITERAL_UNITS = 2000
 
 # Each level of a path is the unit's primary key, zero-padded to a fixed width.
 PATH_WIDTH = 8
@@ -70,20 +73,22 @@ def scope_paths(user: User | AnonymousUser, permission: Permission) -> list[str]
     return cache[permission]
 
 
-def scope_unit_ids(user: User | AnonymousUser, permission: Permission) -> list[int] | None:
-    """The ids of every unit in `user`'s scope for `permission` (None: everywhere), read once per request.
-    Given to the database as a literal list, they let its planner estimate how many rows a scope holds
-    (a village's few, a county's many) and choose an index or a scan accordingly."""
+def scope_units(user: User | AnonymousUser, permission: Permission) -> list[int] | QuerySet[Unit, int] | None:
+    """The units in `user`'s scope for `permission` (None: everywhere), worked out once per request, as a
+    value for `unit__in` / `unit__any_of`. Up to LITERAL_UNITS they are a literal list of ids, which lets
+    the database's planner estimate how many rows a scope holds (a village's few, a county's many) and
+    choose an index or a scan accordingly; a larger scope (a province) is a subquery, so that a statement
+    never passes SQLite's limit on parameters."""
     from bianmin.org.models import Unit
 
     paths = scope_paths(user, permission)
     if paths is None:
         return None
-    cache: dict[Permission, list[int]] = user.__dict__.setdefault("_scope_ids", {})
+    cache: dict[Permission, list[int] | QuerySet[Unit, int]] = user.__dict__.setdefault("_scope_units", {})
     if permission not in cache:
-        cache[permission] = (
-            list(Unit.objects.filter(subtree_q(paths, "path")).order_by().values_list("id", flat=True)) if paths else []
-        )
+        inside = Unit.objects.filter(subtree_q(paths, "path")).order_by().values_list("id", flat=True)
+        ids = list(inside[: LITERAL_UNITS + 1]) if paths else []
+        cache[permission] = ids if len(ids) <= LITERAL_UNITS else inside
     return cache[permission]
 
 

@@ -61,19 +61,19 @@ def test_a_lifecycle_keeps_to_its_query_budget_and_does_not_grow_with_the_table(
 def test_a_scope_too_large_for_a_literal_list_sees_the_same_cases(county, monkeypatch):
     """Up to LITERAL_UNITS units a scope goes to the database as a list of ids, beyond it as a subquery
     (a province would pass SQLite's limit on parameters): both must show exactly the same cases."""
-    from bianmin.cases import models
     from bianmin.cases.models import Case
+    from bianmin.org import scope
     from bianmin.org.models import User
     from bianmin.org.permissions import Permission
 
     new_case(county.people["cadre_a"], village=county["huanhua"])
     new_case(county.people["cadre_b"])
     new_case(county.people["outsider"], village=county["other_village"])
-    listed = models.LITERAL_UNITS
+    listed = scope.LITERAL_UNITS
     for persona in ("villager", "cadre_a", "township_staff", "supervisor", "dept", "outsider"):
         seen = {}
         for limit in (listed, 0):
-            monkeypatch.setattr(models, "LITERAL_UNITS", limit)
+            monkeypatch.setattr(scope, "LITERAL_UNITS", limit)
             user = User.objects.get(pk=county.people[persona].pk)  # a fresh object: no cached scope
             seen[limit] = sorted(Case.objects.restrict(user, Permission.CASE_VIEW).values_list("number", flat=True))
         assert seen[0] == seen[listed], persona
