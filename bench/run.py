@@ -164,7 +164,7 @@ class Served:
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker (the children of the server's master process)."""
-        master = self._master()
+        master = self.process.pid
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
         sizes = []
         for pid in children:
@@ -172,9 +172,6 @@ class Served:
                 if line.startswith("VmRSS:"):
                     sizes.append(int(line.split()[1]) / 1024)
         return sizes
-
-    def _master(self) -> int:
-        return self.process.pid
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
