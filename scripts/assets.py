@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Install the front-end packages pinned in assets.lock.json into bianmin/static/vendor/.
+"""Install the npm packages pinned in assets.lock.json: front-end files into bianmin/static/vendor/, fonts for
+the PDF notices into bianmin/documents/fonts/.
 
     scripts/assets.py                  install what the lock lists; does nothing when it is already in place
     scripts/assets.py --download DIR   save the pinned tarballs (verified) into DIR, for an offline install
 
 Each tarball comes from the npm registry, or, when BIANMIN_ASSETS_DIR is set or vendor-cache/ exists, from that
 directory and never from the network. Either way its sha512 must match the lock's `integrity` before anything is
-extracted, and only the files the lock names are written, each to a path inside bianmin/static/vendor/.
+extracted, and only the files the lock names are written, each to a path inside one of those two directories.
 Standard library only: it runs on a machine without node or npm, before the virtualenv exists.
 """
 
@@ -32,6 +33,9 @@ from pathlib import Path, PurePosixPath
 ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = "assets.lock.json"
 VENDOR_DIR = "bianmin/static/vendor"
+# Server-side only, outside static/: collectstatic would otherwise copy, hash, gzip and publish a 15 MB font.
+FONT_DIR = "bianmin/documents/fonts"
+DEST_DIRS = (VENDOR_DIR, FONT_DIR)
 STAMP_FILE = ".installed.json"  # in VENDOR_DIR; a dotfile, so collectstatic leaves it out
 CACHE_DIR = "vendor-cache"
 REGISTRY = "https://registry.npmjs.org/"
@@ -101,7 +105,7 @@ def _package(entry: object) -> Package:
         if not isinstance(dest, str):
             raise AssetError(f"lock: {name}: destination of {member} must be a string")
         safe_member(member)
-        destination_shape(dest)
+        destination_dir(dest)
     return Package(name, version, tarball, integrity, dict(files))
 
 
@@ -133,26 +137,22 @@ def safe_member(member: str) -> str:
     return member
 
 
-def destination_shape(dest: str) -> str:
-    """A destination the lock may name: a plain relative path below VENDOR_DIR."""
+def destination_dir(dest: str) -> str:
+    """The one of DEST_DIRS a destination the lock may name lies below, as a plain relative path."""
     path = PurePosixPath(dest)
-    vendor = PurePosixPath(VENDOR_DIR)
-    if (
-        path.is_absolute()
-        or ".." in path.parts
-        or str(path) != dest
-        or not path.is_relative_to(vendor)
-        or path == vendor
-    ):
-        raise AssetError(f"destination {dest!r} is not a file under {VENDOR_DIR}/")
-    return dest
+    if not path.is_absolute() and ".." not in path.parts and str(path) == dest:
+        for directory in DEST_DIRS:
+            if path.is_relative_to(directory) and path != PurePosixPath(directory):
+                return directory
+    raise AssetError(f"destination {dest!r} is not a file under {' or '.join(d + '/' for d in DEST_DIRS)}")
 
 
 def safe_destination(root: Path, dest: str) -> Path:
-    """The absolute path for a destination; also refused when a symlink on the way leads out of VENDOR_DIR."""
-    target = (root / destination_shape(dest)).resolve()
-    if not target.is_relative_to((root / VENDOR_DIR).resolve()):
-        raise AssetError(f"destination {dest!r} leads outside {VENDOR_DIR}/")
+    """The absolute path for a destination; also refused when a symlink on the way leads out of its directory."""
+    directory = destination_dir(dest)
+    target = (root / dest).resolve()
+    if not target.is_relative_to((root / directory).resolve()):
+        raise AssetError(f"destination {dest!r} leads outside {directory}/")
     return target
 
 
@@ -180,7 +180,7 @@ def read_members(data: bytes, package: Package) -> dict[str, bytes]:
 
 
 def write_files(root: Path, contents: dict[str, bytes]) -> dict[str, str]:
-    """Write each file atomically inside VENDOR_DIR; answer the sha256 of each, by destination."""
+    """Write each file atomically inside its directory; answer the sha256 of each, by destination."""
     written: dict[str, str] = {}
     for dest, content in contents.items():
         target = safe_destination(root, dest)
@@ -266,7 +266,7 @@ def download(url: str) -> bytes:
 
 
 def install(root: Path, packages: list[Package], cache: Path | None) -> list[Package]:
-    """Bring VENDOR_DIR in line with the lock; answer the packages that had to be (re)installed."""
+    """Bring DEST_DIRS in line with the lock; answer the packages that had to be (re)installed."""
     stamp = read_stamp(root)
     changed = []
     for package in packages:
@@ -293,7 +293,7 @@ def remove_stale(root: Path, entry: object, keep: set[str]) -> None:
             try:
                 safe_destination(root, dest).unlink(missing_ok=True)
             except AssetError:
-                continue  # a tampered stamp cannot make us delete anything outside VENDOR_DIR
+                continue  # a tampered stamp cannot make us delete anything outside DEST_DIRS
 
 
 def download_all(packages: list[Package], into: Path) -> None:

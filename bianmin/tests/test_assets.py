@@ -1,5 +1,5 @@
-"""Front-end assets: the lock is well-formed, what it pins is what is installed, and scripts/assets.py refuses a
-tarball that does not match the lock or a file that would land outside bianmin/static/vendor/."""
+"""npm assets: the lock is well-formed, what it pins is what is installed, and scripts/assets.py refuses a tarball
+that does not match the lock or a file that would land outside bianmin/static/vendor/ or bianmin/documents/fonts/."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from types import ModuleType
 
 import pytest
 from django.contrib.staticfiles import finders
+
+from bianmin.documents import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,6 +90,14 @@ def test_the_lock_pins_echarts_from_the_npm_registry():
     assert {"package/LICENSE", "package/NOTICE"} <= set(echarts.files)
 
 
+def test_the_lock_pins_the_notice_font_with_its_licence_where_the_renderer_reads_it():
+    font = {p.name: p for p in assets.load_lock(ROOT / "assets.lock.json")}["@expo-google-fonts/noto-serif-sc"]
+    assert font.files == {
+        "package/400Regular/NotoSerifSC_400Regular.ttf": str(pdf.FONT_FILE.relative_to(ROOT)),
+        "package/LICENSE_FONT": "bianmin/documents/fonts/OFL.txt",
+    }
+
+
 def test_the_installed_files_are_the_ones_the_lock_pins():
     # given the lock and the stamp scripts/install wrote after verifying the tarball
     stamp = assets.read_stamp(ROOT)
@@ -132,6 +142,14 @@ def test_an_offline_install_extracts_only_the_listed_files_and_then_does_nothing
     assert assets.install(root, packages, cache) == []
 
 
+def test_a_font_is_installed_into_the_fonts_directory(tmp_path):
+    font = "bianmin/documents/fonts/demo.ttf"
+    root, cache = _project(tmp_path, _tarball({"package/demo.ttf": b"font"}), files={"package/demo.ttf": font})
+
+    assets.install(root, assets.load_lock(root / "assets.lock.json"), cache)
+    assert (root / font).read_bytes() == b"font"
+
+
 def test_a_changed_installed_file_is_extracted_again(tmp_path):
     root, cache = _project(tmp_path, GOOD)
     packages = assets.load_lock(root / "assets.lock.json")
@@ -160,6 +178,9 @@ def test_a_tarball_that_does_not_match_the_integrity_is_refused_before_extractio
         "bianmin/settings.py",
         "bianmin/static/vendor",
         "bianmin/static/vendor//demo/x.js",
+        "bianmin/documents/fonts",
+        "bianmin/documents/fonts/../pdf.py",
+        "bianmin/documents/pdf.py",
     ],
 )
 def test_a_lock_that_would_write_outside_the_vendor_directory_is_refused(tmp_path, dest):
