@@ -196,5 +196,10 @@ if len(_level_days) != 3 or not all(n.isdigit() and int(n) >= 1 for n in _level_
 ANALYSIS_LEVEL_DAYS = dict(zip(("village", "work_team", "township"), map(int, _level_days), strict=True))
 # Days after completion within which an unsatisfied citizen may have a case reopened (DESIGN §4.4).
 REOPEN_DAYS = env_int("REOPEN_DAYS", 7, minimum=1, maximum=365)
+# Applications (行政许可法, DESIGN §4.2): working days to send the one-time notice of missing materials (第32条),
+# the most an approved extension adds (第42条), and the days to deliver the result after the decision (第44条).
+APPLICATION_NOTICE_DAYS = env_int("APPLICATION_NOTICE_DAYS", 5, minimum=1, maximum=30)
+APPLICATION_EXTENSION_DAYS = env_int("APPLICATION_EXTENSION_DAYS", 10, minimum=1, maximum=60)
+APPLICATION_DELIVERY_DAYS = env_int("APPLICATION_DELIVERY_DAYS", 10, minimum=1, maximum=60)
 # Analysis levels whose overdue cases `bianmin sweep` escalates by itself (comma-separated; empty: none).
 SWEEP_ESCALATE_LEVELS = env_list("SWEEP_ESCALATE_LEVELS", ["village", "work_team"])

@@ -1,21 +1,25 @@
 """Cases for staff under /api/v1/cases: intake, the scoped list, detail, and the workflow's actions."""
 
+import io
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params.functions import Header
 from pydantic import Field
 
+from bianmin.cases.applications import create_application
 from bianmin.cases.attachments import add_attachment
-from bianmin.cases.models import Case, Category
+from bianmin.cases.choices import CaseKind
+from bianmin.cases.models import Case, CaseDocument, Category
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, search_cases
 from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
 from bianmin.cases.services import create_case, perform
+from bianmin.catalog.models import ServiceItem
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
 from bianmin.org.choices import PLACE_KINDS
@@ -81,6 +85,24 @@ def create(
     request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ) -> Status[dict[str, Any]]:
     user = actor(request)
+    key = (idempotency_key or "")[:100]
+    if payload.kind == CaseKind.APPLICATION:
+        item = ServiceItem.objects.select_related("current__unit").filter(code=payload.item).first()
+        case, created = create_application(
+            actor=user,
+            item=item if payload.item else None,
+            channel=payload.channel,
+            citizen_name=payload.citizen_name,
+            citizen_phone=payload.citizen_phone,
+            citizen_id_number=payload.citizen_id_number,
+            village=_visible_unit(user, payload.village, "village"),
+            content=payload.content,
+            address=payload.address,
+            idempotency_key=key,
+        )
+        return Status(
+            201 if created else 200, Presenter(user).detail(_fresh(case) if created else _case(user, case.number))
+        )
     category = None
     if payload.category:
         category = Category.objects.filter(code=payload.category, is_active=True).first()
@@ -99,7 +121,7 @@ def create(
         category=category,
         urgency=payload.urgency,
         address=payload.address,
-        idempotency_key=(idempotency_key or "")[:100],
+        idempotency_key=key,
     )
     # A retried request gets the first call's case, as far as the caller may still see it.
     return Status(
@@ -166,6 +188,22 @@ def attach(request: HttpRequest, number: str, file: File[UploadedFile]) -> Statu
     user = actor(request)
     attachment = add_attachment(_case(user, number), actor=user, upload=file)
     return Status(201, attachment_body(attachment))
+
+
+@router.get(
+    "/cases/{number}/notices/{document_id}",
+    response={200: None, **error_responses(404)},
+    summary="A notice issued on the case (application/pdf)",
+)
+def notice(request: HttpRequest, number: str, document_id: int) -> FileResponse:
+    user = actor(request)
+    found = CaseDocument.objects.filter(case=_case(user, number), pk=document_id).first()
+    if found is None:
+        raise NotFound(_("No such notice on this case."))
+    response = FileResponse(
+        io.BytesIO(bytes(found.pdf)), filename=f"{found.title}-{number}.pdf", content_type="application/pdf"
+    )
+    return response
 
 
 @router.post(

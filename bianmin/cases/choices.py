@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Workflow(models.TextChoices):
     GRIEVANCE = "grievance", _("Grievance")
+    APPLICATION = "application", _("Application")
 
 
 class CaseKind(models.TextChoices):
@@ -13,6 +14,7 @@ class CaseKind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     REPORT = "report", _("Report")
     PETITION = "petition", _("Petition")
+    APPLICATION = "application", _("Application for a service item")
 
 
 class Channel(models.TextChoices):
@@ -40,6 +42,7 @@ class LimitUnit(models.TextChoices):
 
 class CaseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting acceptance")
+    SUPPLEMENT = "supplement", _("Awaiting supplementary materials")
     ACCEPTED = "accepted", _("Accepted, awaiting handling")
     IN_PROGRESS = "in_progress", _("In progress")
     PAUSED = "paused", _("Paused, waiting for the citizen")
@@ -53,8 +56,18 @@ class CaseStatus(models.TextChoices):
 
 # States in which the case is still being worked on.
 OPEN_STATUSES = frozenset(
-    {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.PAUSED, CaseStatus.REPLIED}
+    {
+        CaseStatus.SUBMITTED,
+        CaseStatus.SUPPLEMENT,
+        CaseStatus.ACCEPTED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.PAUSED,
+        CaseStatus.REPLIED,
+    }
 )
+# Open states in which the clock stands still: waiting for the citizen, or an application's special procedure
+# or supplement.
+PAUSED_STATUSES = frozenset({CaseStatus.PAUSED, CaseStatus.SUPPLEMENT})
 # "Completed or later" (DESIGN §5): what counts as completed at a moment.
 DONE_STATUSES = frozenset({CaseStatus.COMPLETED, CaseStatus.CLOSED})
 
@@ -95,3 +108,28 @@ class DueWarning(models.TextChoices):
     RED = "red", _("Overdue")
     PAUSED = "paused", _("Clock paused")
     NONE = "none", _("No deadline")
+
+
+class Decision(models.TextChoices):
+    """An application's decision (行政许可法 第38条): granted, or refused with the reason and the remedies."""
+
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+
+
+class SpecialProcedure(models.TextChoices):
+    """Time not counted in an application's limit (行政许可法 第45条)."""
+
+    HEARING = "hearing", _("Hearing")
+    TESTING = "testing", _("Testing or inspection")
+    EXPERT_REVIEW = "expert_review", _("Expert review")
+    ON_SITE = "on_site", _("On-site verification")
+
+
+class DeliveryMethod(models.TextChoices):
+    """How the result reaches the applicant (送达); collecting it at a window costs a trip."""
+
+    WINDOW = "window", _("Collected at the window")
+    POST = "post", _("By post")
+    VILLAGE_PROXY = "village_proxy", _("Through the village proxy")
+    ELECTRONIC = "electronic", _("Electronically")

@@ -9,3 +9,4 @@ class CaseError(StrEnum):
     NOTHING_TO_RETURN = "nothing_to_return"
     REOPEN_WINDOW_CLOSED = "reopen_window_closed"
     UNKNOWN_ACTION = "unknown_action"
+    NOTICE_TOO_LATE = "notice_too_late"

@@ -7,8 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.cases.choices import CaseKind, CaseStatus, Channel, Rating, RatingAppeal, Urgency
-from bianmin.cases.models import Case, Category, Classification
+from bianmin.cases.choices import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    Rating,
+    RatingAppeal,
+    SpecialProcedure,
+    Urgency,
+)
+from bianmin.cases.models import Application, Case, Category, Classification
 from bianmin.cases.workflow import Transition
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
@@ -68,7 +77,14 @@ class RatingForm(forms.Form):
 
 
 # Optional fields an action accepts besides the required ones.
-OPTIONAL = {"transfer": ("assist_units", "note"), "complete": ("note",), "rate": ("comment",)}
+OPTIONAL = {
+    "transfer": ("assist_units", "note"),
+    "complete": ("note",),
+    "rate": ("comment",),
+    "request_supplement": ("note",),
+    "supplement": ("in_person",),
+    "approve": ("note",),
+}
 
 
 def _field(name: str, case: Case, user: User) -> forms.Field:
@@ -105,6 +121,20 @@ def _field(name: str, case: Case, user: User) -> forms.Field:
             (RatingAppeal.REJECTED, RatingAppeal.REJECTED.label),
         ]
         return forms.ChoiceField(label=_("Decision"), choices=choices)
+    if name == "missing":
+        materials = Application.objects.get(case=case).item_version.materials.order_by("position")
+        return forms.TypedMultipleChoiceField(
+            label=_("Missing materials (all of them: the notice is sent once)"),
+            choices=[(m.position, f"{m.position}. {m.name}") for m in materials],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if name == "in_person":
+        return forms.BooleanField(label=_("Brought in person (counts as a trip)"))
+    if name == "procedure":
+        return forms.ChoiceField(label=_("Special procedure"), choices=SpecialProcedure.choices)
+    if name == "delivery_method":
+        return forms.ChoiceField(label=_("delivery method"), choices=DeliveryMethod.choices)
     if name == "master":
         open_cases = (
             Case.objects.restrict(user, Permission.CASE_VIEW)

@@ -8,8 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
-from bianmin.cases.choices import OPEN_STATUSES, AnalysisLevel, CaseStatus, DueWarning
-from bianmin.cases.models import Case, CaseAttachment, CaseEvent
+from bianmin.cases.choices import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    AnalysisLevel,
+    CaseStatus,
+    DueWarning,
+    LimitUnit,
+    Workflow,
+)
+from bianmin.cases.models import Application, Case, CaseAttachment, CaseDocument, CaseEvent
 from bianmin.cases.services import allowed_actions, transitions_for
 from bianmin.cases.triage import similar_open_cases
 from bianmin.org.models import User
@@ -57,9 +65,7 @@ class Presenter:
             "citizen_phone": case.citizen_phone if self.sees_phone(case) else mask_phone(case.citizen_phone),
             "received_at": case.received_at,
             "due_at": case.due_at,
-            "warning": sla.warning(
-                case.due_at, self.now, paused=case.status == CaseStatus.PAUSED, calendar=self.calendar
-            )
+            "warning": sla.warning(case.due_at, self.now, paused=case.status in PAUSED_STATUSES, calendar=self.calendar)
             if case.status in OPEN_STATUSES
             else DueWarning.NONE,
             "supervise_count": case.supervise_count,
@@ -120,14 +126,62 @@ class Presenter:
                 {"number": s.number, "title": s.title, "status": s.status, "score": s.score}
                 for s in similar_open_cases(case, self._same_village(case))
             ]
-            if case.status in OPEN_STATUSES and self.sees_phone(case)
+            if case.status in OPEN_STATUSES and case.workflow == Workflow.GRIEVANCE and self.sees_phone(case)
             else [],
             attachments=[attachment_body(a) for a in case.attachments.all()],
             calendar_warning=schedule_warning(sla.local_date(case.received_at), sla.local_date(case.due_at))
             if case.due_at
             else None,
+            application=application_body(case) if case.workflow == Workflow.APPLICATION else None,
         )
         return body
+
+
+def _limit(value: int, unit: str) -> str:
+    return f"{value} {LimitUnit(unit).label}"
+
+
+def application_body(case: Case) -> dict[str, Any]:
+    application = Application.objects.select_related("item_version__item", "proxy").get(case=case)
+    version = application.item_version
+    return {
+        "item": version.item.code,
+        "item_name": version.name,
+        "item_version": version.number,
+        "proxy": str(application.proxy) if application.proxy else None,
+        "legal_limit": _limit(application.legal_limit_value, application.legal_limit_unit),
+        "promised_limit": _limit(case.limit_value, case.limit_unit),
+        "legal_due_at": application.legal_due_at,
+        "within_legal_limit": application.within_legal_limit,
+        "notice_due_at": application.notice_due_at,
+        "notice_sent_at": application.notice_sent_at,
+        "missing": application.missing,
+        "supplemented_at": application.supplemented_at,
+        "deemed_accepted": application.deemed_accepted,
+        "decision": application.decision or None,
+        "decided_at": application.decided_at,
+        "delivery_due_at": application.delivery_due_at,
+        "delivered_at": application.delivered_at,
+        "delivery_method": application.delivery_method or None,
+        "trips": application.trips,
+        "materials": [
+            {"position": m.position, "name": m.name, "form": m.form, "copies": m.copies}
+            for m in version.materials.all()
+        ],
+        "documents": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "title": d.title,
+                "doc_number": d.doc_number,
+                "issued_at": d.issued_at,
+                "size": d.size,
+                "sha256": d.sha256,
+                "url": reverse("cases:document", args=[case.number, d.pk]),
+            }
+            for d in CaseDocument.objects.filter(case=case).defer("pdf")
+        ],
+    }
 
 
 def attachment_body(attachment: CaseAttachment) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
-from bianmin.cases.choices import OPEN_STATUSES, CaseStatus
+from bianmin.cases.choices import OPEN_STATUSES, PAUSED_STATUSES, CaseStatus
 from bianmin.cases.models import Case
 from bianmin.cases.schemas import CaseFilters
 from bianmin.errors import InvalidInput
@@ -32,10 +32,12 @@ def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> Que
         cases = cases.filter(category__code=filters.category)
     if filters.kind:
         cases = cases.filter(kind=filters.kind)
+    if filters.item:
+        cases = cases.filter(application__item_version__item__code=filters.item)
     if filters.channel:
         cases = cases.filter(channel=filters.channel)
     now = timezone.now()
-    open_running = Q(status__in=OPEN_STATUSES - {CaseStatus.PAUSED})
+    open_running = Q(status__in=OPEN_STATUSES - PAUSED_STATUSES)
     if filters.overdue is not None:
         overdue = open_running & Q(due_at__lt=now)
         cases = cases.filter(overdue) if filters.overdue else cases.exclude(overdue)

@@ -4,7 +4,16 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from bianmin.cases.choices import CaseKind, CaseStatus, Channel, DueWarning, Urgency
+from bianmin.cases.choices import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    Decision,
+    DeliveryMethod,
+    DueWarning,
+    SpecialProcedure,
+    Urgency,
+)
 from bianmin.schemas import SaneDate
 
 
@@ -14,14 +23,17 @@ class UnitRef(Schema):
 
 
 class CaseIn(Schema):
-    """A case taken in by staff (hotline, window, village hall, reception)."""
+    """A case taken in by staff (hotline, window, village hall, reception), or an application
+    (`kind=application` with the item's code): online by the applicant, at a window, or through the
+    village hall on a villager's behalf (代办)."""
 
     model_config = ConfigDict(extra="forbid")
 
     channel: Channel
     kind: CaseKind
-    title: str = Field(min_length=1, max_length=200)
-    content: str = Field(min_length=1, max_length=5000)
+    item: str | None = Field(None, max_length=40, description="Implementation code (实施编码) of the service item.")
+    title: str = Field("", max_length=200, description="Required except for applications (the item's name).")
+    content: str = Field("", max_length=5000, description="Required except for applications.")
     citizen_name: str = Field(min_length=1, max_length=50)
     citizen_phone: str = Field(min_length=1, max_length=20)
     citizen_id_number: str = Field("", max_length=18)
@@ -91,6 +103,48 @@ class AttachmentRef(Schema):
     url: str
 
 
+class DocumentRef(Schema):
+    id: int
+    kind: str
+    title: str
+    doc_number: str
+    issued_at: datetime
+    size: int
+    sha256: str
+    url: str
+
+
+class MissingMaterial(Schema):
+    position: int
+    name: str
+    form: str
+    copies: int
+
+
+class ApplicationOut(Schema):
+    item: str = Field(description="Implementation code of the service item.")
+    item_name: str
+    item_version: int
+    proxy: str | None = Field(description="Who filed it on the applicant's behalf (代办).")
+    legal_limit: str
+    promised_limit: str
+    legal_due_at: datetime | None
+    within_legal_limit: bool | None
+    notice_due_at: datetime
+    notice_sent_at: datetime | None
+    missing: list[MissingMaterial]
+    supplemented_at: datetime | None
+    deemed_accepted: bool
+    decision: Decision | None
+    decided_at: datetime | None
+    delivery_due_at: datetime | None
+    delivered_at: datetime | None
+    delivery_method: DeliveryMethod | None
+    trips: int
+    materials: list[MissingMaterial] = Field(description="The materials the item version asks for.")
+    documents: list[DocumentRef]
+
+
 class CaseDetail(CaseItem):
     content: str
     address: str
@@ -117,6 +171,7 @@ class CaseDetail(CaseItem):
         description="Open cases about the same village with similar text in the last 30 days: candidates to merge."
     )
     calendar_warning: str | None
+    application: ApplicationOut | None
 
 
 class ActionIn(Schema):
@@ -139,6 +194,12 @@ class ActionIn(Schema):
     comment: str | None = Field(None, max_length=500)
     master: str | None = Field(None, max_length=20, description="Number of the case to merge into.")
     decision: Literal["upheld", "rejected"] | None = Field(None, description="Outcome of an appeal's review.")
+    missing: list[int] | None = Field(
+        None, max_length=100, description="Numbers (positions) of the item's materials that are missing."
+    )
+    in_person: bool | None = Field(None, description="The applicant brought the supplement in person (a trip).")
+    procedure: SpecialProcedure | None = None
+    delivery_method: DeliveryMethod | None = None
 
 
 class CaseFilters(Schema):
@@ -146,6 +207,7 @@ class CaseFilters(Schema):
     unit: str | None = Field(None, description="Unit code: cases handled in that unit's subtree.")
     category: str | None = None
     kind: CaseKind | None = None
+    item: str | None = Field(None, max_length=40, description="Applications for this service item (实施编码).")
     channel: Channel | None = None
     overdue: bool | None = None
     supervised: bool | None = None

@@ -5,6 +5,7 @@ the action's effect, recomputes the deadline, and appends a hash-chained event i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from bianmin.cases import actions, notifications, sla
-from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, Urgency
+from bianmin.cases import actions, application_actions, notifications, sla
+from bianmin.cases.actions import Effect
+from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, Urgency, Workflow
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import append_event
 from bianmin.cases.models import Case, Category
@@ -29,6 +31,11 @@ from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope, scope_paths
 from bianmin.org.validators import validate_person_phone
 from bianmin.workdays.services import current_calendar
+
+EFFECTS: dict[str, dict[str, Effect]] = {
+    Workflow.GRIEVANCE: actions.EFFECTS,
+    Workflow.APPLICATION: application_actions.EFFECTS,
+}
 
 
 def level_of(unit: Unit) -> str:
@@ -58,12 +65,24 @@ def refresh_due(case: Case) -> None:
     finished = case.pauses.filter(ended_at__isnull=False).values_list("started_at", "ended_at")
     pauses = [sla.Pause(started, ended) for started, ended in finished if ended is not None]
     extensions = list(case.extensions.values_list("at", "amount"))
-    case.due_at = sla.due_at(
-        case.due_base_at, case.due_base_set_at, case.limit_unit, pauses, extensions, current_calendar()
-    )
+    calendar = current_calendar()
+    case.due_at = sla.due_at(case.due_base_at, case.due_base_set_at, case.limit_unit, pauses, extensions, calendar)
+    if case.workflow == Workflow.APPLICATION and case.accepted_at is not None:
+        # The legal limit runs from acceptance, whatever a supervisor did to the promised one.
+        application = case.application
+        if application.legal_due_base_at is not None:
+            application.legal_due_at = sla.due_at(
+                application.legal_due_base_at,
+                case.accepted_at,
+                application.legal_limit_unit,
+                pauses,
+                extensions,
+                calendar,
+            )
+            application.save(update_fields=["legal_due_at"])
 
 
-def _intake_errors(**values: Any) -> dict[str, Any]:
+def intake_errors(**values: Any) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     for name in ("title", "content", "citizen_name"):
         if not str(values[name]).strip():
@@ -120,7 +139,7 @@ def create_case(
         if existing is not None:
             return existing, False
     citizen_id_number = ric.compact(citizen_id_number) if citizen_id_number else ""
-    errors = _intake_errors(
+    errors = intake_errors(
         title=title,
         content=content,
         citizen_name=citizen_name,
@@ -132,6 +151,8 @@ def create_case(
     )
     if village is not None and village.kind not in PLACE_KINDS:
         errors["village"] = _("Choose a village or community.")
+    if kind == CaseKind.APPLICATION:
+        errors["item"] = _("An application is filed against a service item: name the item.")
     if errors:
         raise InvalidInput(errors)
     if actor is not None:
@@ -144,54 +165,60 @@ def create_case(
     limit_value, limit_unit = sla.default_limit(
         kind, urgency, (category.limit_value, category.limit_unit) if category else (None, "")
     )
+    case = Case(
+        number="",
+        kind=kind,
+        channel=channel,
+        category=category,
+        urgency=urgency,
+        title=title.strip(),
+        content=content.strip(),
+        address=address.strip(),
+        citizen_name=citizen_name.strip(),
+        citizen_phone=citizen_phone.strip(),
+        citizen_id_number=citizen_id_number,
+        citizen=citizen,
+        village=village,
+        unit=unit,
+        origin_unit=village or unit,
+        status=CaseStatus.SUBMITTED if submitted else CaseStatus.ACCEPTED,
+        received_at=now,
+        accepted_at=None if submitted else now,
+        limit_value=limit_value,
+        limit_unit=limit_unit,
+        created_by=actor,
+        idempotency_key=idempotency_key,
+    )
+    case.due_base_at = sla.add_limit(now, limit_value, limit_unit, current_calendar())
+    case.due_base_set_at = now
+    case.due_at = case.due_base_at
+    enter_level(case, now)
+    return save_new_case(case, {"channel": channel, "kind": kind})
+
+
+def save_new_case(case: Case, data: dict[str, Any], also: Callable[[Case], None] | None = None) -> tuple[Case, bool]:
+    """Number and insert a new case with its first event (and, through `also`, the rows that belong to
+    it) in one transaction. Returns (case, created): a concurrent request with the same Idempotency-Key
+    that won the race answers with its case."""
+    actor, key = case.created_by, case.idempotency_key
     try:
         with transaction.atomic():
-            case = Case(
-                number=next_case_number(now),
-                kind=kind,
-                channel=channel,
-                category=category,
-                urgency=urgency,
-                title=title.strip(),
-                content=content.strip(),
-                address=address.strip(),
-                citizen_name=citizen_name.strip(),
-                citizen_phone=citizen_phone.strip(),
-                citizen_id_number=citizen_id_number,
-                citizen=citizen,
-                village=village,
-                unit=unit,
-                origin_unit=village or unit,
-                status=CaseStatus.SUBMITTED if submitted else CaseStatus.ACCEPTED,
-                received_at=now,
-                accepted_at=None if submitted else now,
-                limit_value=limit_value,
-                limit_unit=limit_unit,
-                created_by=actor,
-                idempotency_key=idempotency_key,
-            )
-            case.due_base_at = sla.add_limit(now, limit_value, limit_unit, current_calendar())
-            case.due_base_set_at = now
-            case.due_at = case.due_base_at
-            enter_level(case, now)
+            case.number = next_case_number(case.received_at)
             case.save()
+            if also is not None:
+                also(case)
             append_event(
                 case,
                 action="create",
                 actor=actor,
                 from_status="",
                 from_unit=None,
-                at=now,
-                data={"channel": channel, "kind": kind},
+                at=case.received_at,
+                data=data,
                 first=True,
             )
     except IntegrityError:
-        # Another request with the same Idempotency-Key won the race: answer with its case.
-        existing = (
-            Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
-            if idempotency_key and actor is not None
-            else None
-        )
+        existing = Case.objects.filter(created_by=actor, idempotency_key=key).first() if key and actor else None
         if existing is None:
             raise
         return existing, False
@@ -274,7 +301,7 @@ def perform(
         if not allowed and (actor is None or not _may_take(case, transition, actor)):
             raise PermissionDenied()
         from_status, from_unit = case.status, case.unit
-        note, data = actions.EFFECTS[action](case, actor=actor, now=now, **fields)
+        note, data = EFFECTS[case.workflow][action](case, actor=actor, now=now, **fields)
         if by_citizen or by_system:
             data["by"] = "citizen" if by_citizen else "system"
         if transition.target is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from bianmin import throttle
 from bianmin.cases import sla
-from bianmin.cases.choices import CaseStatus
+from bianmin.cases.choices import CaseStatus, Workflow
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, Notification
 from bianmin.cases.notifications import deliver_pending, message_args
@@ -31,6 +32,7 @@ class SweepReport:
     reminded: int = 0
     overdue: int = 0
     escalated: int = 0
+    accepted: int = 0
     delivered: int = 0
 
 
@@ -45,9 +47,35 @@ def sweep(now: datetime) -> SweepReport:
         overdue = Case.objects.filter(status__in=RUNNING, due_at__lte=now)
         report.overdue = _owe(overdue, "overdue", _("Case %(number)s “%(title)s” is overdue since %(due)s."))
         report.escalated = _escalate_overdue_levels(now)
+        report.accepted = _accept_by_law(now)
     report.delivered = deliver_pending()
     throttle.purge()
     return report
+
+
+def _accept_by_law(now: datetime) -> int:
+    """Applications left without a one-time notice past its deadline count as accepted on receipt
+    (行政许可法 第32条): the sweep records it, so the decision's clock shows on every list."""
+    stale = Case.objects.filter(
+        workflow=Workflow.APPLICATION,
+        status=CaseStatus.SUBMITTED,
+        application__notice_sent_at__isnull=True,
+        application__notice_due_at__lt=now,
+    ).values_list("pk", "version")
+    return sum(_by_system(pk, version, "accept") for pk, version in list(stale[:BATCH]))
+
+
+def _by_system(pk: int, version: int, action: str, **fields: Any) -> bool:
+    """Take `action` as the platform; False when someone changed the case first (nothing left to do)."""
+    try:
+        perform(Case.objects.get(pk=pk), action, actor=None, by_system=True, version=version, **fields)
+    except Conflict as exc:
+        if exc.code not in (CaseError.STALE_VERSION, CaseError.ILLEGAL_TRANSITION):
+            raise
+        return False
+    except DomainError:
+        return False
+    return True
 
 
 def _escalate_overdue_levels(now: datetime) -> int:
@@ -57,26 +85,8 @@ def _escalate_overdue_levels(now: datetime) -> int:
         status__in=(CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS),
         level_due_at__lte=now,
     ).values_list("pk", "version")
-    escalated = 0
-    for pk, version in list(stale[:BATCH]):
-        try:
-            perform(
-                Case.objects.get(pk=pk),
-                "escalate",
-                actor=None,
-                by_system=True,
-                version=version,
-                note=_("Not resolved within this level's time limit: escalated automatically."),
-            )
-        except Conflict as exc:
-            # Another sweep (or a person) changed the case first: nothing left to do here.
-            if exc.code not in (CaseError.STALE_VERSION, CaseError.ILLEGAL_TRANSITION):
-                raise
-            continue
-        except DomainError:
-            continue
-        escalated += 1
-    return escalated
+    note = _("Not resolved within this level's time limit: escalated automatically.")
+    return sum(_by_system(pk, version, "escalate", note=note) for pk, version in list(stale[:BATCH]))
 
 
 def _owe(cases: QuerySet[Case], kind: str, template: str) -> int:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/bulk/", views.bulk, name="bulk"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/files/<int:pk>/", views.attachment, name="attachment"),
+    path("cases/<str:number>/notices/<int:pk>/", views.document, name="document"),
     path("service/submit/", views.public_submit, name="public_submit"),
     path("service/track/", views.public_track, name="public_track"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 from bianmin.cases.attachments import add_attachment
 from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Channel
 from bianmin.cases.forms import ActionForm, IntakeForm, PublicSubmitForm, RatingForm, TrackForm
-from bianmin.cases.models import Case, CaseAttachment
+from bianmin.cases.models import Case, CaseAttachment, CaseDocument
 from bianmin.cases.presenters import Presenter
 from bianmin.cases.public_api import check_submission, proven_case, public_view
 from bianmin.cases.queries import search_cases
@@ -182,6 +183,21 @@ def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
         return render(request, "cases/not_found.html", status=404)
     response = FileResponse(
         found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def document(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    """A notice issued on the case, as the PDF the applicant received: only for those who may see the case."""
+    user = _user(request)
+    case = Case.objects.restrict(user, Permission.CASE_VIEW).filter(number=number).first()
+    found = CaseDocument.objects.filter(case=case, pk=pk).first() if case else None
+    if found is None:
+        return render(request, "cases/not_found.html", status=404)
+    response = FileResponse(
+        io.BytesIO(bytes(found.pdf)), filename=f"{found.title}-{number}.pdf", content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

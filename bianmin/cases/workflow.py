@@ -1,4 +1,4 @@
-"""The grievance workflow as a table (DESIGN §4.3, §6.3): state × action → next state, who may take it,
+"""The two workflows as tables (DESIGN §4.3, §6.3): state × action → next state, who may take it,
 which fields it needs and what it does to the clock. Services, the API's allowed actions and the UI's
 buttons all read this table; nothing else decides whether an action is legal."""
 
@@ -153,4 +153,155 @@ GRIEVANCE: dict[str, Transition] = {
     ]
 }
 
-WORKFLOWS: dict[str, dict[str, Transition]] = {"grievance": GRIEVANCE}
+
+def _notice_not_sent(case: Case) -> bool:
+    return case.application.notice_sent_at is None
+
+
+def _not_extended(case: Case) -> bool:
+    return not case.extensions.exists()
+
+
+def _forwardable(case: Case) -> bool:
+    """Accepted below the implementing unit of an item not delegated down: that unit decides (乡镇受理、县级审批)."""
+    application = case.application
+    return not application.item_version.delegated_down and case.unit_id != application.item_version.unit_id
+
+
+def _decidable(case: Case) -> bool:
+    return not _forwardable(case)
+
+
+def _undelivered(case: Case) -> bool:
+    return case.application.delivered_at is None
+
+
+def _delivered(case: Case) -> bool:
+    return case.application.delivered_at is not None
+
+
+_REVIEWING = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+
+# 申请 → 补正 (one-time notice; clock paused) → 受理 / 不予受理 → 审查 → 决定 → 送达 → 评价 (DESIGN §2.2, §4.2).
+APPLICATION: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(
+            "request_supplement",
+            _("Send the one-time notice of missing materials"),
+            frozenset({S.SUBMITTED}),
+            S.SUPPLEMENT,
+            _HANDLE,
+            ("missing",),
+            clock=Clock.PAUSE,
+            guard=_notice_not_sent,
+        ),
+        Transition(
+            "supplement",
+            _("Record the supplement"),
+            frozenset({S.SUPPLEMENT}),
+            S.SUBMITTED,
+            _HANDLE,
+            clock=Clock.RESUME,
+        ),
+        Transition("accept", _("Accept"), frozenset({S.SUBMITTED}), S.ACCEPTED, _HANDLE),
+        Transition(
+            "refuse",
+            _("Do not accept"),
+            frozenset({S.SUBMITTED, S.SUPPLEMENT}),
+            S.REFUSED,
+            _HANDLE,
+            ("reason", "proper_channel"),
+        ),
+        Transition("review", _("Start the review"), frozenset({S.ACCEPTED}), S.IN_PROGRESS, _HANDLE, ("handler",)),
+        Transition(
+            "forward",
+            _("Forward to the deciding unit"),
+            frozenset({S.IN_PROGRESS}),
+            S.ACCEPTED,
+            _HANDLE,
+            ("note",),
+            guard=_forwardable,
+        ),
+        Transition(
+            "special_procedure",
+            _("Start a special procedure (clock paused)"),
+            frozenset({S.IN_PROGRESS}),
+            S.PAUSED,
+            _HANDLE,
+            ("procedure", "reason"),
+            clock=Clock.PAUSE,
+        ),
+        Transition("resume", _("Resume"), frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, clock=Clock.RESUME),
+        Transition(
+            "extend",
+            _("Extend the time limit"),
+            _REVIEWING,
+            None,
+            frozenset({P.CASE_APPROVE}),
+            ("amount", "reason"),
+            clock=Clock.EXTEND,
+            guard=_not_extended,
+        ),
+        Transition(
+            "supervise",
+            _("Supervise"),
+            frozenset({S.SUBMITTED, *_REVIEWING, S.PAUSED}),
+            None,
+            frozenset({P.CASE_SUPERVISE}),
+            ("due_at", "note"),
+            clock=Clock.RESET,
+        ),
+        Transition(
+            "approve",
+            _("Approve"),
+            frozenset({S.IN_PROGRESS}),
+            S.COMPLETED,
+            _HANDLE,
+            clock=Clock.STOP,
+            guard=_decidable,
+        ),
+        Transition(
+            "deny",
+            _("Deny"),
+            frozenset({S.IN_PROGRESS}),
+            S.COMPLETED,
+            _HANDLE,
+            ("reason",),
+            clock=Clock.STOP,
+            guard=_decidable,
+        ),
+        Transition(
+            "deliver",
+            _("Deliver the result"),
+            frozenset({S.COMPLETED}),
+            None,
+            _HANDLE,
+            ("delivery_method",),
+            guard=_undelivered,
+        ),
+        Transition(
+            "rate",
+            _("Record the rating"),
+            frozenset({S.COMPLETED}),
+            S.CLOSED,
+            _HANDLE,
+            ("rating",),
+            citizen=True,
+            guard=_delivered,
+        ),
+        GRIEVANCE["appeal_rating"],
+        GRIEVANCE["review_appeal"],
+        Transition(
+            "withdraw",
+            _("Withdraw"),
+            frozenset({S.SUBMITTED, S.SUPPLEMENT, *_REVIEWING, S.PAUSED}),
+            S.WITHDRAWN,
+            _HANDLE,
+            ("reason",),
+            citizen=True,
+        ),
+    ]
+}
+
+WORKFLOWS: dict[str, dict[str, Transition]] = {"grievance": GRIEVANCE, "application": APPLICATION}

@@ -15,7 +15,15 @@ from typing import Any, cast
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from bianmin.cases.choices import DONE_STATUSES, OPEN_STATUSES, SATISFIED_MIN, CaseStatus, Channel, RatingAppeal
+from bianmin.cases.choices import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    SATISFIED_MIN,
+    CaseStatus,
+    Channel,
+    RatingAppeal,
+)
 from bianmin.cases.models import Case, CaseEvent
 
 # The figures every report carries, in the order of the government's table.
@@ -142,7 +150,7 @@ class Measures:
     def overdue(self) -> Q:
         """Open, clock running and past the deadline at the moment (the workbench's red cases); in the past,
         against the deadline as it was last set."""
-        running = OPEN_STATUSES - {CaseStatus.PAUSED}
+        running = OPEN_STATUSES - PAUSED_STATUSES
         if self.as_of is None:
             return Q(status__in=running, due_at__lt=timezone.now())
         return Q(status_at__in=running, due_at__lt=self.as_of)

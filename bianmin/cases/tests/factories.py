@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bianmin.cases.applications import create_application
 from bianmin.cases.choices import CaseKind, Channel
 from bianmin.cases.models import Case
 from bianmin.cases.services import create_case
+from bianmin.catalog.models import ServiceItem
 from bianmin.org.models import User
 
 
@@ -20,4 +22,17 @@ def new_case(actor: User, **overrides: Any) -> Case:
     }
     values.update(overrides)
     case, _created = create_case(actor=actor, **values)
+    return case
+
+
+def new_application(actor: User, item: ServiceItem, **overrides: Any) -> Case:
+    """An application for `item` filed by village cadre `actor` on a villager's behalf (代办), unless the
+    overrides say otherwise."""
+    values: dict[str, Any] = {
+        "channel": Channel.VILLAGE_HALL,
+        "citizen_name": "王秀英",
+        "citizen_phone": "13900001111",
+    }
+    values.update(overrides)
+    case, _created = create_application(actor=actor, item=item, **values)
     return case

@@ -1,0 +1,137 @@
+"""The written notices of the application workflow (行政许可法 第32条, 第38条): acceptance, not-acceptance,
+the one-time notice of missing materials and the decision, rendered as PDF when the action is taken and
+kept with the case (`CaseDocument`), in the action's transaction.
+
+Official documents are issued in Chinese whatever language the interface speaks, so their wording is
+written here in Chinese rather than translated."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from bianmin.cases import sla
+from bianmin.cases.choices import Decision
+from bianmin.cases.models import Case, CaseDocument
+from bianmin.documents.pdf import Notice, render
+from bianmin.org.models import User
+
+ACCEPTANCE = "acceptance"
+REFUSAL = "refusal"
+SUPPLEMENT = "supplement"
+DECISION = "decision"
+
+# kind → (title, the character of the document number)
+TITLES = {
+    ACCEPTANCE: ("受理通知书", "受"),
+    REFUSAL: ("不予受理通知书", "不受"),
+    SUPPLEMENT: ("补正材料一次性告知书", "补"),
+    DECISION: ("决定书", "决"),
+}
+FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子材料"}
+REMEDIES = "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
+
+
+def _date(moment: Any) -> str:
+    day = sla.local_date(moment)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _limit(value: int, unit: str) -> str:
+    return f"{value}个工作日" if unit == "working_days" else f"{value}日"
+
+
+def _body(case: Case, kind: str, extra: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...] | None]:
+    application = case.application
+    item = application.item_version
+    received = _date(case.received_at)
+    if kind == SUPPLEMENT:
+        rows = [("序号", "材料名称", "要求", "份数")]
+        rows += [
+            (str(i), m["name"], FORMS.get(m["form"], m["form"]), str(m["copies"]))
+            for i, m in enumerate(application.missing, 1)
+        ]
+        paragraphs = [
+            f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），经审查，申请材料不齐全或者"
+            "不符合法定形式。根据《中华人民共和国行政许可法》第三十二条的规定，现一次性告知你（单位）需要补正的"
+            "全部内容如下：",
+        ]
+        if extra.get("other"):
+            paragraphs.append(f"其他需要补正的内容：{extra['other']}")
+        paragraphs.append("请按上述要求补正全部材料后重新提交。补正期间，本申请的办理时限暂停计算。")
+        return tuple(paragraphs), tuple(rows) if len(rows) > 1 else None
+    if kind == ACCEPTANCE:
+        accepted = _date(case.accepted_at)
+        lead = f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），" + (
+            "本机关未在法定期限内告知补正，依照《中华人民共和国行政许可法》第三十二条的规定，自收到申请材料之日起即为受理。"
+            if application.deemed_accepted
+            else f"申请材料齐全、符合法定形式，本机关决定于{accepted}予以受理。"
+        )
+        limits = (
+            f"本事项法定办结时限为{_limit(application.legal_limit_value, application.legal_limit_unit)}，"
+            f"承诺办结时限为{_limit(case.limit_value, case.limit_unit)}，"
+            f"本机关将于{_date(case.due_at)}前作出决定。听证、检验、检测、专家评审等所需时间不计算在期限内。"
+        )
+        return (lead, limits), None
+    if kind == REFUSAL:
+        return (
+            f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），经审查，本机关决定不予受理。",
+            f"理由：{extra['reason']}",
+            f"你（单位）可以向{extra['proper_channel']}提出申请。",
+            REMEDIES,
+        ), None
+    approved = application.decision == Decision.APPROVED
+    paragraphs = [
+        f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），本机关已于"
+        f"{_date(case.accepted_at)}受理。经审查，"
+        + ("符合法定条件、标准，本机关决定准予。" if approved else "不符合法定条件、标准，本机关决定不予准予。"),
+    ]
+    if extra.get("note"):
+        paragraphs.append(("说明：" if approved else "理由：") + extra["note"])
+    if approved:
+        paragraphs.append(f"办理结果将于{_date(application.delivery_due_at)}前送达。")
+    else:
+        paragraphs.append(REMEDIES)
+    return tuple(paragraphs), None
+
+
+def issue(case: Case, kind: str, *, actor: User | None, now: Any, **extra: Any) -> CaseDocument:
+    """Render the notice of `kind` for the case as it now stands and keep it with the case."""
+    application = case.application
+    title, mark = TITLES[kind]
+    if kind == DECISION:
+        title = (
+            ("准予" if application.decision == Decision.APPROVED else "不予准予")
+            + application.item_version.name
+            + title
+        )
+    paragraphs, table = _body(case, kind, extra)
+    doc_number = f"{case.unit.name}{mark}〔{sla.local_date(now).year}〕{case.number}号"
+    pdf = render(
+        Notice(
+            title=title,
+            doc_number=doc_number,
+            addressee=f"{case.citizen_name}：",
+            paragraphs=paragraphs,
+            table=table,
+            issuer=case.unit.name,
+            issued_on=sla.local_date(now),
+            footer_lines=(
+                f"咨询电话：{application.item_version.consult_phone}    "
+                f"投诉电话：{application.item_version.complaint_phone}",
+                f"申请编号：{case.number}（可凭编号和手机号后四位在便民服务网站查询办理进度）",
+            ),
+            case_number=case.number,
+        )
+    )
+    return CaseDocument.objects.create(
+        case=case,
+        kind=kind,
+        title=title,
+        doc_number=doc_number,
+        pdf=pdf,
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        issued_by=actor,
+        issued_at=now,
+    )
