@@ -198,6 +198,7 @@ def _load_county(seed: int) -> list[DemoAccount]:
         ("inspector", Role.INSPECTOR, center, "中心巡岗 陈巡查"),
         ("window_staff", Role.WINDOW_STAFF, center, "综合窗口 王窗口"),
         ("department_handler", Role.DEPARTMENT_HANDLER, departments["RSJ"], "县人力社保局 赵经办"),
+        ("civil_affairs", Role.DEPARTMENT_HANDLER, departments["MZJ"], "县民政局 钱经办"),
         ("township_leader", Role.TOWNSHIP_LEADER, places["白帝镇"], "白帝镇 李镇长"),
         ("township_staff", Role.TOWNSHIP_STAFF, places["夔门街道"], "夔门街道 周干事"),
         ("work_team", Role.WORK_TEAM, teams["白帝镇"], "白帝镇驻村工作组 吴组长"),
