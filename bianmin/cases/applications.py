@@ -20,7 +20,7 @@ from bianmin.catalog.models import ItemVersion, ServiceItem
 from bianmin.errors import InvalidInput, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, Role, UnitKind
 from bianmin.org.models import Unit, User
-from bianmin.org.permissions import Permission
+from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import in_scope
 from bianmin.workdays.services import current_calendar
 
@@ -50,6 +50,19 @@ def _hall_serves(actor: User, unit: Unit) -> bool:
         and in_scope(actor, Permission.CASE_CREATE, center.path)
         for center in centers
     )
+
+
+def channels_for(user: User, version: ItemVersion) -> list[Channel]:
+    """How `user` may file this item: staff who take in cases through the village hall (代办, for the villages
+    they serve) or at a window; anyone else online, for themselves. In the order a page offers them."""
+    forms = set(version.handling_forms)
+    takers = roles_granting(Permission.CASE_CREATE)
+    kinds = set(user.memberships.filter(role__in=takers, unit__is_active=True).values_list("unit__kind", flat=True))
+    if kinds:
+        at_village = bool(kinds & PLACE_KINDS) and HandlingForm.PROXY in forms
+        at_window = bool(kinds - PLACE_KINDS) and HandlingForm.WINDOW in forms
+        return [c for c, offered in ((Channel.VILLAGE_HALL, at_village), (Channel.WINDOW, at_window)) if offered]
+    return [Channel.WEB] if HandlingForm.ONLINE in forms else []
 
 
 def citizen_account(phone: str) -> User | None:

@@ -52,6 +52,34 @@ class IntakeForm(forms.Form):
         self.order_fields(["channel", "kind", "category", "urgency", "village", "title", "content"])
 
 
+class ApplicationForm(forms.Form):
+    """Filing an application for one item: the channels and villages the user may use are worked out by
+    the view (`bianmin.cases.applications.channels_for`), the rest is the applicant."""
+
+    citizen_name = forms.CharField(label=_("Applicant's name"), max_length=50)
+    citizen_phone = forms.CharField(label=_("Applicant's mobile number"), max_length=20)
+    citizen_id_number = forms.CharField(label=_("identity number"), max_length=18, required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    content = forms.CharField(
+        label=_("Anything the handling unit should know (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+    def __init__(
+        self, channels: list[tuple[str, str]], villages: list[tuple[str, str]], *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"] = forms.ChoiceField(
+            label=_("How it is filed"), choices=channels, widget=forms.RadioSelect, initial=channels[0][0]
+        )
+        self.fields["village"] = forms.ChoiceField(
+            label=_("The applicant's village or community"), choices=villages, required=False
+        )
+        self.order_fields(["channel", "village"])
+
+
 class PublicSubmitForm(forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=CaseKind.choices)
     title = forms.CharField(label=_("In one sentence"), max_length=200)

@@ -13,6 +13,7 @@ from bianmin.cases.choices import (
     PAUSED_STATUSES,
     AnalysisLevel,
     CaseStatus,
+    DeliveryMethod,
     DueWarning,
     LimitUnit,
     Workflow,
@@ -163,6 +164,9 @@ def application_body(case: Case) -> dict[str, Any]:
         "delivery_due_at": application.delivery_due_at,
         "delivered_at": application.delivered_at,
         "delivery_method": application.delivery_method or None,
+        "delivery_method_label": str(DeliveryMethod(application.delivery_method).label)
+        if application.delivery_method
+        else "",
         "trips": application.trips,
         "materials": [
             {"position": m.position, "name": m.name, "form": m.form, "copies": m.copies}

@@ -140,6 +140,7 @@ class ApplicationOut(Schema):
     delivery_due_at: datetime | None
     delivered_at: datetime | None
     delivery_method: DeliveryMethod | None
+    delivery_method_label: str
     trips: int
     materials: list[MissingMaterial] = Field(description="The materials the item version asks for.")
     documents: list[DocumentRef]

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", views.workbench, name="workbench"),
     path("cases/new/", views.intake, name="intake"),
+    path("cases/apply/<str:code>/", views.apply, name="apply"),
     path("cases/bulk/", views.bulk, name="bulk"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/files/<int:pk>/", views.attachment, name="attachment"),

@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from pydantic import ValidationError
 
+from bianmin.cases.applications import channels_for, create_application
 from bianmin.cases.attachments import add_attachment
 from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Channel
-from bianmin.cases.forms import ActionForm, IntakeForm, PublicSubmitForm, RatingForm, TrackForm
+from bianmin.cases.forms import ActionForm, ApplicationForm, IntakeForm, PublicSubmitForm, RatingForm, TrackForm
 from bianmin.cases.models import Case, CaseAttachment, CaseDocument
 from bianmin.cases.presenters import Presenter
 from bianmin.cases.public_api import check_submission, proven_case, public_view
 from bianmin.cases.queries import search_cases
 from bianmin.cases.schemas import CaseFilters
 from bianmin.cases.services import allowed_actions, create_case, perform
+from bianmin.catalog.models import ServiceItem
 from bianmin.errors import DomainError
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
@@ -201,6 +203,53 @@ def document(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """File an application for one catalogue item: a village cadre for a villager (代办), a window clerk, or
+    a signed-in citizen online for themselves."""
+    user = _user(request)
+    item = ServiceItem.objects.restrict(user).select_related("current__unit").filter(code=code).first()
+    if item is None or item.current is None:
+        return render(request, "cases/not_found.html", status=404)
+    channels = channels_for(user, item.current)
+    if not channels:
+        return render(request, "cases/apply.html", {"item": item, "form": None}, status=403)
+    if channels[0] == Channel.WEB:
+        places = Unit.objects.places()
+        initial = {"citizen_name": user.display_name, "citizen_phone": user.phone}
+    else:
+        places = Unit.objects.restrict(user, Permission.CASE_CREATE).places()
+        if Channel.WINDOW in channels:
+            places = Unit.objects.places()
+        initial = {}
+    villages = [("", "—")] + [
+        (u.code, f"{u.parent.name if u.parent else ''} · {u.name}")
+        for u in places.select_related("parent").order_by("path")
+    ]
+    labels = dict(Channel.choices)
+    form = ApplicationForm([(c, str(labels[c])) for c in channels], villages, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, _created = create_application(
+                actor=user,
+                item=item,
+                channel=data["channel"],
+                citizen_name=data["citizen_name"],
+                citizen_phone=data["citizen_phone"],
+                citizen_id_number=data["citizen_id_number"],
+                village=Unit.objects.places().filter(code=data["village"]).first(),
+                content=data["content"],
+                address=data["address"],
+            )
+        except DomainError as exc:
+            _show_error(request, exc, form)
+        else:
+            messages.success(request, _("Application %(number)s filed.") % {"number": case.number})
+            return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
+    return render(request, "cases/apply.html", {"item": item, "form": form})
 
 
 @login_required

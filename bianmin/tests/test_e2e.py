@@ -3,6 +3,7 @@ then Debian's Chromium through Playwright logs in as a demo account. Screenshots
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from typing import Any
 import psycopg
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -248,6 +250,75 @@ def test_a_case_from_citizen_through_three_levels_and_a_department_back_to_the_c
     expect(citizen.locator("body")).to_contain_text("已归档")
     citizen.screenshot(path=str(ARTIFACTS / "citizen-track.png"), full_page=True)
     for page in (citizen, cadre, team, leader, handler):
+        page.close()
+
+
+def test_an_application_found_by_a_colloquial_search_filed_by_proxy_noticed_supplemented_and_approved(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    # The villager's daughter looks it up on her phone the way people say it: 老人补贴.
+    citizen = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    citizen.goto(server["base"] + "/guide/?q=老人补贴")
+    citizen.get_by_role("link", name="高龄津贴申领").first.click()
+    expect(citizen.locator("h1")).to_have_text("高龄津贴申领")
+    expect(citizen.locator(".proxy-note")).to_be_visible()  # the village cadre can file it: no trip to town
+    citizen.screenshot(path=str(ARTIFACTS / "application-guide.png"), full_page=True)
+    item_url = citizen.url
+
+    # The village cadre files it at the village hall on her behalf.
+    cadre = login(browser, server, "village_cadre")
+    cadre.goto(item_url)
+    cadre.get_by_role("link", name="申请办理").click()
+    cadre.get_by_label("村便民服务中心").check()
+    cadre.select_option("#id_village", label="白帝镇 · 浣花村")
+    cadre.fill("#id_citizen_name", "王秀英")
+    cadre.fill("#id_citizen_phone", "13900001111")
+    cadre.fill("#id_content", "申请人今年满80周岁，行动不便，由村代办。")
+    cadre.screenshot(path=str(ARTIFACTS / "application-file.png"), full_page=True)
+    cadre.get_by_role("button", name="提交申请").click()
+    expect(cadre.locator(".messages")).to_contain_text("已提交")
+    number = cadre.url.rstrip("/").rsplit("/", 1)[1]
+    expect(cadre.locator(".application")).to_contain_text("浣花村 孙主任")
+
+    # The township finds two materials missing and says so once, in writing.
+    township = login(browser, server, "township_leader")
+    township.goto(server["base"] + f"/cases/{number}/")
+    notice = township.locator("details", has=township.locator("summary", has_text="一次性告知补正材料")).first
+    notice.locator("summary").click()
+    notice.get_by_label("3. 本人社会保障卡或银行账户信息").check()
+    notice.get_by_label("4. 《高龄津贴申请审批表》").check()
+    notice.locator("[name$='-note']").fill("审批表需申请人本人签字或按手印")
+    notice.screenshot(path=str(ARTIFACTS / "application-notice-form.png"))
+    notice.get_by_role("button", name="一次性告知补正材料").click()
+    expect(township.locator(".messages")).to_contain_text("已完成：一次性告知补正材料。")
+    expect(township.locator(".application")).to_contain_text("补正材料一次性告知书")
+    expect(township.locator("body")).to_contain_text("待补正材料")
+    township.screenshot(path=str(ARTIFACTS / "application-notice.png"), full_page=True)
+    href = township.locator(".application a", has_text="补正材料一次性告知书").get_attribute("href")
+    pdf = township.request.get(server["base"] + str(href))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "本人社会保障卡或银行账户信息" in text and "审批表需申请人本人签字或按手印" in text and number in text
+
+    # The supplement arrives through the village; the township accepts, checks and forwards to the county.
+    act(township, "补正材料已收到")
+    act(township, "受理")
+    act(township, "开始审查", selects={"handler": "白帝镇 李镇长"})
+    act(township, "报送审批", {"note": "经入户核实，申请人年满80周岁，户籍在本镇，符合条件。"})
+    expect(township.locator(".facts").first).to_contain_text("县民政局")
+
+    county = login(browser, server, "civil_affairs")
+    county.goto(server["base"] + f"/cases/{number}/")
+    act(county, "开始审查", selects={"handler": "县民政局 钱经办"})
+    act(county, "准予", {"note": "自次月起按月发放高龄津贴。"})
+    expect(county.locator(".application")).to_contain_text("准予高龄津贴申领决定书")
+    act(county, "送达结果", selects={"delivery_method": "由村代办人转交"})
+    county.screenshot(path=str(ARTIFACTS / "application-approved.png"), full_page=True)
+    expect(county.locator(".application")).to_contain_text("受理通知书")
+
+    citizen.goto(server["base"] + f"/service/track/?number={number}&phone_tail=1111")
+    expect(citizen.locator("body")).to_contain_text("已办结")
+    citizen.screenshot(path=str(ARTIFACTS / "application-track.png"), full_page=True)
+    for page in (citizen, cadre, township, county):
         page.close()
 
 
