@@ -78,3 +78,41 @@ def test_a_scope_too_large_for_a_literal_list_sees_the_same_cases(county, monkey
             seen[limit] = sorted(Case.objects.restrict(user, Permission.CASE_VIEW).values_list("number", flat=True))
         assert seen[0] == seen[listed], persona
         assert persona in ("villager", "dept") or seen[0], persona  # the scoped staff do see cases
+
+
+# An application's detail adds its application row with the item, the materials and the notices (three
+# queries), whatever the number of notices or events. Filing also finds the item, the applicant's own
+# account and the township; the notice reads the materials and stores the PDF.
+APPLICATION_BUDGET = {"file": 20, "notice": 23, "detail": 10}
+
+
+def test_an_application_keeps_to_its_query_budget(county, items, api_as):
+    cadre, township = api_as(county.people["cadre_a"]), api_as(county.people["township_staff"])
+    filing = {
+        "channel": "village_hall",
+        "kind": "application",
+        "item": items.allowance.code,
+        "citizen_name": "王秀英",
+        "citizen_phone": "13900001111",
+        "village": county["huanhua"].code,
+    }
+
+    def counts() -> dict[str, int]:
+        seen: dict[str, int] = {}
+        with CaptureQueriesContext(connection) as queries:
+            case = cadre.post("/cases", filing).json()
+        seen["file"] = len(queries)
+        with CaptureQueriesContext(connection) as queries:
+            township.post(
+                f"/cases/{case['number']}/actions/request_supplement", {"version": case["version"], "missing": [1]}
+            )
+        seen["notice"] = len(queries)
+        with CaptureQueriesContext(connection) as queries:
+            assert township.get(f"/cases/{case['number']}").status_code == 200
+        seen["detail"] = len(queries)
+        return seen
+
+    counts()  # warm the per-process caches (calendar, font)
+    first = counts()
+    assert first == APPLICATION_BUDGET, f"query counts changed: {first} (budget {APPLICATION_BUDGET})"
+    assert counts() == first
