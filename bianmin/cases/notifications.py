@@ -35,7 +35,10 @@ def after_action(case: Case, action: str, event_seq: int) -> None:
     """The messages an action owes, composed in the platform's language (they reach cadres and citizens)."""
     with translation.override(settings.LANGUAGE_CODE):
         key = f"{action}:{case.pk}:{event_seq}"
-        if action in ("transfer", "escalate", "return", "accept"):
+        if case.workflow == "application" and action in APPLICANT_MESSAGES:
+            text = APPLICANT_MESSAGES[action]() % message_args(case)
+            enqueue(action, case, f"{key}:applicant", text, to_citizen=True)
+        if action in ("transfer", "escalate", "return", "accept", "forward"):
             enqueue(
                 action,
                 case,
@@ -48,6 +51,20 @@ def after_action(case: Case, action: str, event_seq: int) -> None:
             enqueue(action, case, key, text, unit=case.unit)
         elif action in ("reply", "answer"):
             _tell_citizens(case, key, _("Your case %(number)s has a reply: %(reply)s") % message_args(case))
+
+
+# What the applicant hears at each step of an application (the notice itself is on the tracking page).
+APPLICANT_MESSAGES = {
+    "request_supplement": lambda: _(
+        "Your application %(number)s “%(title)s” needs more materials: see the one-time notice for the full list."
+    ),
+    "accept": lambda: _("Your application %(number)s “%(title)s” has been accepted; the decision is due by %(due)s."),
+    "refuse": lambda: _(
+        "Your application %(number)s “%(title)s” was not accepted: the notice gives the reason and where to apply."
+    ),
+    "approve": lambda: _("Your application %(number)s “%(title)s” has been approved."),
+    "deny": lambda: _("Your application %(number)s “%(title)s” has been denied: %(reply)s"),
+}
 
 
 def _tell_citizens(case: Case, key: str, text: str) -> None:

@@ -233,3 +233,24 @@ def test_the_sweep_accepts_applications_left_without_a_notice(county, items):
     assert case.status == CaseStatus.ACCEPTED and case.application.deemed_accepted
     assert case.accepted_at == at("2026-09-30T10:00")
     assert case.events.order_by("-seq").first().data.get("by") == "system"
+
+
+def test_the_applicant_hears_of_the_notice_and_the_decision_and_the_county_of_the_forward(county, items):
+    from bianmin.cases.models import Notification
+
+    staff, dept = county.people["township_staff"], items.mzj_staff
+    case = new_application(county.people["cadre_a"], items.allowance, village=county["huanhua"])
+    for actor, action, fields in [
+        (staff, "request_supplement", {"missing": [1]}),
+        (staff, "supplement", {}),
+        (staff, "accept", {}),
+        (staff, "review", {"handler": "township_staff"}),
+        (staff, "forward", {"note": "报县民政局审批"}),
+        (dept, "review", {"handler": "mzj_staff"}),
+        (dept, "approve", {}),
+    ]:
+        case = perform(case, action, actor=actor, **fields)
+    to_applicant = list(Notification.objects.filter(case=case, to_citizen=True).values_list("kind", "message"))
+    assert [kind for kind, _text in to_applicant] == ["request_supplement", "accept", "approve"]
+    assert "一次性告知" in to_applicant[0][1] and case.number in to_applicant[2][1]
+    assert Notification.objects.filter(case=case, kind="forward", unit=items.mzj).exists()
