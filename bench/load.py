@@ -7,7 +7,8 @@ concurrency for a fixed duration, and reporting lifecycles/s, per-call latency p
 One lifecycle is four calls, one after another, on a fresh item:
     bianmin  POST /api/v1/cases → POST …/actions/assign → POST …/actions/answer → GET /api/v1/cases?q=<number>
     floor    POST /floor/items  → POST …/assign         → POST …/complete       → GET /floor/items?owner=…
-Each of `concurrency` threads runs lifecycles back to back over its own HTTP/1.1 connection (opened again
+Bianmin's writes are sent with `Prefer: return=minimal`, as a program that only needs the next version would
+(--full-answers: the full case detail on every write). Each of `concurrency` threads runs lifecycles back to back over its own HTTP/1.1 connection (opened again
 whenever the server closes it). Calls that start in the warm-up are not counted; a lifecycle counts when its
 last call ends inside the measured window. Prints one JSON object."""
 
@@ -25,9 +26,11 @@ CALLS = ("create", "assign", "complete", "search")
 
 
 class Client:
-    def __init__(self, host: str, port: int, token: str) -> None:
+    def __init__(self, host: str, port: int, token: str, prefer: str = "") -> None:
         self.host, self.port = host, port
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if prefer:
+            self.headers["Prefer"] = prefer
         self.conn: http.client.HTTPConnection | None = None
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -103,7 +106,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     lock = threading.Lock()
 
     def worker(index: int) -> None:
-        client = Client(host, int(port), args.token)
+        client = Client(host, int(port), args.token, "" if args.full_answers else "return=minimal")
         serial = 0
         while time.perf_counter() < window[1]:
             serial += 1
@@ -172,6 +175,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument(
+        "--full-answers",
+        action="store_true",
+        help="ask Bianmin's writes for the full case detail instead of `Prefer: return=minimal`",
+    )
     print(json.dumps(run(parser.parse_args())))
 
 

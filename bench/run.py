@@ -196,6 +196,7 @@ def drive(port: int, target: str, token: str, args: argparse.Namespace) -> dict[
             f"--concurrency={args.concurrency}",
             f"--duration={args.duration}",
             f"--warmup={args.warmup}",
+            *(["--full-answers"] if args.full_answers else []),
         ],
         capture_output=True,
         text=True,
@@ -315,6 +316,13 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace, command: str) ->
         "indexed list of 20; *bare* is a WSGI callable over the driver, *Django* the same SQL in plain Django "
         "views with the platform's database settings (no middleware). The target is judged against the "
         "Django floor, the stack Bianmin is built on; the ratio to the bare floor is shown beside it.",
+        "- Bianmin's writes "
+        + (
+            "answer with the full case detail (`--full-answers`)"
+            if args.full_answers
+            else "are sent with `Prefer: return=minimal` (the number, version, status and deadline, as the floor "
+            "answers), the way a program that needs only the next version calls them"
+        ),
         "",
         "## Lifecycle (create → assign → complete → search, four API calls)",
         "",
@@ -395,6 +403,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--probes", type=int, default=100, help="Sequential calls per latency probe.")
     parser.add_argument("--no-reports", dest="reports", action="store_false")
+    parser.add_argument(
+        "--full-answers", action="store_true", help="Bianmin's writes answer with the full detail (no Prefer header)."
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     args.sizes = sorted(int(s) for s in args.sizes.split(","))

@@ -4,7 +4,7 @@ import io
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -13,7 +13,7 @@ from pydantic import Field
 
 from bianmin.cases.applications import create_application
 from bianmin.cases.attachments import add_attachment
-from bianmin.cases.choices import CaseKind
+from bianmin.cases.choices import CaseKind, CaseStatus
 from bianmin.cases.models import Case, CaseDocument, Category
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, search_cases
@@ -66,6 +66,29 @@ def _fresh(case: Case) -> Case:
     return _related(Case.objects.all()).get(pk=case.pk)
 
 
+PREFER_MINIMAL = "Prefer: return=minimal"
+WRITE_ANSWER = (
+    f"The case as the caller now sees it, with its history. With `{PREFER_MINIMAL}` (RFC 7240) only its number, "
+    "version, status and deadline, without a second read: what a program needs for its next call."
+)
+
+
+def _written(request: HttpRequest, user: User, case: Case, status: int = 200) -> Status[dict[str, Any]] | JsonResponse:
+    """The answer to a write: the full detail, or with `Prefer: return=minimal` the case's reference."""
+    if "return=minimal" not in request.headers.get("Prefer", ""):
+        return Status(status, Presenter(user).detail(_fresh(case)))
+    body = {
+        "number": case.number,
+        "version": case.version,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "due_at": case.due_at.isoformat() if case.due_at else None,
+    }
+    response = JsonResponse(body, status=status)
+    response["Preference-Applied"] = "return=minimal"
+    return response
+
+
 def _visible_unit(user: User, code: str | None, field: str) -> Unit | None:
     if code is None:
         return None
@@ -79,11 +102,14 @@ def _visible_unit(user: User, code: str | None, field: str) -> Unit | None:
 
 
 @router.post(
-    "/cases", response={201: CaseDetail, 200: CaseDetail, **error_responses(400, 403)}, summary="Take in a case"
+    "/cases",
+    response={201: CaseDetail, 200: CaseDetail, **error_responses(400, 403)},
+    summary="Take in a case",
+    description=WRITE_ANSWER,
 )
 def create(
     request: HttpRequest, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
-) -> Status[dict[str, Any]]:
+) -> Status[dict[str, Any]] | JsonResponse:
     user = actor(request)
     key = (idempotency_key or "")[:100]
     if payload.kind == CaseKind.APPLICATION:
@@ -100,8 +126,10 @@ def create(
             address=payload.address,
             idempotency_key=key,
         )
-        return Status(
-            201 if created else 200, Presenter(user).detail(_fresh(case) if created else _case(user, case.number))
+        return (
+            _written(request, user, case, 201)
+            if created
+            else Status(200, Presenter(user).detail(_case(user, case.number)))
         )
     category = None
     if payload.category:
@@ -124,8 +152,8 @@ def create(
         idempotency_key=key,
     )
     # A retried request gets the first call's case, as far as the caller may still see it.
-    return Status(
-        201 if created else 200, Presenter(user).detail(_fresh(case) if created else _case(user, case.number))
+    return (
+        _written(request, user, case, 201) if created else Status(200, Presenter(user).detail(_case(user, case.number)))
     )
 
 
@@ -210,8 +238,9 @@ def notice(request: HttpRequest, number: str, document_id: int) -> FileResponse:
     "/cases/{number}/actions/{action}",
     response={200: CaseDetail, **error_responses(403, 404, 409)},
     summary="Take an action of the case's workflow",
+    description=WRITE_ANSWER,
 )
-def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
+def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> Status[dict[str, Any]] | JsonResponse:
     user = actor(request)
     # `perform` locks the row and decides visibility itself (404 outside the caller's scope).
     case = Case.objects.only("id", "workflow").filter(number=number).first()
@@ -219,4 +248,4 @@ def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> di
         raise NotFound(_("No such case in your scope."))
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
     done = perform(case, action, actor=user, version=payload.version, **fields)
-    return Presenter(user).detail(_fresh(done))
+    return _written(request, user, done)

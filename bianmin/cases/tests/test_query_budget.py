@@ -58,6 +58,43 @@ def test_a_lifecycle_keeps_to_its_query_budget_and_does_not_grow_with_the_table(
     assert lifecycle(api, village) == first
 
 
+# With `Prefer: return=minimal` a write answers with the case's reference, read from the row it wrote.
+MINIMAL_BUDGET = {"create": 8, "assign": 10, "complete": 12, "search": 5, "list": 5, "detail": 7}
+
+
+def test_a_lifecycle_with_minimal_answers_reads_nothing_after_the_write(county, api_as):
+    api = api_as(county.people["township_staff"])
+    api.headers["Prefer"] = "return=minimal"
+    village = county["huanhua"].code
+    lifecycle(api, village)
+    first = lifecycle(api, village)
+    assert first == MINIMAL_BUDGET, f"query counts changed: {first} (budget {MINIMAL_BUDGET})"
+
+
+def test_a_minimal_answer_carries_what_the_next_call_needs(county, api_as):
+    api = api_as(county.people["township_staff"])
+    api.headers["Prefer"] = "return=minimal"
+    intake = {
+        "channel": "hotline",
+        "kind": "help",
+        "title": "五组停水",
+        "content": "五组自来水停水三天。",
+        "citizen_name": "刘",
+        "citizen_phone": "13700005678",
+        "village": county["huanhua"].code,
+    }
+    created = api.post("/cases", intake)
+    assert created.status_code == 201 and created["Preference-Applied"] == "return=minimal"
+    body = created.json()
+    assert set(body) == {"number", "version", "status", "status_label", "due_at"}
+    assigned = api.post(
+        f"/cases/{body['number']}/actions/assign", {"version": body["version"], "handler": "township_staff"}
+    ).json()
+    assert (assigned["version"], assigned["status"], assigned["status_label"]) == (2, "in_progress", "办理中")
+    stale = api.post(f"/cases/{body['number']}/actions/answer", {"version": 1, "reply": "已恢复供水。"})
+    assert stale.status_code == 409  # errors are the same whatever the preference
+
+
 def test_a_scope_too_large_for_a_literal_list_sees_the_same_cases(county, monkeypatch):
     """Up to LITERAL_UNITS units a scope goes to the database as a list of ids, beyond it as a subquery
     (a province would pass SQLite's limit on parameters): both must show exactly the same cases."""
