@@ -17,6 +17,7 @@ from django.db import transaction
 
 from bianmin.cases.bulk_demo import BULK_THRESHOLD, load_bulk_cases
 from bianmin.cases.demo import load_demo_cases
+from bianmin.cases.demo_applications import application_share, load_demo_applications
 from bianmin.catalog.demo import load_demo_catalog
 from bianmin.org import services
 from bianmin.org.choices import EmploymentType, Role, UnitKind
@@ -148,14 +149,17 @@ def load_demo(
 ) -> list[DemoAccount]:
     """Create (or complete) the demo county and its demo accounts; returns the accounts with passwords.
 
-    Up to `bulk_threshold` cases are played through the workflow with the county, in its transaction;
-    more are written in bulk over the last `days` days, batch by batch after the county is committed."""
+    Up to `bulk_threshold` cases are played through the workflow with the county, in its transaction, one
+    in five of them an application (办件); more are written in bulk (grievances only) over the last `days`
+    days, batch by batch after the county is committed."""
     bulk = cases > bulk_threshold
     with transaction.atomic():
         accounts = _load_county(seed)
         load_demo_catalog()
         if not bulk:
-            load_demo_cases(seed, cases)
+            applications = application_share(cases)
+            load_demo_cases(seed, cases - applications)
+            load_demo_applications(seed, applications)
     if bulk:
         load_bulk_cases(seed, cases, days=days, report=report)
     return accounts
