@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
@@ -77,6 +77,9 @@ def append_event(
     first: bool = False,
 ) -> CaseEvent:
     """Append the next event of `case` (whose row the caller has locked) in its current state."""
+    # Hash the moment as the database gives it back (UTC), so `verify` recomputes the same text whatever
+    # zone the caller's datetime was in (a replayed history may come in Asia/Shanghai).
+    at = at.astimezone(UTC)
     data = data or {}
     last = None if first else _close_last(case.pk, at)
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
