@@ -29,7 +29,7 @@ from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope, scope_paths
-from bianmin.org.validators import validate_person_phone
+from bianmin.org.validators import is_resident_id, validate_person_phone
 from bianmin.workdays.services import current_calendar
 
 EFFECTS: dict[str, dict[str, Effect]] = {
@@ -92,7 +92,7 @@ def intake_errors(**values: Any) -> dict[str, Any]:
     except ValidationError as exc:
         errors["citizen_phone"] = " ".join(str(m) for m in exc.messages)
     id_number = values["citizen_id_number"]
-    if id_number and not ric.is_valid(id_number):
+    if id_number and not is_resident_id(id_number):
         errors["citizen_id_number"] = _("This is not a valid resident identity number.")
     for name, choices in (("kind", CaseKind), ("channel", Channel), ("urgency", Urgency)):
         if values[name] not in choices.values:

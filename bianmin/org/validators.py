@@ -2,6 +2,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as ValidationError_
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -29,3 +31,18 @@ def validate_unit_code(code: str, *, region: bool) -> None:
         raise ValidationError(
             _("Use 2 to 32 letters, digits, hyphens or underscores, starting with a letter or digit."), code="code"
         )
+
+
+def is_resident_id(number: str) -> bool:
+    """A well-formed resident identity number (居民身份证号码, GB 11643): 18 characters, a real birth date and
+    the right check digit. The area code is not checked against the birth year (as python-stdnum's
+    `ric.is_valid` does): people born in a district before it got its present code carry that code on
+    the identity card they got later, e.g. 500236 for 奉节 residents born before 1997."""
+    number = ric.compact(number)
+    if len(number) != 18 or not number[:17].isdigit() or number[17] != ric.calc_check_digit(number):
+        return False
+    try:
+        ric.get_birth_date(number)
+    except ValidationError_:
+        return False
+    return True

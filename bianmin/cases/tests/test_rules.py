@@ -242,3 +242,22 @@ def test_the_level_limits_and_reopen_window_come_from_settings(county, settings)
     done = perform(done, "answer", actor=county.people["cadre_a"], reply="已答复")
     Case.objects.filter(pk=done.pk).update(completed_at=timezone.now() - timedelta(days=9))
     assert perform(Case.objects.get(pk=done.pk), "reopen", actor=villager, reason="没解决").reopen_count == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("500236198503151233", True),  # 奉节, born 1985: the area code is younger than the holder, still valid
+        ("11010519491231002X", True),
+        ("500236198503151234", False),  # wrong check digit
+        ("500236198513151237", False),  # the check digit is right, but there is no 13th month
+        ("50023619850315123", False),  # 17 characters
+    ],
+)
+def test_identity_numbers_are_checked_by_form_date_and_check_digit(county, number, valid):
+    if valid:
+        assert new_case(county.people["cadre_a"], citizen_id_number=number).citizen_id_number == number
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            new_case(county.people["cadre_a"], citizen_id_number=number)
+        assert "citizen_id_number" in refused.value.fields
