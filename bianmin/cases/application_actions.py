@@ -22,6 +22,9 @@ from bianmin.errors import Conflict, InvalidInput
 from bianmin.org.models import User
 from bianmin.workdays.services import current_calendar
 
+# An extension of an application counts in working days, whatever the unit of its limits (第42条).
+EXTENSION_UNIT = LimitUnit.WORKING_DAYS
+
 
 def _late_for_notice(application: Application, now: datetime) -> bool:
     """Past the one-time notice's deadline without a notice: by law accepted on receipt (第32条)."""
@@ -143,7 +146,7 @@ def extend(
         raise InvalidInput({"amount": _("Extend by a whole number of days from 1 to %(n)s.") % {"n": limit}})
     text = _text(reason, "reason")
     CaseExtension.objects.create(case=case, amount=amount, reason=text, approved_by=actor, at=now)
-    return text, {"amount": amount, "unit": case.limit_unit}
+    return text, {"amount": amount, "unit": EXTENSION_UNIT}
 
 
 def _decide(case: Case, decision: Decision, now: datetime, text: str) -> dict[str, Any]:

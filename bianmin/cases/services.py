@@ -66,7 +66,10 @@ def refresh_due(case: Case) -> None:
     pauses = [sla.Pause(started, ended) for started, ended in finished if ended is not None]
     extensions = list(case.extensions.values_list("at", "amount"))
     calendar = current_calendar()
-    case.due_at = sla.due_at(case.due_base_at, case.due_base_set_at, case.limit_unit, pauses, extensions, calendar)
+    extension_unit = application_actions.EXTENSION_UNIT if case.workflow == Workflow.APPLICATION else None
+    case.due_at = sla.due_at(
+        case.due_base_at, case.due_base_set_at, case.limit_unit, pauses, extensions, calendar, extension_unit
+    )
     if case.workflow == Workflow.APPLICATION and case.accepted_at is not None:
         # The legal limit runs from acceptance, whatever a supervisor did to the promised one.
         application = case.application
@@ -78,6 +81,7 @@ def refresh_due(case: Case) -> None:
                 pauses,
                 extensions,
                 calendar,
+                extension_unit,
             )
             application.save(update_fields=["legal_due_at"])
 

@@ -88,11 +88,16 @@ def due_at(
     pauses: Iterable[Pause],
     extensions: Iterable[tuple[datetime, int]],
     calendar: WorkCalendar,
+    extension_unit: str | None = None,
 ) -> datetime:
-    """The deadline: the base, moved by the extensions and finished pauses since the base was set."""
-    amount = sum(n for at, n in extensions if at >= base_set_at)
-    amount += sum(paused_amount(p, unit, calendar) for p in pauses if p.started_at >= base_set_at)
-    return shift(base, amount, unit, calendar)
+    """The deadline: the base, moved by the extensions and finished pauses since the base was set. A pause
+    gives back its length in the limit's unit; an extension counts in `extension_unit` when it has one of
+    its own (an application's is in working days, 行政许可法 第42条), else in the limit's unit."""
+    extended = sum(n for at, n in extensions if at >= base_set_at)
+    paused = sum(paused_amount(p, unit, calendar) for p in pauses if p.started_at >= base_set_at)
+    if extension_unit is None or extension_unit == unit:
+        return shift(base, extended + paused, unit, calendar)
+    return shift(shift(base, paused, unit, calendar), extended, extension_unit, calendar)
 
 
 def warning(due: datetime | None, now: datetime, *, paused: bool, calendar: WorkCalendar) -> DueWarning:

@@ -16,7 +16,7 @@ from bianmin.cases.models import Case, CaseDocument
 from bianmin.cases.services import allowed_actions, perform
 from bianmin.cases.tests.factories import new_application
 from bianmin.catalog.services import update_item
-from bianmin.catalog.tests.factories import content
+from bianmin.catalog.tests.factories import content, new_item
 from bianmin.errors import Conflict, InvalidInput, PermissionDenied
 from bianmin.org.permissions import Permission
 
@@ -255,3 +255,21 @@ def test_the_applicant_hears_of_the_notice_and_the_decision_and_the_county_of_th
     assert [kind for kind, _text in to_applicant] == ["request_supplement", "accept", "approve"]
     assert "一次性告知" in to_applicant[0][1] and case.number in to_applicant[2][1]
     assert Notification.objects.filter(case=case, kind="forward", unit=items.mzj).exists()
+
+
+def test_an_extension_counts_working_days_even_on_a_limit_in_calendar_days(county, items):
+    from bianmin.cases.choices import LimitUnit
+
+    item = new_item(
+        items.mzj, "高龄津贴申领", code="CALENDARLIMIT01", legal_limit=60, legal_limit_unit=LimitUnit.CALENDAR_DAYS
+    )
+    staff, leader = county.people["township_staff"], county.people["township_leader"]
+    case = new_application(
+        county.people["cadre_a"], item, village=county["huanhua"], received_at=at("2026-09-28T09:00")
+    )
+    case = perform(case, "accept", actor=staff, at=at("2026-09-29T09:00"))
+    assert case.application.legal_due_at == at("2026-11-28T23:59:59")  # 60 calendar days
+    assert case.due_at == at("2026-10-19T23:59:59")  # 10 working days
+    case = perform(case, "extend", actor=leader, amount=10, reason="需在村公示7天", at=at("2026-10-12T09:00"))
+    assert case.application.legal_due_at == at("2026-12-11T23:59:59")  # + 10 working days, not 10 days
+    assert case.due_at == at("2026-11-02T23:59:59")
