@@ -32,7 +32,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _columns() -> list[tuple[str, Any]]:
+def kpi_columns() -> list[tuple[str, Any]]:
     """The statistical table's columns: a heading and how to read the figure from a `Figures`."""
     return [
         (_("Accepted"), lambda f: f.accepted),
@@ -46,6 +46,18 @@ def _columns() -> list[tuple[str, Any]]:
         (_("Satisfied"), lambda f: f.satisfied),
         (_("Satisfaction rate (%)"), lambda f: f.satisfaction_rate),
         (_("Overdue"), lambda f: f.overdue),
+        # Applications (办件), then the village system (不出村): applications filed at or for a village.
+        (_("Applications received"), lambda f: f.applications_received),
+        (_("Applications accepted"), lambda f: f.applications_accepted),
+        (_("Applications completed"), lambda f: f.applications_completed),
+        (_("Within the promised limit"), lambda f: f.applications_on_time),
+        (_("On-time rate, promised limit (%)"), lambda f: f.application_on_time_rate),
+        (_("Within the legal limit"), lambda f: f.applications_within_legal_limit),
+        (_("On-time rate, legal limit (%)"), lambda f: f.application_legal_on_time_rate),
+        (_("Filed online"), lambda f: f.applications_online),
+        (_("Online share (%)"), lambda f: f.application_online_share),
+        (_("Average trips"), lambda f: f.application_average_trips),
+        (_("At most one trip (%)"), lambda f: f.application_one_trip_share),
         (_("Handled at villages"), lambda f: f.village_handled),
         (_("Completed at villages"), lambda f: f.village_completed),
     ]
@@ -60,7 +72,7 @@ def kpi_workbook(report: KpiReport, path: Path) -> Path:
     book = Workbook()
     sheet: Worksheet = book.active  # type: ignore[assignment]
     sheet.title = _("KPI")
-    columns = _columns()
+    columns = kpi_columns()
     width = len(columns) + 1
     last = get_column_letter(width)
     sheet.merge_cells(f"A1:{last}1")
@@ -79,7 +91,7 @@ def kpi_workbook(report: KpiReport, path: Path) -> Path:
     for index, heading in enumerate(headings, start=1):
         cell = sheet.cell(row=3, column=index, value=heading)
         cell.font, cell.alignment, cell.border = Font(bold=True), CENTER, BOX
-    sheet.row_dimensions[3].height = 36
+    sheet.row_dimensions[3].height = 48  # three lines of a wrapped heading
     rows: list[tuple[str, Figures]] = [(group.label, group.figures) for group in report.breakdown]
     rows.append((_("Total"), report.figures))
     for offset, (label, figures) in enumerate(rows):

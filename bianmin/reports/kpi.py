@@ -1,8 +1,9 @@
 """The KPI engine (DESIGN §5): for a period and a unit's subtree, as of a moment, the source's figures,
 their breakdowns and trends. Every page, export, API answer and command reads its figures from here.
 
-Counting is SQL aggregation over indexed columns (one GROUP BY per answer); Python only sums the few
-groups that come back (one per unit, category or day), never loops over cases."""
+Counting is SQL aggregation over indexed columns (one GROUP BY over the cases per answer, and one over the
+applications among them); Python only sums the few groups that come back (one per unit, category or day),
+never loops over cases."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import PATH_WIDTH
-from bianmin.reports.measures import COUNTS, Measures
+from bianmin.reports.measures import COUNTS, FIGURES, Measures
 from bianmin.workdays.services import current_calendar
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -52,10 +53,11 @@ def truncated_percent(part: int, whole: int) -> Decimal | None:
     return Decimal(part * 1000 // whole) / 10
 
 
-def truncated_ratio(count: int, days: int) -> Decimal | None:
-    if days == 0:
+def truncated_ratio(count: int, per: int) -> Decimal | None:
+    """An average with one decimal, truncated like the rates: 5 trips over 3 applications → 1.6."""
+    if per == 0:
         return None
-    return (Decimal(count) / Decimal(days)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    return (Decimal(count) / Decimal(per)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
 
 
 @dataclass
@@ -70,6 +72,17 @@ class Figures:
     rated: int = 0
     satisfied: int = 0
     overdue: int = 0
+    # Applications (办件): received, accepted, completed; completed within the promised and the legal limit;
+    # filed online; the trips of the completed ones and how many took at most one (最多跑一次).
+    applications_received: int = 0
+    applications_accepted: int = 0
+    applications_completed: int = 0
+    applications_on_time: int = 0
+    applications_within_legal_limit: int = 0
+    applications_online: int = 0
+    application_trips: int = 0
+    applications_one_trip: int = 0
+    # The village system (不出村): applications filed at or on behalf of a village, accepted / completed.
     village_handled: int = 0
     village_completed: int = 0
     ratings: dict[int, int] = field(default_factory=dict)
@@ -77,12 +90,12 @@ class Figures:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Figures:
         figures = cls()
-        for name in COUNTS:
+        for name in FIGURES:
             setattr(figures, name, row.get(name) or 0)
         return figures
 
     def add(self, other: Figures) -> None:
-        for name in COUNTS:
+        for name in FIGURES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for level, count in other.ratings.items():
             self.ratings[level] = self.ratings.get(level, 0) + count
@@ -102,6 +115,35 @@ class Figures:
     @property
     def village_completion_rate(self) -> Decimal | None:
         return truncated_percent(self.village_completed, self.village_handled)
+
+    @property
+    def application_completion_rate(self) -> Decimal | None:
+        return truncated_percent(self.applications_completed, self.applications_accepted)
+
+    @property
+    def application_on_time_rate(self) -> Decimal | None:
+        """Completed within the promised limit (承诺时限) ÷ completed."""
+        return truncated_percent(self.applications_on_time, self.applications_completed)
+
+    @property
+    def application_legal_on_time_rate(self) -> Decimal | None:
+        """Completed within the legal limit (法定时限) ÷ completed."""
+        return truncated_percent(self.applications_within_legal_limit, self.applications_completed)
+
+    @property
+    def application_online_share(self) -> Decimal | None:
+        """Filed online ÷ received (网上申请率)."""
+        return truncated_percent(self.applications_online, self.applications_received)
+
+    @property
+    def application_average_trips(self) -> Decimal | None:
+        """Trips per completed application (跑动次数), one decimal, truncated."""
+        return truncated_ratio(self.application_trips, self.applications_completed)
+
+    @property
+    def application_one_trip_share(self) -> Decimal | None:
+        """Completed with at most one trip ÷ completed (最多跑一次)."""
+        return truncated_percent(self.applications_one_trip, self.applications_completed)
 
 
 @dataclass(frozen=True)
@@ -200,7 +242,13 @@ def cases_in(unit: Unit, period: Period, basis: Basis, kinds: Iterable[str] = ()
 
 
 def _grouped(cases: QuerySet[Case], measures: Measures, by: str) -> list[dict[str, Any]]:
-    return list(measures.annotate(cases).order_by().values(by).annotate(**measures.aggregates()).values(by, *COUNTS))
+    """The figures of each group: one GROUP BY over the cases (the report index alone), one over the
+    applications among them (joined with their application rows), merged by group."""
+    counted = measures.annotate(cases).order_by().values(by).annotate(**measures.aggregates()).values(by, *COUNTS)
+    rows: dict[Any, dict[str, Any]] = {row[by]: row for row in counted}
+    for row in measures.applications(cases, by):
+        rows.setdefault(row[by], {}).update(row)
+    return list(rows.values())
 
 
 def kpi_summary(

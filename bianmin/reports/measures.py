@@ -4,7 +4,11 @@ Each figure is a `Q` over a case row: `Count(ROW, filter=...)` turns them into o
 reads the report index alone.
 `Measures(None)` reads the present from the case's own columns (fast: the indexed path every dashboard
 takes); `Measures(as_of)` reads the past from the hash-chained events, so a report "as of 30 September"
-gives the figures as they stood then, whatever happened to the cases afterwards."""
+gives the figures as they stood then, whatever happened to the cases afterwards.
+
+The application figures (办件: DESIGN §4.2, and the village system of §5) need the `Application` row of each
+case, so they come from a second aggregate over the applications alone (`Measures.applications`): the case
+figures keep reading the report index, with no join to pay for."""
 
 from __future__ import annotations
 
@@ -12,9 +16,26 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models import Case as Choose
 from django.utils import timezone
 
+from bianmin.cases.applications import FORMS, ONLINE
 from bianmin.cases.choices import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -22,6 +43,7 @@ from bianmin.cases.choices import (
     SATISFIED_MIN,
     CaseStatus,
     Channel,
+    DeliveryMethod,
     RatingAppeal,
 )
 from bianmin.cases.models import Case, CaseEvent
@@ -36,17 +58,35 @@ COUNTS = (
     "rated",
     "satisfied",
     "overdue",
+)
+# The application figures, from the aggregate over the applications (`Measures.application_aggregates`).
+APPLICATION_COUNTS = (
+    "applications_received",
+    "applications_accepted",
+    "applications_completed",
+    "applications_on_time",
+    "applications_within_legal_limit",
+    "applications_online",
+    "application_trips",
+    "applications_one_trip",
     "village_handled",
     "village_completed",
 )
+FIGURES = COUNTS + APPLICATION_COUNTS
 RATING_LEVELS = (5, 4, 3, 2, 1)
 # What a count counts: a column every case has and the report index holds. Counting the id (outside the
 # index) would send PostgreSQL to every row of the table; Django allows no COUNT(*) with a filter.
 ROW = "received_at"
 
-# Where a matter was filed at a village (the village hall, or a cadre filing on a villager's behalf):
-# the source's "village system" (不出村) figures.
+# Where an application was filed at a village (the village hall, or a cadre filing on a villager's behalf,
+# 代办): the source's "village system" (不出村) figures.
 VILLAGE_CHANNELS = (Channel.VILLAGE_HALL,)
+# The channels an application can come through (online, a window, a village): tested on the report index
+# before the join, so the hotline's, letters' and visits' cases never reach it.
+APPLICATION_CHANNELS = tuple(sorted(FORMS))
+# Not yet accepted, or no longer counted, at a moment: an application accepted by law on receipt (第32条)
+# has its acceptance dated back to receipt, but was waiting for its check until someone accepted it.
+_UNACCEPTED = (CaseStatus.SUBMITTED, CaseStatus.SUPPLEMENT, CaseStatus.MERGED)
 
 
 def _events(action: str | tuple[str, ...], as_of: datetime) -> QuerySet[CaseEvent]:
@@ -86,7 +126,7 @@ class Measures:
         """受理: accepted, and not merged into a master (refused and never-accepted cases have no accepted_at)."""
         if self.as_of is None:
             return Q(accepted_at__isnull=False) & ~Q(status=CaseStatus.MERGED)
-        return Q(accepted_at__lte=self.as_of) & ~Q(status_at=CaseStatus.MERGED)
+        return Q(accepted_at__lte=self.as_of) & ~Q(status_at__in=_UNACCEPTED)
 
     def transferred(self) -> Q:
         """转办: at least one transfer, counted once however many."""
@@ -155,15 +195,72 @@ class Measures:
             return Q(status__in=running, due_at__lt=timezone.now())
         return Q(status_at__in=running, due_at__lt=self.as_of)
 
-    def village_handled(self) -> Q:
-        return self.accepted() & Q(channel__in=VILLAGE_CHANNELS)
-
-    def village_completed(self) -> Q:
-        return self.completed() & Q(channel__in=VILLAGE_CHANNELS)
-
     def aggregates(self) -> dict[str, Count]:
         """One `Count(filter=...)` per figure, for `.aggregate()` or `.values(...).annotate()`."""
         return {name: Count(ROW, filter=getattr(self, name)()) for name in COUNTS}
+
+    # The application figures. Their conditions hold over the rows of `applications()`: every row there is
+    # an application joined with its `Application`. Applications are neither merged nor reopened, and an
+    # application's decision (on-time against both limits) is made once, when it completes.
+
+    def applications(self, cases: QuerySet[Case], by: str) -> Iterable[dict[str, Any]]:
+        """The application figures of `cases` by `by`: one GROUP BY over the applications among them, each
+        joined with its application row; only cases of the application channels are looked up. The join is
+        required after the aggregates: Django makes a join that aggregate conditions use an outer one,
+        which would tie the planner to walking every case of the period."""
+        grouped = self.annotate(cases).filter(channel__in=APPLICATION_CHANNELS).order_by().values(by)
+        figures = grouped.annotate(**self.application_aggregates()).filter(application__isnull=False)
+        return cast(Iterable[dict[str, Any]], figures.values(by, *APPLICATION_COUNTS))
+
+    def within_legal_limit(self) -> Q:
+        """Decided within the legal limit (法定时限), beside `completed_on_time` against the promised one."""
+        return self.completed() & Q(application__within_legal_limit=True)
+
+    def online(self) -> Q:
+        """Filed online (web or mobile) by the applicant."""
+        return Q(channel__in=ONLINE)
+
+    def village_handled(self) -> Q:
+        """不出村 办理: accepted applications filed at or on behalf of a village (DESIGN §5)."""
+        return self.accepted() & Q(channel__in=VILLAGE_CHANNELS)
+
+    def village_completed(self) -> Q:
+        """不出村 办结: likewise, completed."""
+        return self.completed() & Q(channel__in=VILLAGE_CHANNELS)
+
+    def _collected_later(self) -> Q:
+        # The one trip an applicant can make after the decision: collecting the result at a window.
+        return Q(application__delivery_method=DeliveryMethod.WINDOW, application__delivered_at__gt=self.as_of)
+
+    def trips(self) -> F | Expression:
+        """跑动次数 at the moment: in the past, less a collection at a window that came later."""
+        trips = F("application__trips")
+        if self.as_of is None:
+            return trips
+        one_less = ExpressionWrapper(trips - 1, output_field=IntegerField())
+        return Choose(When(self._collected_later(), then=one_less), default=trips, output_field=IntegerField())
+
+    def one_trip(self) -> Q:
+        """最多跑一次: completed with at most one trip to an office."""
+        at_most_one = Q(application__trips__lte=1)
+        if self.as_of is None:
+            return self.completed() & at_most_one
+        return self.completed() & (at_most_one | (Q(application__trips=2) & self._collected_later()))
+
+    def application_aggregates(self) -> dict[str, Aggregate]:
+        """The application figures, for `.values(...).annotate()` over applications (`applications()`)."""
+        return {
+            "applications_received": Count(ROW),
+            "applications_accepted": Count(ROW, filter=self.accepted()),
+            "applications_completed": Count(ROW, filter=self.completed()),
+            "applications_on_time": Count(ROW, filter=self.completed_on_time()),
+            "applications_within_legal_limit": Count(ROW, filter=self.within_legal_limit()),
+            "applications_online": Count(ROW, filter=self.online()),
+            "application_trips": Sum(self.trips(), filter=self.completed()),
+            "applications_one_trip": Count(ROW, filter=self.one_trip()),
+            "village_handled": Count(ROW, filter=self.village_handled()),
+            "village_completed": Count(ROW, filter=self.village_completed()),
+        }
 
     def ratings(self, cases: QuerySet[Case]) -> dict[int, int]:
         """How many rated cases got each level (one GROUP BY over the rated cases only)."""

@@ -14,7 +14,7 @@ from bianmin.cases.sla import SHANGHAI
 from bianmin.errors import InvalidInput
 from bianmin.org.models import Unit, User
 from bianmin.reports.kpi import Basis, Figures, Group, KpiReport, Period, report_unit
-from bianmin.reports.measures import COUNTS, RATING_LEVELS
+from bianmin.reports.measures import FIGURES, RATING_LEVELS
 from bianmin.reports.schemas import ReportQuery
 from bianmin.workdays.services import schedule_warning
 
@@ -49,12 +49,18 @@ def _rate(value: Decimal | None) -> float | None:
 
 
 def figures_body(figures: Figures) -> dict[str, Any]:
-    body: dict[str, Any] = {name: getattr(figures, name) for name in COUNTS}
+    body: dict[str, Any] = {name: getattr(figures, name) for name in FIGURES}
     body |= {
         "completion_rate": _rate(figures.completion_rate),
         "on_time_rate": _rate(figures.on_time_rate),
         "satisfaction_rate": _rate(figures.satisfaction_rate),
         "village_completion_rate": _rate(figures.village_completion_rate),
+        "application_completion_rate": _rate(figures.application_completion_rate),
+        "application_on_time_rate": _rate(figures.application_on_time_rate),
+        "application_legal_on_time_rate": _rate(figures.application_legal_on_time_rate),
+        "application_online_share": _rate(figures.application_online_share),
+        "application_average_trips": _rate(figures.application_average_trips),
+        "application_one_trip_share": _rate(figures.application_one_trip_share),
     }
     return body
 

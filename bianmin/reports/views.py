@@ -150,6 +150,10 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
             key=lambda g: (-(g["completion_rate"] or -1), -g["accepted"]),
         ),
         "departments": sorted(departments, key=lambda g: -g["accepted"]),
+        # The application figures by unit, where applications were filed.
+        "application_rows": sorted(
+            (g for g in body["breakdown"] if g["applications_received"]), key=lambda g: -g["applications_received"]
+        ),
         "drillable": drillable,
         "overdue_rows": overdue_rows,
         "overdue_total": report.figures.overdue,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bianmin.cases.services import perform
 from bianmin.cases.sla import SHANGHAI
-from bianmin.cases.tests.factories import new_case
+from bianmin.cases.tests.factories import new_application, new_case
 from bianmin.org.tests.test_api_permissions import HOME, PERSONAS
 
 MON = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
@@ -57,11 +57,55 @@ def test_the_figures_answer_under_the_documented_names(county, api_as):
     assert body["unit"] == {"code": "500236000000", "name": "奉节县", "kind": "county"}
     assert (body["accepted"], body["completed"], body["completion_rate"]) == (2, 1, 50.0)
     assert (body["rated"], body["satisfied"], body["satisfaction_rate"], body["on_time_rate"]) == (1, 1, 100.0, 100.0)
-    assert (body["village_handled"], body["village_completed"]) == (2, 1)
+    # Grievances brought to the village hall are cases, not the village system's applications (DESIGN §5).
+    assert (body["village_handled"], body["village_completed"], body["village_completion_rate"]) == (0, 0, None)
+    assert (body["applications_received"], body["application_online_share"]) == (0, None)
     assert body["ratings"][0] == {"rating": 5, "label": "非常满意", "count": 1}
     townships = {row["key"]: row for row in body["breakdown"]}
     assert townships["500236101000"]["label"] == "白帝镇" and townships["500236101000"]["accepted"] == 2
     assert townships["500236001000"]["accepted"] == 0 and townships["500236001000"]["completion_rate"] is None
+
+
+def test_the_application_figures_answer_under_the_documented_names(county, items, api_as):
+    """One application filed by the village cadre, approved in time and delivered through the cadre; one
+    filed online and not yet checked."""
+    staff = county.people["township_staff"]
+    case = new_application(county.people["cadre_a"], items.subsistence, village=county["huanhua"], received_at=MON)
+    case = perform(case, "accept", actor=staff, at=MON + timedelta(hours=1))
+    case = perform(case, "review", actor=staff, handler="township_staff", at=MON + timedelta(hours=2))
+    case = perform(case, "approve", actor=staff, at=MON + timedelta(days=1))
+    perform(case, "deliver", actor=staff, delivery_method="village_proxy", at=MON + timedelta(days=2))
+    new_application(county.people["villager"], items.pension, channel="web", village=county["huanhua"], received_at=MON)
+    api = api_as(county.people["supervisor"])
+    body = api.get("/reports/kpi", **MARCH).json()
+    expected = {
+        "applications_received": 2,
+        "applications_accepted": 1,
+        "applications_completed": 1,
+        "applications_on_time": 1,
+        "applications_within_legal_limit": 1,
+        "applications_online": 1,
+        "application_trips": 0,
+        "applications_one_trip": 1,
+        "village_handled": 1,
+        "village_completed": 1,
+        "village_completion_rate": 100.0,
+        "application_completion_rate": 100.0,
+        "application_on_time_rate": 100.0,
+        "application_legal_on_time_rate": 100.0,
+        "application_online_share": 50.0,
+        "application_average_trips": 0.0,
+        "application_one_trip_share": 100.0,
+    }
+    assert {name: body[name] for name in expected} == expected
+    assert (body["accepted"], body["completed"]) == (1, 1)  # the case figures count applications too
+    townships = {row["key"]: row for row in body["breakdown"]}
+    assert townships["500236101000"]["applications_received"] == 2
+    assert townships["500236001000"]["application_online_share"] is None
+    kinds = api.get("/reports/kpi/by", **MARCH, dimension="kind").json()["groups"]
+    assert [(g["key"], g["applications_received"]) for g in kinds] == [("application", 2)]
+    weeks = api.get("/reports/trend", **MARCH, bucket="week").json()["points"]
+    assert [p["applications_received"] for p in weeks][:3] == [0, 2, 0]
 
 
 def test_as_of_gives_the_figures_as_they_stood(county, api_as):
@@ -110,7 +154,8 @@ def test_by_kind_and_channel(county, api_as):
     assert {g["label"]: g["accepted"] for g in channels} == {"村便民服务室": 2, "热线": 1} or len(channels) == 2
 
 
-def test_the_report_costs_the_same_queries_for_one_case_or_many(county, api_as):
+def test_the_report_costs_the_same_queries_for_one_case_or_many(county, items, api_as):
+    """One GROUP BY over the cases and one over the applications, however many of either."""
     api = api_as(county.people["supervisor"])
     filed(county)
     api.get("/reports/kpi", **MARCH)  # warm the calendar cache and the token's last use
@@ -118,9 +163,16 @@ def test_the_report_costs_the_same_queries_for_one_case_or_many(county, api_as):
         assert api.get("/reports/kpi", **MARCH).status_code == 200
     for village in ("huanhua", "shima", "baotaping") * 4:
         filed(county, village=village)
+    cadres = {"huanhua": county.people["cadre_a"], "shima": county.people["cadre_b"]}
+    for village, cadre in cadres.items():
+        for _n in range(3):
+            case = new_application(cadre, items.subsistence, village=county[village], received_at=MON)
+            perform(case, "accept", actor=county.people["township_staff"], at=MON + timedelta(hours=1))
     with CaptureQueriesContext(connection) as many:
-        assert api.get("/reports/kpi", **MARCH).json()["accepted"] == 13
+        body = api.get("/reports/kpi", **MARCH).json()
+    assert (body["accepted"], body["applications_received"], body["village_handled"]) == (19, 6, 6)
     assert len(many) == len(one)
+    assert sum("cases_application" in q["sql"] for q in many) == 1  # the case aggregate does without the join
     for route in ROUTES[1:]:
         with CaptureQueriesContext(connection) as queries:
             assert get(api, route).status_code == 200

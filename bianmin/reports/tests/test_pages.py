@@ -7,12 +7,15 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from bianmin.cases.services import perform
 from bianmin.cases.sla import SHANGHAI
-from bianmin.cases.tests.factories import new_case
+from bianmin.cases.tests.factories import new_application, new_case
 from bianmin.org.tests.test_api_permissions import HOME, PERSONAS
+from bianmin.reports.exports import kpi_columns
 
 MON = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 MARCH = "start=2026-03-01&end=2026-03-31"
@@ -97,6 +100,48 @@ def test_the_kpi_table_is_a_government_statistical_table(county, client):
     assert any("截尾不进位" in str(row[0]) for row in rows)
 
 
+def test_the_kpi_table_and_the_dashboard_carry_the_application_figures(county, items, client):
+    """Two applications filed by 浣花村's cadre, one approved in time, collected through the cadre: the
+    statistical table's application columns and the dashboard's applications by unit show them."""
+    staff = county.people["township_staff"]
+    case = new_application(county.people["cadre_a"], items.subsistence, village=county["huanhua"], received_at=MON)
+    case = perform(case, "accept", actor=staff, at=MON + timedelta(hours=1))
+    case = perform(case, "review", actor=staff, handler="township_staff", at=MON + timedelta(hours=2))
+    case = perform(case, "approve", actor=staff, at=MON + timedelta(days=1))
+    perform(case, "deliver", actor=staff, delivery_method="village_proxy", at=MON + timedelta(days=2))
+    perform(
+        new_application(county.people["cadre_a"], items.subsistence, village=county["huanhua"], received_at=MON),
+        "accept",
+        actor=staff,
+        at=MON + timedelta(hours=1),
+    )
+    client.force_login(county.people["supervisor"])
+    rows = list(workbook(client.get(f"/reports/kpi.xlsx?{MARCH}")).active.iter_rows(values_only=True))
+    with translation.override("zh-hans"):
+        headings = [str(heading) for heading, _read in kpi_columns()]
+        title = gettext("Applications by unit")
+    assert list(rows[2][1:]) == headings
+    total = dict(zip(headings, next(row for row in rows if row[0] == "合计")[1:], strict=True))
+    baidi = dict(zip(headings, next(row for row in rows if row[0] == "白帝镇")[1:], strict=True))
+    with translation.override("zh-hans"):
+        expected = {
+            gettext("Applications received"): 2,
+            gettext("Applications accepted"): 2,
+            gettext("Applications completed"): 1,
+            gettext("On-time rate, promised limit (%)"): 100.0,
+            gettext("On-time rate, legal limit (%)"): 100.0,
+            gettext("Online share (%)"): 0.0,
+            gettext("Average trips"): 0.0,
+            gettext("At most one trip (%)"): 100.0,
+            gettext("Handled at villages"): 2,
+            gettext("Completed at villages"): 1,
+        }
+    assert {k: total[k] for k in expected} == expected == {k: baidi[k] for k in expected}
+    page = client.get(f"/reports/?{MARCH}").content.decode()
+    assert title in page and '<td class="num">2</td><td class="num">2</td><td class="num">1</td>' in page
+    assert title not in client.get("/reports/?start=2026-04-01&end=2026-04-30").content.decode()
+
+
 def test_the_case_list_masks_phones_for_viewers_who_do_not_handle_the_case(county, client):
     filed(county, citizen_phone="13912345678")
     client.force_login(county.people["cadre_a"])  # handles it at the village: sees the phone
@@ -126,6 +171,7 @@ def test_the_cli_prints_the_table_and_writes_json_and_excel(county, tmp_path, ca
     call_command("report", "kpi", "--start", "2026-03-01", "--end", "2026-03-31", "--unit", "500236000000")
     out = capsys.readouterr().out
     assert "奉节县" in out and "白帝镇" in out and "合计" in out
+    assert "办件" in out and "法定按时率%" in out and "最多跑一次%" in out
     target = tmp_path / "kpi.json"
     call_command(
         "report", "kpi", "--start", "2026-03-01", "--end", "2026-03-31", "--format", "json", "--output", str(target)

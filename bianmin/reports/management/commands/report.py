@@ -44,33 +44,54 @@ def _pad(text: str, width: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def table(body: dict[str, Any]) -> str:
-    columns = [
-        ("受理", "accepted"),
-        ("转办", "transferred"),
-        ("督办", "supervised"),
-        ("办结", "completed"),
-        ("办结率%", "completion_rate"),
-        ("按时率%", "on_time_rate"),
-        ("评价", "rated"),
-        ("满意", "satisfied"),
-        ("满意率%", "satisfaction_rate"),
-        ("超期", "overdue"),
-        ("村办理", "village_handled"),
-        ("村办结", "village_completed"),
-    ]
+CASE_COLUMNS = [
+    ("受理", "accepted"),
+    ("转办", "transferred"),
+    ("督办", "supervised"),
+    ("办结", "completed"),
+    ("办结率%", "completion_rate"),
+    ("按时率%", "on_time_rate"),
+    ("评价", "rated"),
+    ("满意", "satisfied"),
+    ("满意率%", "satisfaction_rate"),
+    ("超期", "overdue"),
+]
+APPLICATION_COLUMNS = [
+    ("申请", "applications_received"),
+    ("受理", "applications_accepted"),
+    ("办结", "applications_completed"),
+    ("承诺按时率%", "application_on_time_rate"),
+    ("法定按时率%", "application_legal_on_time_rate"),
+    ("网办率%", "application_online_share"),
+    ("平均跑动", "application_average_trips"),
+    ("最多跑一次%", "application_one_trip_share"),
+    ("村办理", "village_handled"),
+    ("村办结", "village_completed"),
+]
+
+
+def _block(body: dict[str, Any], columns: list[tuple[str, str]]) -> list[str]:
     rows = [[g["label"], *(g[key] for _h, key in columns)] for g in body["breakdown"]]
     rows.append(["合计", *(body[key] for _h, key in columns)])
     cells = [["单位", *(h for h, _k in columns)]] + [["—" if v is None else str(v) for v in row] for row in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(cells[0]))]
-    lines = [
-        f"{body['unit']['name']}  {body['start']} 至 {body['end']}  截至 {body['as_of']:%Y-%m-%d %H:%M}",
-        f"日均 {body['daily_average']}（自然日） {body['daily_average_workdays']}（工作日）",
-    ]
+    lines = []
     for index, row in enumerate(cells):
         lines.append("  ".join(_pad(cell, widths[i], right=i > 0) for i, cell in enumerate(row)))
         if index == 0 or index == len(cells) - 2:
             lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def table(body: dict[str, Any]) -> str:
+    lines = [
+        f"{body['unit']['name']}  {body['start']} 至 {body['end']}  截至 {body['as_of']:%Y-%m-%d %H:%M}",
+        f"日均 {body['daily_average']}（自然日） {body['daily_average_workdays']}（工作日）",
+        *_block(body, CASE_COLUMNS),
+        "",
+        "办件（村办理、村办结：在村提交或由村干部代办的申请，不出村）",
+        *_block(body, APPLICATION_COLUMNS),
+    ]
     return "\n".join(lines) + "\n"
 
 
