@@ -36,7 +36,10 @@ def after_action(case: Case, action: str, event_seq: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         key = f"{action}:{case.pk}:{event_seq}"
         if case.workflow == "application" and action in APPLICANT_MESSAGES:
-            text = APPLICANT_MESSAGES[action]() % message_args(case)
+            args = message_args(case)
+            if action == "request_supplement":  # the list itself: the applicant may never see the PDF
+                args["missing"] = "、".join(m["name"] for m in case.application.missing) or "—"
+            text = APPLICANT_MESSAGES[action]() % args
             enqueue(action, case, f"{key}:applicant", text, to_citizen=True)
         if action in ("transfer", "escalate", "return", "accept", "forward"):
             enqueue(
@@ -56,7 +59,8 @@ def after_action(case: Case, action: str, event_seq: int) -> None:
 # What the applicant hears at each step of an application (the notice itself is on the tracking page).
 APPLICANT_MESSAGES = {
     "request_supplement": lambda: _(
-        "Your application %(number)s “%(title)s” needs more materials: see the one-time notice for the full list."
+        "Your application %(number)s “%(title)s” needs more materials: %(missing)s. The one-time notice lists "
+        "everything; your village hall or the handling unit has it."
     ),
     "accept": lambda: _("Your application %(number)s “%(title)s” has been accepted; the decision is due by %(due)s."),
     "refuse": lambda: _(

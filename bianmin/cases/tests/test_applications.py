@@ -253,7 +253,8 @@ def test_the_applicant_hears_of_the_notice_and_the_decision_and_the_county_of_th
         case = perform(case, action, actor=actor, **fields)
     to_applicant = list(Notification.objects.filter(case=case, to_citizen=True).values_list("kind", "message"))
     assert [kind for kind, _text in to_applicant] == ["request_supplement", "accept", "approve"]
-    assert "一次性告知" in to_applicant[0][1] and case.number in to_applicant[2][1]
+    first = items.allowance.current.materials.get(position=1).name
+    assert "一次性告知" in to_applicant[0][1] and first in to_applicant[0][1] and case.number in to_applicant[2][1]
     assert Notification.objects.filter(case=case, kind="forward", unit=items.mzj).exists()
 
 
