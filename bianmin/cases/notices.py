@@ -21,6 +21,9 @@ REFUSAL = "refusal"
 SUPPLEMENT = "supplement"
 DECISION = "decision"
 
+# The actions that issue a notice (the application workflow's effects call `issue`).
+ISSUED_BY = frozenset({"request_supplement", "accept", "refuse", "approve", "deny"})
+
 # kind → (title, the character of the document number)
 TITLES = {
     ACCEPTANCE: ("受理通知书", "受"),

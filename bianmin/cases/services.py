@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from bianmin.cases import actions, application_actions, notifications, sla
+from bianmin.cases import actions, application_actions, notices, notifications, sla
 from bianmin.cases.actions import Effect
 from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, Urgency, Workflow
 from bianmin.cases.errors import CaseError
@@ -24,6 +24,7 @@ from bianmin.cases.events import append_event
 from bianmin.cases.models import Case, Category
 from bianmin.cases.numbering import next_case_number
 from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
+from bianmin.documents.pdf import load_font
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
@@ -272,6 +273,8 @@ def perform(
     now = at or timezone.now()
     if actor is not None:
         scope_paths(actor, Permission.CASE_VIEW)  # read the caller's grants before taking the write lock
+    if case.workflow == Workflow.APPLICATION and action in notices.ISSUED_BY:
+        load_font()  # a worker's first notice parses the font (0.15 s): not while holding the write lock
     with transaction.atomic():
         # Lock the bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined
         # query against the unit row it first read, and the moved case would seem to vanish.
