@@ -1,6 +1,5 @@
 """Cases for staff under /api/v1/cases: intake, the scoped list, detail, and the workflow's actions."""
 
-import io
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +14,7 @@ from bianmin.cases.applications import create_application
 from bianmin.cases.attachments import add_attachment
 from bianmin.cases.choices import CaseKind, CaseStatus
 from bianmin.cases.models import Case, CaseDocument, Category
+from bianmin.cases.notices import notice_response
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, search_cases
 from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
@@ -225,13 +225,10 @@ def attach(request: HttpRequest, number: str, file: File[UploadedFile]) -> Statu
 )
 def notice(request: HttpRequest, number: str, document_id: int) -> FileResponse:
     user = actor(request)
-    found = CaseDocument.objects.filter(case=_case(user, number), pk=document_id).first()
+    found = CaseDocument.objects.select_related("case").filter(case=_case(user, number), pk=document_id).first()
     if found is None:
         raise NotFound(_("No such notice on this case."))
-    response = FileResponse(
-        io.BytesIO(bytes(found.pdf)), filename=f"{found.title}-{number}.pdf", content_type="application/pdf"
-    )
-    return response
+    return notice_response(found)
 
 
 @router.post(

@@ -19,14 +19,15 @@ from bianmin.cases.choices import (
 )
 from bianmin.cases.models import Application, Case, Category, Classification
 from bianmin.cases.workflow import Transition
-from bianmin.org.models import Unit, User
+from bianmin.org.models import Unit, UnitQuerySet, User
 from bianmin.org.permissions import Permission, roles_granting
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-def _places() -> list[tuple[str, str]]:
-    places = Unit.objects.places().select_related("parent")
+def place_choices(places: UnitQuerySet | None = None) -> list[tuple[str, str]]:
+    """Villages and communities as choices, "township · village", every active one unless `places` says."""
+    places = (places if places is not None else Unit.objects.places()).select_related("parent")
     return [("", "—")] + [(u.code, f"{u.parent.name if u.parent else ''} · {u.name}") for u in places.order_by("path")]
 
 
@@ -48,7 +49,9 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"] = forms.ChoiceField(label=_("village or community"), required=False, choices=_places())
+        self.fields["village"] = forms.ChoiceField(
+            label=_("village or community"), required=False, choices=place_choices()
+        )
         self.order_fields(["channel", "kind", "category", "urgency", "village", "title", "content"])
 
 
@@ -90,7 +93,7 @@ class PublicSubmitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"] = forms.ChoiceField(label=_("Your village or community"), choices=_places()[1:])
+        self.fields["village"] = forms.ChoiceField(label=_("Your village or community"), choices=place_choices()[1:])
         self.order_fields(["kind", "village"])
 
 

@@ -8,7 +8,10 @@ written here in Chinese rather than translated."""
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
+
+from django.http import FileResponse
 
 from bianmin.cases import sla
 from bianmin.cases.choices import Decision
@@ -96,6 +99,17 @@ def _body(case: Case, kind: str, extra: dict[str, Any]) -> tuple[tuple[str, ...]
     else:
         paragraphs.append(REMEDIES)
     return tuple(paragraphs), None
+
+
+def notice_response(document: CaseDocument) -> FileResponse:
+    """A kept notice as the PDF download the pages and the API serve (the caller checked the case's scope)."""
+    response = FileResponse(
+        io.BytesIO(bytes(document.pdf)),
+        filename=f"{document.title}-{document.case.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def issue(case: Case, kind: str, *, actor: User | None, now: Any, **extra: Any) -> CaseDocument:

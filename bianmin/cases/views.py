@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -20,8 +19,17 @@ from pydantic import ValidationError
 from bianmin.cases.applications import channels_for, create_application
 from bianmin.cases.attachments import add_attachment
 from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Channel
-from bianmin.cases.forms import ActionForm, ApplicationForm, IntakeForm, PublicSubmitForm, RatingForm, TrackForm
+from bianmin.cases.forms import (
+    ActionForm,
+    ApplicationForm,
+    IntakeForm,
+    PublicSubmitForm,
+    RatingForm,
+    TrackForm,
+    place_choices,
+)
 from bianmin.cases.models import Case, CaseAttachment, CaseDocument
+from bianmin.cases.notices import notice_response
 from bianmin.cases.presenters import Presenter
 from bianmin.cases.public_api import check_submission, proven_case, public_view
 from bianmin.cases.queries import search_cases
@@ -195,14 +203,10 @@ def document(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     """A notice issued on the case, as the PDF the applicant received: only for those who may see the case."""
     user = _user(request)
     case = Case.objects.restrict(user, Permission.CASE_VIEW).filter(number=number).first()
-    found = CaseDocument.objects.filter(case=case, pk=pk).first() if case else None
+    found = CaseDocument.objects.select_related("case").filter(case=case, pk=pk).first() if case else None
     if found is None:
         return render(request, "cases/not_found.html", status=404)
-    response = FileResponse(
-        io.BytesIO(bytes(found.pdf)), filename=f"{found.title}-{number}.pdf", content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return notice_response(found)
 
 
 @login_required
@@ -216,18 +220,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     channels = channels_for(user, item.current)
     if not channels:
         return render(request, "cases/apply.html", {"item": item, "form": None}, status=403)
-    if channels[0] == Channel.WEB:
-        places = Unit.objects.places()
-        initial = {"citizen_name": user.display_name, "citizen_phone": user.phone}
-    else:
-        places = Unit.objects.restrict(user, Permission.CASE_CREATE).places()
-        if Channel.WINDOW in channels:
-            places = Unit.objects.places()
-        initial = {}
-    villages = [("", "—")] + [
-        (u.code, f"{u.parent.name if u.parent else ''} · {u.name}")
-        for u in places.select_related("parent").order_by("path")
-    ]
+    # A cadre who files only through the village hall chooses among the villages they serve.
+    mine = channels == [Channel.VILLAGE_HALL]
+    villages = place_choices(Unit.objects.restrict(user, Permission.CASE_CREATE).places() if mine else None)
+    initial = {"citizen_name": user.display_name, "citizen_phone": user.phone} if channels == [Channel.WEB] else {}
     labels = dict(Channel.choices)
     form = ApplicationForm([(c, str(labels[c])) for c in channels], villages, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
