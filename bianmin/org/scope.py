@@ -94,24 +94,25 @@ def scope_units(user: User | AnonymousUser, permission: Permission) -> list[int]
 
 def _grants(user: User) -> list[tuple[str, str]]:
     """(role, path) for every membership's unit and every village a work team the user serves in is
-    stationed in (a work team's membership covers those too)."""
-    from bianmin.org.models import Unit
+    stationed in (a work team's membership covers those too).
+
+    Plain SQL, because every API request asks this first: compiling the equivalent ORM query took 0.7 ms
+    per request, running this one takes a few hundredths of that (bench/RESULTS.md)."""
+    from bianmin.org.models import Membership, Unit
 
     if "_grants" not in user.__dict__:
-        rows = Unit.objects.filter(Q(memberships__user=user) | Q(covered_by__memberships__user=user)).values_list(
-            "path",
-            "memberships__user_id",
-            "memberships__role",
-            "covered_by__memberships__user_id",
-            "covered_by__memberships__role",
-        )
-        grants: set[tuple[str, str]] = set()
-        for path, member, role, stationed_member, stationed_role in rows:
-            if member == user.pk and role:
-                grants.add((role, path))
-            if stationed_member == user.pk and stationed_role:
-                grants.add((stationed_role, path))
-        user.__dict__["_grants"] = sorted(grants)
+        unit, member = Unit._meta.db_table, Membership._meta.db_table
+        covers = Unit.covers.through._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.role, u.path FROM {member} m JOIN {unit} u ON u.id = m.unit_id "  # noqa: S608 (table names)
+                "WHERE m.user_id = %s AND m.role <> '' "
+                "UNION "
+                f"SELECT m.role, v.path FROM {member} m JOIN {covers} c ON c.from_unit_id = m.unit_id "
+                f"JOIN {unit} v ON v.id = c.to_unit_id WHERE m.user_id = %s AND m.role <> ''",
+                [user.pk, user.pk],
+            )
+            user.__dict__["_grants"] = sorted((role, path) for role, path in cursor.fetchall())
     grants_list: list[tuple[str, str]] = user.__dict__["_grants"]
     return grants_list
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from bianmin.org.models import ApiToken, User
@@ -37,17 +37,30 @@ def authenticate_token(token: str) -> User | None:
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
     now = timezone.now()
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=digest(token), revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
+    # One raw query for the token and its user: every API request starts here, and compiling the ORM's
+    # join took 0.8 ms of each; this takes 0.15 ms (bench/RESULTS.md).
+    found = list(
+        User.objects.raw(
+            f"SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at "  # noqa: S608 (table names)
+            f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
+            "WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)",
+            [digest(token), connection.ops.adapt_datetimefield_value(now)],
+        )
     )
-    if row is None or not row.user.is_active:
+    if not found or not found[0].is_active:
         return None
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    user = found[0]
+    last_used: datetime | None = user.__dict__.pop("token_last_used_at")
+    token_id: int = user.__dict__.pop("token_id")
+    if last_used is None or now - _aware(last_used) > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A raw column comes back as the backend gives it: an aware datetime (PostgreSQL) or text (SQLite)."""
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
 def revoke_token(row: ApiToken) -> None:
