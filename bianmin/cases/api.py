@@ -18,7 +18,7 @@ from bianmin.cases.notices import notice_response
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, search_cases
 from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
-from bianmin.cases.services import create_case, perform
+from bianmin.cases.services import case_reference, create_case, perform
 from bianmin.catalog.models import ServiceItem
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
@@ -240,7 +240,7 @@ def notice(request: HttpRequest, number: str, document_id: int) -> FileResponse:
 def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> Status[dict[str, Any]] | JsonResponse:
     user = actor(request)
     # `perform` locks the row and decides visibility itself (404 outside the caller's scope).
-    case = Case.objects.only("id", "workflow").filter(number=number).first()
+    case = case_reference(number)
     if case is None:
         raise NotFound(_("No such case in your scope."))
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
@@ -230,6 +230,36 @@ def save_new_case(case: Case, data: dict[str, Any], also: Callable[[Case], None]
     return case, True
 
 
+def case_reference(number: str) -> Case | None:
+    """The id and workflow of the case numbered `number`, all `perform` needs before it locks the row and
+    decides visibility itself (callers answer 404 for a case outside the caller's scope the same way)."""
+    sql = f"SELECT id, workflow FROM {Case._meta.db_table} WHERE number = %s"  # noqa: S608 (table name)
+    return next(iter(Case.objects.raw(sql, [number])), None)
+
+
+def lock_case(pk: int) -> Case | None:
+    """The case row locked for the rest of the transaction (SQLite: the transaction holds the write lock
+    already), with its handling unit.
+
+    The bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined query
+    against the unit row it first read, and the moved case would seem to vanish. Plain SQL, because every
+    action starts here: the ORM's compiled statements cost 0.7 ms of each action, these 0.25 ms."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = list(Case.objects.raw(f"SELECT * FROM {Case._meta.db_table} WHERE id = %s{lock}", [pk]))  # noqa: S608
+    if not found:
+        return None
+    case = found[0]
+    case.unit = next(iter(Unit.objects.raw(f"SELECT * FROM {Unit._meta.db_table} WHERE id = %s", [case.unit_id])))  # noqa: S608
+    return case
+
+
+def _column_values(case: Case) -> dict[str, Any]:
+    return {field.name: getattr(case, field.attname) for field in CASE_COLUMNS}
+
+
+CASE_COLUMNS = [field for field in Case._meta.concrete_fields if not field.primary_key and field.name != "updated_at"]
+
+
 def transitions_for(case: Case) -> dict[str, Transition]:
     return WORKFLOWS[case.workflow]
 
@@ -276,9 +306,7 @@ def perform(
     if case.workflow == Workflow.APPLICATION and action in notices.ISSUED_BY:
         load_font()  # a worker's first notice parses the font (0.15 s): not while holding the write lock
     with transaction.atomic():
-        # Lock the bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined
-        # query against the unit row it first read, and the moved case would seem to vanish.
-        locked = Case.objects.select_for_update().filter(pk=case.pk).first()
+        locked = lock_case(case.pk)
         visible = locked is not None and (
             by_citizen or by_system or (actor is not None and locked.in_scope(actor, Permission.CASE_VIEW))
         )
@@ -308,6 +336,7 @@ def perform(
         if not allowed and (actor is None or not _may_take(case, transition, actor)):
             raise PermissionDenied()
         from_status, from_unit = case.status, case.unit
+        before = _column_values(case)
         note, data = EFFECTS[case.workflow][action](case, actor=actor, now=now, **fields)
         if by_citizen or by_system:
             data["by"] = "citizen" if by_citizen else "system"
@@ -318,7 +347,9 @@ def perform(
         if transition.clock == Clock.LEVEL and case.unit_id != from_unit.pk:
             enter_level(case, now)
         case.version += 1
-        case.save()
+        # Write the columns the action changed, not all fifty: the UPDATE is compiled on every action.
+        after = _column_values(case)
+        case.save(update_fields=[name for name, value in after.items() if before[name] != value] + ["updated_at"])
         event = append_event(
             case, action=action, actor=actor, from_status=from_status, from_unit=from_unit, at=now, note=note, data=data
         )
