@@ -172,7 +172,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
     else:  # deep pages, for scripts walking a list
         ids, count = list(ordered[page.offset : end]), cases.order_by().values("id")[: COUNT_CAP + 1].count()
     place = {pk: i for i, pk in enumerate(ids)}
-    rows = sorted(_related(Case.objects.filter(pk__in=ids)), key=lambda case: place[case.pk])
+    # What a list item shows, no more: each join of the detail's `_related` costs compiling and reading.
+    listed = Case.objects.filter(pk__in=ids).select_related("unit", "village", "category", "handler")
+    rows = sorted(listed, key=lambda case: place[case.pk])
     return {
         "items": [presenter.item(case) for case in rows],
         "count": min(count, COUNT_CAP),
