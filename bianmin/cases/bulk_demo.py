@@ -52,6 +52,7 @@ from bianmin.cases.bulk_story import (
 from bianmin.cases.choices import Channel, LimitUnit, Urgency
 from bianmin.cases.demo import CATEGORIES, GIVEN, SURNAMES, _handler
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Category, Classification, DailySequence
+from bianmin.cases.queries import rebuild_open_case_text
 from bianmin.database import refresh_statistics
 from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit, User
@@ -434,7 +435,7 @@ class _Writer:
         """Half of PostgreSQL's work on these rows is checking their foreign keys one by one. Every id here
         was read from the database or given by this load (and SQLite, which the tests run on too, checks
         them), so skip the checks for this transaction, as `pg_restore --disable-triggers` does. It also
-        skips any other trigger, and there are none on these tables. Needs a superuser (or, from
+        skips the triggers that keep the open cases' words (`_finish` rebuilds that table). Needs a superuser (or, from
         PostgreSQL 15, a role granted SET on the parameter); without one the checks simply run."""
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -457,6 +458,9 @@ class _Writer:
                 cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
+TABLES = "cases_case, cases_caseevent, cases_casepause, cases_caseextension, cases_opencasetext"
+
+
 def _finish(last_numbers: dict[date, int]) -> None:
     """Record each day's last number so later intakes continue the sequence, and move PostgreSQL's id
     sequence past the ids given here."""
@@ -471,13 +475,14 @@ def _finish(last_numbers: dict[date, int]) -> None:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT MAX(id) FROM cases_case))"
             )
+    rebuild_open_case_text()
     if postgres and not connection.in_atomic_block:
         # Fresh statistics, or the first queries on a million rows plan as if the tables were empty; and a
         # visibility map, or the reports' index-only scans visit every row's page until autovacuum comes
         # round (the nine-month report: 3.4 s before, 0.4 s after, at a million cases).
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) cases_case, cases_caseevent, cases_casepause, cases_caseextension")
+            cursor.execute(f"VACUUM (ANALYZE) {TABLES}")
     elif postgres:  # inside a transaction (a test): VACUUM cannot run there
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE cases_case, cases_caseevent, cases_casepause, cases_caseextension")
+            cursor.execute(f"ANALYZE {TABLES}")
     refresh_statistics()

@@ -58,6 +58,34 @@ def test_the_list_is_ordered_by_due_time_and_filters(county, api_as):
     assert api.get("/cases", status="accepted", unit="500236101201").json()["count"] == 2
 
 
+OPEN = ["submitted", "supplement", "accepted", "in_progress", "paused", "replied"]
+
+
+def test_the_workbench_search_finds_words_of_open_cases_and_the_full_search_closed_ones(county, api_as):
+    # Given two cases about the same crossroads, one of them answered and done
+    cadre = county.people["cadre_a"]
+    lamp = new_case(cadre, village=county["huanhua"], title="路灯不亮", content="三组路口的路灯坏了一个月。")
+    pipe = new_case(cadre, village=county["huanhua"], title="水管破裂", content="三组路口水管破裂，路面积水。")
+    pipe = perform(pipe, "assign", actor=cadre, handler=cadre)
+    perform(pipe, "answer", actor=cadre, reply="已修复。")
+    api = api_as(county.people["township_leader"])
+
+    def found(**query: object) -> list[str]:
+        return [item["number"] for item in api.get("/cases", **query).json()["items"]]
+
+    # When the workbench searches its open cases, it finds words of the content and of the title
+    assert found(status=OPEN, q="三组路口") == [lamp.number]
+    assert found(status=OPEN, q="路灯不") == [lamp.number]
+    assert found(status=["accepted"], q="路灯") == [lamp.number]
+    assert found(status=OPEN, q="水管") == []
+    # and a search over every status finds the closed case too
+    assert sorted(found(q="三组路口")) == sorted([lamp.number, pipe.number])
+    assert found(status=["completed"], q="水管") == [pipe.number]
+    # When an open case's words change, however they are written, the search follows (database triggers)
+    Case.objects.filter(pk=lamp.pk).update(title="路灯仍然不亮")
+    assert found(status=OPEN, q="仍然") == [lamp.number]
+
+
 def test_phones_are_masked_for_viewers_who_neither_handle_nor_supervise(county, api_as):
     case = new_case(county.people["township_staff"], unit=county["baidi"], citizen_phone="13812345678")
     assert (

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from bianmin.cases import sla
 from bianmin.cases.bulk_demo import load_bulk_cases
-from bianmin.cases.choices import DONE_STATUSES, CaseStatus
+from bianmin.cases.choices import DONE_STATUSES, OPEN_STATUSES, CaseStatus
 from bianmin.cases.events import verify_chains
-from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, DailySequence
+from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, DailySequence, OpenCaseText
 from bianmin.cases.services import create_case, perform, refresh_due
 from bianmin.cases.workflow import GRIEVANCE
 from bianmin.demo import load_demo
@@ -42,9 +42,20 @@ def events_of(action: str) -> Count:
     return Count("events", filter=Q(events__action=action), distinct=True)
 
 
+def assert_open_case_text_matches() -> None:
+    """`OpenCaseText` holds a row for every open case, with its title and content, and no other row."""
+    expected = {
+        pk: f"{title}\n{content}"
+        for pk, title, content in Case.objects.filter(status__in=OPEN_STATUSES).values_list("pk", "title", "content")
+    }
+    assert expected
+    assert dict(OpenCaseText.objects.values_list("case_id", "text")) == expected
+
+
 def clear_cases() -> None:
     with connection.cursor() as cursor:
-        for table in ("cases_caseevent", "cases_casepause", "cases_caseextension", "cases_dailysequence"):
+        tables = ("cases_opencasetext", "cases_caseevent", "cases_casepause", "cases_caseextension")
+        for table in (*tables, "cases_dailysequence"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
         cursor.execute("UPDATE cases_case SET master_id = NULL")
         cursor.execute("DELETE FROM cases_case")
@@ -82,6 +93,9 @@ class TestBulkHistory:
         grievance_states = set(CaseStatus.values) - {CaseStatus.SUPPLEMENT}  # waiting for materials: applications
         assert set(Case.objects.values_list("status", flat=True)) == grievance_states
         assert set(Case.objects.values_list("channel", flat=True)) >= {"village_hall", "hotline", "web", "letter"}
+
+    def test_the_open_cases_words_are_kept_for_the_open_cases_only(self, db: None) -> None:
+        assert_open_case_text_matches()
 
     def test_every_reference_points_at_a_row(self, db: None) -> None:
         # PostgreSQL skips the per-row foreign-key checks during the load where it may: check them here.

@@ -18,6 +18,7 @@ from bianmin.cases.demo_applications import PLAN, load_demo_applications
 from bianmin.cases.events import verify_chains
 from bianmin.cases.models import Case, CaseDocument, CaseEvent
 from bianmin.cases.sweep import sweep
+from bianmin.cases.tests.test_bulk_demo import assert_open_case_text_matches
 from bianmin.demo import load_demo
 from bianmin.org.choices import UnitKind
 from bianmin.org.models import User
@@ -76,6 +77,9 @@ class TestDemoApplications:
 
     def test_every_history_verifies(self, db: None) -> None:
         assert list(verify_chains()) == []
+
+    def test_the_open_cases_words_are_kept_through_every_status(self, db: None) -> None:
+        assert_open_case_text_matches()  # the played demo reaches every status, `supplement` included
 
     def test_every_notice_was_issued(self, db: None) -> None:
         for case in applications():
