@@ -8,3 +8,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: concurrency tests need real connections locking as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-bianmin.sqlite3")}
+
+# Tests see a notification delivered when the action's transaction commits (one test runs the courier).
+NOTIFY_IN_BACKGROUND = False

@@ -6,10 +6,11 @@ never send it twice; a failed send is released for the next sweep to retry."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from bianmin.org.models import Unit
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# A courier idle this long closes its database connection (under load it keeps it).
+COURIER_IDLE_SECONDS = 2.0
 
 
 def enqueue(kind: str, case: Case, key: str, text: str, *, unit: Unit | None = None, to_citizen: bool = False) -> None:
@@ -28,7 +31,7 @@ def enqueue(kind: str, case: Case, key: str, text: str, *, unit: Unit | None = N
         [Notification(kind=kind, case=case, unit=unit, to_citizen=to_citizen, dedupe_key=key[:150], message=text)],
         ignore_conflicts=True,
     )
-    transaction.on_commit(deliver_pending)
+    transaction.on_commit(_deliver_after_commit)
 
 
 def after_action(case: Case, action: str, event_seq: int) -> None:
@@ -84,20 +87,26 @@ def message_args(case: Case) -> dict[str, str]:
 
 
 def deliver_pending(limit: int = 500, ids: Iterable[int] | None = None) -> int:
-    """Send what is owed; returns how many were sent by this call."""
+    """Send what is owed; returns how many were sent by this call.
+
+    The batch is claimed (marked sent) in one short transaction before anything is sent: one commit for
+    the batch, and two callers (two sweeps, a sweep and a courier) never send a row twice."""
     pending = Notification.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
     if ids is not None:
         pending = pending.filter(pk__in=list(ids))
-    sent = 0
-    channel = notify.channel()
+    # A look without the write lock first: most calls find nothing left to send.
+    owed = list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
+    if not owed:
+        return 0
     # The columns a message needs, not three whole rows (a case has fifty columns).
     columns = ("pk", "kind", "case__number", "unit__code", "to_citizen", "message", "case__citizen_phone")
-    for pk, kind, number, unit_code, to_citizen, text, phone in pending.order_by("created_at").values_list(*columns)[
-        :limit
-    ]:
-        # Claim first: only the caller whose UPDATE changed the row sends it.
-        if not Notification.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=timezone.now()):
-            continue
+    with transaction.atomic():
+        claimed = pending.filter(pk__in=owed).select_for_update(skip_locked=True, of=("self",))
+        batch = list(claimed.order_by("created_at").values_list(*columns))
+        Notification.objects.filter(pk__in=[row[0] for row in batch]).update(sent_at=timezone.now())
+    sent = 0
+    channel = notify.channel()
+    for pk, kind, number, unit_code, to_citizen, text, phone in batch:
         message = notify.Message(kind, number, unit_code, to_citizen, text, phone=phone if to_citizen else "")
         try:
             channel.send(message)
@@ -109,3 +118,47 @@ def deliver_pending(limit: int = 500, ids: Iterable[int] | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+class Courier:
+    """Delivers owed notifications on a thread of the worker process, so that an action answers once it has
+    committed, not after an SMS gateway has answered too; and under load one claim serves many messages.
+    Each commit that owes something wakes it. What a stopped worker leaves owed, `bianmin sweep` sends."""
+
+    def __init__(self) -> None:
+        self._owed = threading.Event()
+        self.resting = threading.Event()  # set once idle with its database connection closed
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        with self._lock:  # started on first use: a thread does not survive the server's fork of its workers
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="bianmin-courier", daemon=True)
+                self._thread.start()
+            self.resting.clear()
+        self._owed.set()
+
+    def _run(self) -> None:
+        while True:
+            if not self._owed.wait(timeout=COURIER_IDLE_SECONDS):
+                connections.close_all()  # this thread's own connection, given back while nothing is owed
+                self.resting.set()
+                self._owed.wait()
+            self._owed.clear()
+            close_old_connections()
+            try:
+                deliver_pending()
+            except Exception:
+                log.exception("notifications not delivered; the next action or sweep tries again")
+                connections.close_all()
+
+
+courier = Courier()
+
+
+def _deliver_after_commit() -> None:
+    if settings.NOTIFY_IN_BACKGROUND:
+        courier.wake()
+    else:
+        deliver_pending()

@@ -4,12 +4,14 @@ delivery exactly once, also with two sweeps at once."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from bianmin import notify
+from bianmin.cases import notifications
 from bianmin.cases.choices import AnalysisLevel
 from bianmin.cases.models import Case, CaseEvent, Notification
 from bianmin.cases.services import perform
@@ -140,3 +142,22 @@ def test_the_webhook_gets_the_citizens_phone_and_the_log_file_never_does(county,
     log = tmp_path / "log.jsonl"
     notify.FileChannel(log).send(sent[0])
     assert "13912340000" not in log.read_text() and case.number in log.read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_courier_delivers_after_the_request_has_answered(county, outbox, settings, monkeypatch):
+    # Given a server that delivers on each worker's courier thread (the production setting)
+    settings.NOTIFY_IN_BACKGROUND = True
+    monkeypatch.setattr(notifications, "COURIER_IDLE_SECONDS", 0.2)
+    cadre = county.people["cadre_a"]
+    case = new_case(cadre, village=county["huanhua"])
+    # When a reply commits
+    perform(case, "reply", actor=cadre, reply="已修复")
+    # Then the citizen's message goes out from the courier, once, and the row is marked sent
+    deadline = time.monotonic() + 10
+    while not outbox() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [(m["kind"], m["case"]) for m in outbox()] == [("reply", case.number)]
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 0
+    # and, idle, it gives its database connection back (the test database can be dropped)
+    assert notifications.courier.resting.wait(timeout=10)
