@@ -189,7 +189,7 @@ SERVER_WORKERS = env_int("BIANMIN_WORKERS", 3, minimum=1, maximum=64)
 # Where notifications go: console (the log), file ($BIANMIN_DATA_DIR/notifications.jsonl) or webhook.
 NOTIFY_CHANNEL = env_choice("NOTIFY_CHANNEL", "console", ("CONSOLE", "FILE", "WEBHOOK")).lower()
 NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
-# Deliver on a thread of each worker after the action commits (on: the default), or within the request.
+# The server's workers deliver on a thread after the action commits (on: the default), or within the request.
 NOTIFY_IN_BACKGROUND = env_bool("NOTIFY_IN_BACKGROUND", True)
 if NOTIFY_CHANNEL == "webhook" and not NOTIFY_WEBHOOK_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("NOTIFY_CHANNEL=webhook needs NOTIFY_WEBHOOK_URL=http(s)://...")

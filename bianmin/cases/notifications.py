@@ -5,6 +5,7 @@ never send it twice; a failed send is released for the next sweep to retry."""
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Iterable
@@ -121,13 +122,17 @@ def deliver_pending(limit: int = 500, ids: Iterable[int] | None = None) -> int:
 
 
 class Courier:
-    """Delivers owed notifications on a thread of the worker process, so that an action answers once it has
+    """Delivers owed notifications on a thread of a server worker, so that an action answers once it has
     committed, not after an SMS gateway has answered too; and under load one claim serves many messages.
-    Each commit that owes something wakes it. What a stopped worker leaves owed, `bianmin sweep` sends."""
+    Each commit that owes something wakes it. Only the server's workers use one (`bianmin.wsgi`): a command
+    delivers before it exits. A worker that stops lets the courier finish its batch; what is left owed,
+    `bianmin sweep` sends."""
 
     def __init__(self) -> None:
+        self.in_server = False
         self._owed = threading.Event()
         self.resting = threading.Event()  # set once idle with its database connection closed
+        self._delivering = threading.Lock()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -136,8 +141,14 @@ class Courier:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="bianmin-courier", daemon=True)
                 self._thread.start()
+                atexit.register(self.finish)
             self.resting.clear()
         self._owed.set()
+
+    def finish(self, timeout: float = 10.0) -> None:
+        """Wait (a while) for a batch being sent, so that no claimed message dies with the process."""
+        if self._delivering.acquire(timeout=timeout):
+            self._delivering.release()
 
     def _run(self) -> None:
         while True:
@@ -146,19 +157,20 @@ class Courier:
                 self.resting.set()
                 self._owed.wait()
             self._owed.clear()
-            close_old_connections()
-            try:
-                deliver_pending()
-            except Exception:
-                log.exception("notifications not delivered; the next action or sweep tries again")
-                connections.close_all()
+            with self._delivering:
+                close_old_connections()
+                try:
+                    deliver_pending()
+                except Exception:
+                    log.exception("notifications not delivered; the next action or sweep tries again")
+                    connections.close_all()
 
 
 courier = Courier()
 
 
 def _deliver_after_commit() -> None:
-    if settings.NOTIFY_IN_BACKGROUND:
+    if settings.NOTIFY_IN_BACKGROUND and courier.in_server:
         courier.wake()
     else:
         deliver_pending()

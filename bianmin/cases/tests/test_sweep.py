@@ -148,6 +148,7 @@ def test_the_webhook_gets_the_citizens_phone_and_the_log_file_never_does(county,
 def test_the_courier_delivers_after_the_request_has_answered(county, outbox, settings, monkeypatch):
     # Given a server that delivers on each worker's courier thread (the production setting)
     settings.NOTIFY_IN_BACKGROUND = True
+    monkeypatch.setattr(notifications.courier, "in_server", True)
     monkeypatch.setattr(notifications, "COURIER_IDLE_SECONDS", 0.2)
     cadre = county.people["cadre_a"]
     case = new_case(cadre, village=county["huanhua"])
