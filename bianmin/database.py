@@ -23,6 +23,17 @@ def refresh_statistics() -> None:
         cursor.execute("ANALYZE")
 
 
+def per_vendor(statements: dict[str, list[str]]) -> Any:
+    """A migration's RunPython function that executes the statements written for the database in use
+    (triggers and their functions, which the two databases spell differently)."""
+
+    def apply(apps: Any, schema_editor: Any) -> None:
+        for statement in statements[schema_editor.connection.vendor]:
+            schema_editor.execute(statement, params=None)
+
+    return apply
+
+
 class AnyOf(Lookup):
     """`field__any_of=<subquery or values>`: membership in a subquery's rows that either database can answer from an
     index even inside an OR. PostgreSQL turns `x IN (subquery)` under an OR into a filter run on every

@@ -29,7 +29,7 @@ from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, Permis
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import in_scope, scope_paths
+from bianmin.org.scope import in_scope, kept_unit, scope_paths
 from bianmin.org.validators import is_resident_id, validate_person_phone
 from bianmin.workdays.services import current_calendar
 
@@ -237,9 +237,9 @@ def case_reference(number: str) -> Case | None:
     return next(iter(Case.objects.raw(sql, [number])), None)
 
 
-def lock_case(pk: int) -> Case | None:
+def lock_case(pk: int, actor: User | None = None) -> Case | None:
     """The case row locked for the rest of the transaction (SQLite: the transaction holds the write lock
-    already), with its handling unit.
+    already), with its handling unit (kept by the worker while the org version the actor's request read holds).
 
     The bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined query
     against the unit row it first read, and the moved case would seem to vanish. Plain SQL, because every
@@ -249,7 +249,7 @@ def lock_case(pk: int) -> Case | None:
     if not found:
         return None
     case = found[0]
-    case.unit = next(iter(Unit.objects.raw(f"SELECT * FROM {Unit._meta.db_table} WHERE id = %s", [case.unit_id])))  # noqa: S608
+    case.unit = kept_unit(actor, case.unit_id)
     return case
 
 
@@ -306,7 +306,7 @@ def perform(
     if case.workflow == Workflow.APPLICATION and action in notices.ISSUED_BY:
         load_font()  # a worker's first notice parses the font (0.15 s): not while holding the write lock
     with transaction.atomic():
-        locked = lock_case(case.pk)
+        locked = lock_case(case.pk, actor)
         visible = locked is not None and (
             by_citizen or by_system or (actor is not None and locked.in_scope(actor, Permission.CASE_VIEW))
         )

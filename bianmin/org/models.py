@@ -196,3 +196,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OrgVersion(models.Model):
+    """One row whose `token` changes, by database triggers (migration 0003), whenever a unit, a membership or
+    a work team's coverage changes, however it is written. A worker keeps what it derived from them (a
+    user's grants, a scope's units, unit rows) under the token it read, and derives it again once the token
+    differs: every API request reads the token with its API token, in the same statement."""
+
+    token = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("organisation version")
+        verbose_name_plural = _("organisation version")
+
+    def __str__(self) -> str:
+        return str(self.token)

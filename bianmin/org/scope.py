@@ -6,7 +6,8 @@ of the tree in Python.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import copy
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -86,10 +87,45 @@ def scope_units(user: User | AnonymousUser, permission: Permission) -> list[int]
         return None
     cache: dict[Permission, list[int] | QuerySet[Unit, int]] = user.__dict__.setdefault("_scope_units", {})
     if permission not in cache:
+        kept = _kept(user, "units")
         inside = Unit.objects.filter(subtree_q(paths, "path")).order_by().values_list("id", flat=True)
-        ids = list(inside[: LITERAL_UNITS + 1]) if paths else []
-        cache[permission] = ids if len(ids) <= LITERAL_UNITS else inside
+        if tuple(paths) not in kept:
+            ids = list(inside[: LITERAL_UNITS + 1]) if paths else []
+            kept[tuple(paths)] = ids if len(ids) <= LITERAL_UNITS else None
+        listed = kept[tuple(paths)]
+        cache[permission] = inside if listed is None else listed
     return cache[permission]
+
+
+class _Kept:
+    """What this worker derived from the org tree, memberships and coverage, valid while the organisation's
+    version token (read with each API request's token, `bianmin.org.tokens`) stays the same."""
+
+    version: int | None = None
+    by_kind: dict[str, dict[Any, Any]] = {}
+
+
+def _kept(user: User | AnonymousUser, kind: str) -> dict[Any, Any]:
+    """This worker's store of `kind` for the org version `user`'s request read; a throwaway dict when the
+    request read none (a page's session login, a command): then everything is read afresh."""
+    version = user.__dict__.get("org_version")
+    if version is None:
+        return {}
+    if version != _Kept.version:
+        _Kept.version, _Kept.by_kind = version, {}
+    return _Kept.by_kind.setdefault(kind, {})
+
+
+def kept_unit(user: User | None, pk: int) -> Unit:
+    """The unit `pk`, from this worker's store while the org version `user`'s request read holds; a copy, so
+    that nothing a caller does to it reaches the next request."""
+    from bianmin.org.models import Unit
+
+    kept = _kept(user, "unit") if user is not None else {}
+    if pk not in kept:
+        kept[pk] = next(iter(Unit.objects.raw(f"SELECT * FROM {Unit._meta.db_table} WHERE id = %s", [pk])))  # noqa: S608
+    unit: Unit = copy.copy(kept[pk])
+    return unit
 
 
 def _grants(user: User) -> list[tuple[str, str]]:
@@ -100,6 +136,8 @@ def _grants(user: User) -> list[tuple[str, str]]:
     per request, running this one takes a few hundredths of that (bench/RESULTS.md)."""
     from bianmin.org.models import Membership, Unit
 
+    if "_grants" not in user.__dict__ and user.pk in (kept := _kept(user, "grants")):
+        user.__dict__["_grants"] = kept[user.pk]
     if "_grants" not in user.__dict__:
         unit, member = Unit._meta.db_table, Membership._meta.db_table
         covers = Unit.covers.through._meta.db_table
@@ -112,7 +150,7 @@ def _grants(user: User) -> list[tuple[str, str]]:
                 f"JOIN {unit} v ON v.id = c.to_unit_id WHERE m.user_id = %s AND m.role <> ''",
                 [user.pk, user.pk],
             )
-            user.__dict__["_grants"] = sorted((role, path) for role, path in cursor.fetchall())
+            user.__dict__["_grants"] = kept[user.pk] = sorted((role, path) for role, path in cursor.fetchall())
     grants_list: list[tuple[str, str]] = user.__dict__["_grants"]
     return grants_list
 

@@ -5,9 +5,9 @@ step with `cases_case`, whatever writes it, and the rows for the cases open now.
 The open states are those of `bianmin.cases.choices.OPEN_STATUSES` when this was written; a test checks
 that the table holds exactly the open cases, so a new open state needs a migration that rewrites these."""
 
-from typing import Any
-
 from django.db import migrations
+
+from bianmin.database import per_vendor
 
 OPEN = "('submitted', 'supplement', 'accepted', 'in_progress', 'paused', 'replied')"
 
@@ -62,20 +62,12 @@ POSTGRESQL_REVERSE = [
 ]
 
 
-def run(statements: dict[str, list[str]]) -> Any:
-    def apply(apps: Any, schema_editor: Any) -> None:
-        for statement in statements[schema_editor.connection.vendor]:
-            schema_editor.execute(statement, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("cases", "0015_open_case_text")]
 
     operations = [
         migrations.RunPython(
-            run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
-            run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
+            per_vendor({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+            per_vendor({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
         ),
     ]
