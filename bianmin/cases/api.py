@@ -16,7 +16,7 @@ from bianmin.cases.choices import CaseKind, CaseStatus
 from bianmin.cases.models import Case, CaseDocument, Category
 from bianmin.cases.notices import notice_response
 from bianmin.cases.presenters import Presenter, attachment_body
-from bianmin.cases.queries import analysis_counts, search_cases
+from bianmin.cases.queries import analysis_counts, is_case_number, search_cases
 from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
 from bianmin.cases.services import case_reference, create_case, perform
 from bianmin.catalog.models import ServiceItem
@@ -25,12 +25,14 @@ from bianmin.org.api import actor
 from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import in_scope
+from bianmin.org.scope import in_scope, kept_unit_by_code
 from bianmin.pagination import MAX_OFFSET
 
 router = Router(tags=["cases"])
 
 
+# What a list item shows (`Presenter.item`), no more: each join of the detail's `_related` costs.
+LISTED = ("unit", "village", "category", "handler")
 # Counting every match of a broad scope at a million cases costs a scan; past this many, lists say "more".
 COUNT_CAP = 10_000
 
@@ -92,7 +94,7 @@ def _written(request: HttpRequest, user: User, case: Case, status: int = 200) ->
 def _visible_unit(user: User, code: str | None, field: str) -> Unit | None:
     if code is None:
         return None
-    unit = Unit.objects.filter(code=code).first()
+    unit = kept_unit_by_code(user, code)
     if unit is not None and not in_scope(user, Permission.UNIT_VIEW, unit.path):
         # Outside the caller's scope, a matter may still concern any active village (public knowledge).
         unit = unit if field == "village" and unit.kind in PLACE_KINDS and unit.is_active else None
@@ -166,14 +168,17 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
     # its rows once): the count and the page come from it; then just the page's rows with their relations.
     ordered = cases.order_by("due_at", "number").values_list("id", flat=True)
     end = page.offset + page.limit
+    if is_case_number(filters.q):  # the unique index finds one case at most: read it at once
+        found = list(cases.select_related(*LISTED)[:1])
+        shown = found if page.offset == 0 else []
+        return {"items": [presenter.item(case) for case in shown], "count": len(found), "count_capped": False}
     if end <= COUNT_CAP:
         matching = list(ordered[: COUNT_CAP + 1])
         ids, count = matching[page.offset : end], len(matching)
     else:  # deep pages, for scripts walking a list
         ids, count = list(ordered[page.offset : end]), cases.order_by().values("id")[: COUNT_CAP + 1].count()
     place = {pk: i for i, pk in enumerate(ids)}
-    # What a list item shows, no more: each join of the detail's `_related` costs compiling and reading.
-    listed = Case.objects.filter(pk__in=ids).select_related("unit", "village", "category", "handler")
+    listed = Case.objects.filter(pk__in=ids).select_related(*LISTED)
     rows = sorted(listed, key=lambda case: place[case.pk])
     return {
         "items": [presenter.item(case) for case in rows],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -23,7 +24,10 @@ from bianmin.org.models import Unit
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A courier idle this long closes its database connection (under load it keeps it).
-COURIER_IDLE_SECONDS = 2.0
+COURIER_IDLE_SECONDS = 5.0
+# How long a woken courier waits for more messages before it claims what is owed: a message leaves at most
+# this much later, and under load one transaction claims a second's messages instead of each its own.
+COURIER_GATHER_SECONDS = 1.0
 
 
 def enqueue(kind: str, case: Case, key: str, text: str, *, unit: Unit | None = None, to_citizen: bool = False) -> None:
@@ -146,8 +150,16 @@ class Courier:
         self._owed.set()
 
     def finish(self, timeout: float = 10.0) -> None:
-        """Wait (a while) for a batch being sent, so that no claimed message dies with the process."""
-        if self._delivering.acquire(timeout=timeout):
+        """At the worker's exit: wait (a while) for a batch being sent, so that no claimed message dies with
+        the process, and send what is still owed."""
+        if not self._delivering.acquire(timeout=timeout):
+            return
+        try:
+            if self._owed.is_set():
+                deliver_pending()
+        except Exception:
+            log.exception("notifications not delivered at exit; the sweep sends them")
+        finally:
             self._delivering.release()
 
     def _run(self) -> None:
@@ -156,6 +168,7 @@ class Courier:
                 connections.close_all()  # this thread's own connection, given back while nothing is owed
                 self.resting.set()
                 self._owed.wait()
+            time.sleep(COURIER_GATHER_SECONDS)  # let more commits owe their messages: one claim for them all
             self._owed.clear()
             with self._delivering:
                 close_old_connections()

@@ -20,6 +20,10 @@ from bianmin.org.scope import subtree_q
 CASE_NUMBER = re.compile(r"\d{8}-\d{5,}")
 
 
+def is_case_number(q: str | None) -> bool:
+    return q is not None and CASE_NUMBER.fullmatch(q.strip()) is not None
+
+
 def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> QuerySet[Case]:
     """Narrow an already scoped queryset by the workbench's filters."""
     if filters.status:
@@ -46,7 +50,7 @@ def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> Que
         cases = cases.filter(supervise_count__gt=0) if filters.supervised else cases.filter(supervise_count=0)
     if filters.q:
         q = filters.q.strip()
-        if CASE_NUMBER.fullmatch(q):
+        if is_case_number(q):
             cases = cases.filter(number=q)  # a case number is looked up by its unique index, not searched
         elif filters.status and OPEN_STATUSES.issuperset(filters.status):
             # The workbench (open cases): one pass over the open cases' words, not their scattered rows.

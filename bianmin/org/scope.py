@@ -128,6 +128,17 @@ def kept_unit(user: User | None, pk: int) -> Unit:
     return unit
 
 
+def kept_unit_by_code(user: User, code: str) -> Unit | None:
+    """The unit with `code` (None if there is none), kept as `kept_unit` keeps units by id."""
+    from bianmin.org.models import Unit
+
+    kept = _kept(user, "unit_code")
+    if code not in kept:
+        kept[code] = Unit.objects.filter(code=code).first()
+    found: Unit | None = copy.copy(kept[code])
+    return found
+
+
 def _grants(user: User) -> list[tuple[str, str]]:
     """(role, path) for every membership's unit and every village a work team the user serves in is
     stationed in (a work team's membership covers those too).

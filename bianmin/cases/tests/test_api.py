@@ -53,6 +53,8 @@ def test_the_list_is_ordered_by_due_time_and_filters(county, api_as):
     assert body["count"] == 2
     assert api.get("/cases", kind="complaint").json()["count"] == 1
     assert api.get("/cases", q=fast.number).json()["items"][0]["number"] == fast.number
+    assert api.get("/cases", q=fast.number, offset=1).json() == {"items": [], "count": 1, "count_capped": False}
+    assert api_as(county.people["cadre_b"]).get("/cases", q=fast.number).json()["count"] == 0  # not their village
     assert api.get("/cases", q="塌方").json()["count"] == 2
     assert api.get("/cases", overdue="true").json()["count"] == 0
     assert api.get("/cases", status="accepted", unit="500236101201").json()["count"] == 2

@@ -150,6 +150,7 @@ def test_the_courier_delivers_after_the_request_has_answered(county, outbox, set
     settings.NOTIFY_IN_BACKGROUND = True
     monkeypatch.setattr(notifications.courier, "in_server", True)
     monkeypatch.setattr(notifications, "COURIER_IDLE_SECONDS", 0.2)
+    monkeypatch.setattr(notifications, "COURIER_GATHER_SECONDS", 0.05)
     cadre = county.people["cadre_a"]
     case = new_case(cadre, village=county["huanhua"])
     # When a reply commits
