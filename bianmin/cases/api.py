@@ -18,7 +18,7 @@ from bianmin.cases.notices import notice_response
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, is_case_number, search_cases
 from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
-from bianmin.cases.services import case_reference, create_case, perform
+from bianmin.cases.services import create_case, perform
 from bianmin.catalog.models import ServiceItem
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
@@ -246,10 +246,7 @@ def notice(request: HttpRequest, number: str, document_id: int) -> FileResponse:
 )
 def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> Status[dict[str, Any]] | JsonResponse:
     user = actor(request)
-    # `perform` locks the row and decides visibility itself (404 outside the caller's scope).
-    case = case_reference(number)
-    if case is None:
-        raise NotFound(_("No such case in your scope."))
+    # `perform` finds the row as it locks it, and decides visibility itself (404 outside the caller's scope).
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
-    done = perform(case, action, actor=user, version=payload.version, **fields)
+    done = perform(number, action, actor=user, version=payload.version, **fields)
     return _written(request, user, done)
