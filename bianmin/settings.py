@@ -80,6 +80,7 @@ except ValueError as exc:
 if _db["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
     raise ImproperlyConfigured(f"DATABASE_URL must be sqlite:/// or postgres://, got engine {_db['ENGINE']}")
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["ENGINE"] = "bianmin.sqlite"  # Django's, with writers queued on a lock file (bianmin/sqlite/base.py)
     # WAL lets readers proceed during a write. synchronous=FULL fsyncs the WAL on every commit, so an
     # acknowledged write survives a killed server and a power cut; we pay one fsync per commit for that.
     # BEGIN IMMEDIATE takes the write lock at the start of each transaction, so two writers queue on

@@ -5,7 +5,7 @@ from bianmin.settings import DATA_DIR, DATABASES, STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "bianmin.sqlite":
     # A file, not shared-cache memory: concurrency tests need real connections locking as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-bianmin.sqlite3")}
 
