@@ -165,14 +165,14 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
     # No joins here: the ids come from the workbench index, and the rows join only what an item shows.
     cases = search_cases(Case.objects.restrict(user, Permission.CASE_VIEW), user, filters)
     presenter = Presenter(user)
-    # One read of the matching ids in order, up to the cap, from the workbench index (a text search reads
-    # its rows once): the count and the page come from it; then just the page's rows with their relations.
-    ordered = cases.order_by("due_at", "number").values_list("id", flat=True)
-    end = page.offset + page.limit
     if is_case_number(filters.q):  # the unique index finds one case at most: read it at once
         found = list(cases.select_related(*LISTED)[:1])
         shown = found if page.offset == 0 else []
         return {"items": [presenter.item(case) for case in shown], "count": len(found), "count_capped": False}
+    # One read of the matching ids in order, up to the cap, from the workbench index (a text search reads
+    # its rows once): the count and the page come from it; then just the page's rows with their relations.
+    ordered = cases.order_by("due_at", "number").values_list("id", flat=True)
+    end = page.offset + page.limit
     if end <= COUNT_CAP:
         matching = list(ordered[: COUNT_CAP + 1])
         ids, count = matching[page.offset : end], len(matching)

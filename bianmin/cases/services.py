@@ -239,7 +239,8 @@ def case_reference(number: str) -> Case | None:
 
 def lock_case(key: int | str, actor: User | None = None) -> Case | None:
     """The case row (by id, or by number) locked for the rest of the transaction (SQLite: the transaction
-    holds the write lock already), with its handling unit (kept by the worker while the org version the actor's request read holds).
+    holds the write lock already), with its handling unit (`kept_unit`: kept by the worker while the org
+    version the actor's request read holds).
 
     The bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined query
     against the unit row it first read, and the moved case would seem to vanish. Plain SQL, because every
@@ -254,11 +255,12 @@ def lock_case(key: int | str, actor: User | None = None) -> Case | None:
     return case
 
 
+# What `perform` compares before and after an action's effect, to write only the columns that changed.
+CASE_COLUMNS = [field for field in Case._meta.concrete_fields if not field.primary_key and field.name != "updated_at"]
+
+
 def _column_values(case: Case) -> dict[str, Any]:
     return {field.name: getattr(case, field.attname) for field in CASE_COLUMNS}
-
-
-CASE_COLUMNS = [field for field in Case._meta.concrete_fields if not field.primary_key and field.name != "updated_at"]
 
 
 def _transition(case: Case, action: str) -> Transition:
