@@ -86,7 +86,9 @@ def _written(request: HttpRequest, user: User, case: Case, status: int = 200) ->
         "status_label": str(CaseStatus(case.status).label),
         "due_at": case.due_at.isoformat() if case.due_at else None,
     }
-    response = JsonResponse(body, status=status)
+    response = JsonResponse(
+        body, status=status, json_dumps_params={"ensure_ascii": False}
+    )  # readable, as the API's others
     response["Preference-Applied"] = "return=minimal"
     return response
 
