@@ -93,7 +93,7 @@ def test_a_minimal_answer_carries_what_the_next_call_needs(county, api_as):
     ).json()
     assert (assigned["version"], assigned["status"], assigned["status_label"]) == (2, "in_progress", "办理中")
     assert (
-        "办理中".encode() in api.post(f"/cases/{body['number']}/actions/reply", {"version": 2, "reply": "好"}).content
+        "已答复".encode() in api.post(f"/cases/{body['number']}/actions/reply", {"version": 2, "reply": "好"}).content
     )
     stale = api.post(f"/cases/{body['number']}/actions/answer", {"version": 1, "reply": "已恢复供水。"})
     assert stale.status_code == 409  # errors are the same whatever the preference
