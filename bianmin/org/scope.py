@@ -87,13 +87,16 @@ def scope_units(user: User | AnonymousUser, permission: Permission) -> list[int]
         return None
     cache: dict[Permission, list[int] | QuerySet[Unit, int]] = user.__dict__.setdefault("_scope_units", {})
     if permission not in cache:
-        kept = _kept(user, "units")
-        inside = Unit.objects.filter(subtree_q(paths, "path")).order_by().values_list("id", flat=True)
-        if tuple(paths) not in kept:
-            ids = list(inside[: LITERAL_UNITS + 1]) if paths else []
-            kept[tuple(paths)] = ids if len(ids) <= LITERAL_UNITS else None
-        listed = kept[tuple(paths)]
-        cache[permission] = inside if listed is None else listed
+        kept, key = _kept(user, "units"), tuple(paths)
+
+        def inside() -> QuerySet[Unit, int]:
+            return Unit.objects.filter(subtree_q(paths or [], "path")).order_by().values_list("id", flat=True)
+
+        if key not in kept:
+            ids = list(inside()[: LITERAL_UNITS + 1]) if paths else []
+            kept[key] = ids if len(ids) <= LITERAL_UNITS else None  # None: too many, use the subquery
+        listed = kept[key]
+        cache[permission] = inside() if listed is None else listed
     return cache[permission]
 
 
@@ -121,22 +124,26 @@ def kept_unit(user: User | None, pk: int) -> Unit:
     that nothing a caller does to it reaches the next request."""
     from bianmin.org.models import Unit
 
-    kept = _kept(user, "unit") if user is not None else {}
-    if pk not in kept:
-        kept[pk] = next(iter(Unit.objects.raw(f"SELECT * FROM {Unit._meta.db_table} WHERE id = %s", [pk])))  # noqa: S608
-    unit: Unit = copy.copy(kept[pk])
+    unit = _kept_unit(user, "id", pk)
+    if unit is None:
+        raise Unit.DoesNotExist(f"no unit {pk}")
     return unit
 
 
 def kept_unit_by_code(user: User, code: str) -> Unit | None:
     """The unit with `code` (None if there is none), kept as `kept_unit` keeps units by id."""
+    return _kept_unit(user, "code", code)
+
+
+def _kept_unit(user: User | None, column: str, value: int | str) -> Unit | None:
     from bianmin.org.models import Unit
 
-    kept = _kept(user, "unit_code")
-    if code not in kept:
-        kept[code] = Unit.objects.filter(code=code).first()
-    found: Unit | None = copy.copy(kept[code])
-    return found
+    kept = _kept(user, f"unit_{column}") if user is not None else {}
+    if value not in kept:
+        sql = f"SELECT * FROM {Unit._meta.db_table} WHERE {column} = %s"  # noqa: S608 (fixed names)
+        kept[value] = next(iter(Unit.objects.raw(sql, [value])), None)
+    unit: Unit | None = copy.copy(kept[value])
+    return unit
 
 
 def _grants(user: User) -> list[tuple[str, str]]:
