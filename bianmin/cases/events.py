@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection
 
 from bianmin.cases.models import Case, CaseEvent
+from bianmin.database import insert_row
 from bianmin.org.models import Unit, User
 
 GENESIS = "0" * 64
@@ -95,7 +96,7 @@ def append_event(
         data,
         at,
     )
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         seq=seq,
         action=action,
@@ -110,6 +111,8 @@ def append_event(
         prev_hash=prev,
         hash=event_hash(prev, case.number, fields),
     )
+    insert_row(event)
+    return event
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,12 +30,34 @@ COURIER_IDLE_SECONDS = 5.0
 COURIER_GATHER_SECONDS = 1.0
 
 
-def enqueue(kind: str, case: Case, key: str, text: str, *, unit: Unit | None = None, to_citizen: bool = False) -> None:
-    """Owe a message; the same `key` is owed once, however often this is called."""
-    Notification.objects.bulk_create(
-        [Notification(kind=kind, case=case, unit=unit, to_citizen=to_citizen, dedupe_key=key[:150], message=text)],
-        ignore_conflicts=True,
+def enqueue(
+    kind: str,
+    case: Case,
+    key: str,
+    text: str,
+    *,
+    unit: Unit | None = None,
+    to_citizen: bool = False,
+    duplicates: bool = False,
+) -> None:
+    """Owe a message; the same `key` is owed once, however often this is called. With `duplicates`, the
+    citizens of the cases merged into `case` are owed it too, each under `key:dup<id>`.
+
+    One plain statement that reads the case row (and its duplicates, by index) and inserts a row for each:
+    it runs inside the action's transaction, where a compiled query and its fifty-column rows would hold
+    the write lock longest."""
+    table, cases = Notification._meta.db_table, Case._meta.db_table
+    master = Case._meta.get_field("master").column
+    which = f"c.id = %s OR c.{master} = %s" if duplicates else "c.id = %s"
+    sql = (
+        f"INSERT INTO {table} (kind, case_id, unit_id, to_citizen, dedupe_key, message, created_at, attempts, "  # noqa: S608
+        f"last_error) SELECT %s, c.id, CAST(%s AS INTEGER), %s, CASE WHEN c.id = %s THEN %s ELSE %s || CAST(c.id "
+        f"AS TEXT) END, %s, %s, 0, '' FROM {cases} c WHERE {which} ON CONFLICT (dedupe_key) DO NOTHING"
     )
+    key = key[:140]
+    params = [kind, unit.pk if unit else None, to_citizen, case.pk, key, f"{key}:dup", text, timezone.now(), case.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + ([case.pk] if duplicates else []))
     transaction.on_commit(_deliver_after_commit)
 
 
@@ -81,9 +103,7 @@ APPLICANT_MESSAGES = {
 
 def _tell_citizens(case: Case, key: str, text: str) -> None:
     # Merged duplicates hear the master's reply too (DESIGN §4.3 并单).
-    enqueue("reply", case, key, text, to_citizen=True)
-    for duplicate in case.duplicates.all():
-        enqueue("reply", duplicate, f"{key}:dup{duplicate.pk}", text, to_citizen=True)
+    enqueue("reply", case, key, text, to_citizen=True, duplicates=True)
 
 
 def message_args(case: Case) -> dict[str, str]:
