@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bianmin.cases.models import Case
+from bianmin.cases.choices import LimitUnit
+from bianmin.cases.models import Case, Category
 from bianmin.cases.services import perform
 from bianmin.cases.tests.factories import new_case
 from bianmin.org.tests.test_api_permissions import PERSONAS
@@ -58,6 +59,26 @@ def test_the_list_is_ordered_by_due_time_and_filters(county, api_as):
     assert api.get("/cases", q="塌方").json()["count"] == 2
     assert api.get("/cases", overdue="true").json()["count"] == 0
     assert api.get("/cases", status="accepted", unit="500236101201").json()["count"] == 2
+
+
+def test_a_case_looked_up_by_its_number_is_its_list_item_for_exactly_those_who_see_it(county, api_as):
+    # Given a case of 浣花村 with a category, a handler, a citizen account and 县人力社保局 assisting
+    category = Category.objects.create(code="road", name="道路", limit_value=5, limit_unit=LimitUnit.WORKING_DAYS)
+    cadre = county.people["cadre_a"]
+    case = new_case(cadre, village=county["huanhua"], category=category, citizen=county.people["villager"])
+    case = perform(case, "assign", actor=cadre, handler=cadre)
+    case.assist_units.add(county["rsj"])
+    for name in ("cadre_a", "township_leader", "dept", "villager", "supervisor", "cadre_b", "outsider", "window"):
+        api = api_as(county.people[name])
+        # When they look it up by its number (read by the unique index, scope decided in Python)
+        alone = api.get("/cases", q=case.number).json()
+        # it is what the scoped list query answers (another filter takes that path)
+        assert alone == api.get("/cases", q=case.number, kind="help").json(), name
+        sees = name in ("cadre_a", "township_leader", "dept", "villager", "supervisor")
+        assert alone["count"] == int(sees), name
+        if sees:
+            item = alone["items"][0]
+            assert (item["handler"], item["handler_name"], item["category"]) == ("cadre_a", str(cadre), "road")
 
 
 OPEN = ["submitted", "supplement", "accepted", "in_progress", "paused", "replied"]
