@@ -12,6 +12,7 @@ from bianmin.cases import sla
 from bianmin.cases.choices import OPEN_STATUSES, PAUSED_STATUSES, CaseStatus
 from bianmin.cases.models import Case, Category, OpenCaseText
 from bianmin.cases.schemas import CaseFilters
+from bianmin.database import columns_of, from_rows
 from bianmin.errors import InvalidInput
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
@@ -33,25 +34,27 @@ def visible_case_by_number(user: User, number: str) -> Case | None:
     search, and compiling the scoped query cost more than running it."""
     cases, users, categories = Case._meta.db_table, User._meta.db_table, Category._meta.db_table
     sql = (
-        f"SELECT c.*, h.username AS handler_username, h.display_name AS handler_display_name, "  # noqa: S608
-        f"k.code AS category_code FROM {cases} c LEFT JOIN {users} h ON h.id = c.handler_id "
-        f"LEFT JOIN {categories} k ON k.id = c.category_id WHERE c.number = %s"
+        f"SELECT {columns_of(Case, 'c')}, h.username, h.display_name, k.code FROM {cases} c "  # noqa: S608
+        f"LEFT JOIN {users} h ON h.id = c.handler_id LEFT JOIN {categories} k ON k.id = c.category_id "
+        "WHERE c.number = %s"
     )
-    case = next(iter(Case.objects.raw(sql, [number])), None)
-    if case is None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [number])
+        found = from_rows(Case, cursor.fetchall())
+    if not found:
         return None
+    case: Case = found[0][0]
+    handler_username, handler_display_name, category_code = found[0][1]
     case.unit = kept_unit(user, case.unit_id)
     case.village = kept_unit(user, case.village_id) if case.village_id is not None else None
     if not case.in_scope(user, Permission.CASE_VIEW):
         return None
     # Partial rows (the other columns load if read): the names are all an item shows.
-    extra = case.__dict__
     if case.handler_id is not None:
-        names = ["id", "username", "display_name"]
-        values = [case.handler_id, extra["handler_username"], extra["handler_display_name"]]
+        names, values = ["id", "username", "display_name"], [case.handler_id, handler_username, handler_display_name]
         case.handler = User.from_db(connection.alias, names, values)
     if case.category_id is not None:
-        case.category = Category.from_db(connection.alias, ["id", "code"], [case.category_id, extra["category_code"]])
+        case.category = Category.from_db(connection.alias, ["id", "code"], [case.category_id, category_code])
     return case
 
 

@@ -24,7 +24,7 @@ from bianmin.cases.events import append_event
 from bianmin.cases.models import Case, Category
 from bianmin.cases.numbering import next_case_number
 from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
-from bianmin.database import insert_row, update_row
+from bianmin.database import columns_of, from_rows, insert_row, update_row
 from bianmin.documents.pdf import load_font
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
@@ -248,10 +248,13 @@ def lock_case(key: int | str, actor: User | None = None) -> Case | None:
     action starts here: the ORM's compiled statements cost 0.7 ms of each action, these 0.25 ms."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     column = "number" if isinstance(key, str) else "id"
-    found = list(Case.objects.raw(f"SELECT * FROM {Case._meta.db_table} WHERE {column} = %s{lock}", [key]))  # noqa: S608
+    sql = f"SELECT {columns_of(Case, 'c')} FROM {Case._meta.db_table} c WHERE c.{column} = %s{lock}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        found = from_rows(Case, cursor.fetchall())
     if not found:
         return None
-    case = found[0]
+    case: Case = found[0][0]
     case.unit = kept_unit(actor, case.unit_id)
     return case
 

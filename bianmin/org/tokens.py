@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 from django.utils import timezone
 
+from bianmin.database import columns_of, from_rows
 from bianmin.org.models import ApiToken, OrgVersion, User
 
 PREFIX = "bm_"
@@ -39,21 +40,20 @@ def authenticate_token(token: str) -> User | None:
     now = timezone.now()
     # One raw query for the token, its user and the organisation's version (under which the worker keeps
     # the user's grants, `bianmin.org.scope`): every API request starts here, and compiling the ORM's join
-    # took 0.8 ms of each; this takes 0.15 ms.
-    found = list(
-        User.objects.raw(
-            f"SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at, "  # noqa: S608 (table names)
-            f"(SELECT token FROM {OrgVersion._meta.db_table} WHERE id = 1) AS org_version "
-            f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
-            "WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)",
-            [digest(token), connection.ops.adapt_datetimefield_value(now)],
-        )
+    # took 0.8 ms of each; this takes 0.1 ms (`columns_of`, `from_rows`: no per-call column resolution).
+    sql = (
+        f"SELECT {columns_of(User, 'u')}, t.id, t.last_used_at, "  # noqa: S608 (table names)
+        f"(SELECT token FROM {OrgVersion._meta.db_table} WHERE id = 1) FROM {ApiToken._meta.db_table} t "
+        f"JOIN {User._meta.db_table} u ON u.id = t.user_id "
+        "WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)"
     )
-    if not found or not found[0].is_active:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest(token), connection.ops.adapt_datetimefield_value(now)])
+        found = from_rows(User, cursor.fetchall())
+    if not found or not found[0][0].is_active:
         return None
-    user = found[0]
-    last_used: datetime | None = user.__dict__.pop("token_last_used_at")
-    token_id: int = user.__dict__.pop("token_id")
+    user: User = found[0][0]
+    token_id, last_used, user.__dict__["org_version"] = found[0][1]  # read by bianmin.org.scope
     if last_used is None or now - _aware(last_used) > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user
