@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, ForeignObject, Lookup, Model
 from django.db.models.lookups import In
 from django.db.models.sql import Query
@@ -92,19 +92,21 @@ def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -
 
 def insert_row(instance: Model) -> None:
     """INSERT `instance` (a model with an automatic id) and set its id, as `save()` on a new row would."""
-    sql, fields = _insert_statement(type(instance), connection.vendor)
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection itself: `connection` is a proxy to it
+    sql, fields = _insert_statement(type(instance), db.vendor)
+    values = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, values)
         instance.pk = cursor.fetchone()[0]
-    instance._state.adding, instance._state.db = False, connection.alias
+    instance._state.adding, instance._state.db = False, db.alias
 
 
 def update_row(instance: Model, names: list[str]) -> None:
     """UPDATE the columns `names` of the saved row `instance`, as `save(update_fields=names)` would."""
-    sql, fields = _update_statement(type(instance), tuple(names), connection.vendor)
-    values = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _update_statement(type(instance), tuple(names), db.vendor)
+    values = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, [*values, instance.pk])
 
 
@@ -123,8 +125,8 @@ def columns_of(model: type[Model], alias: str) -> str:
 def from_rows(model: type[Model], rows: list[tuple[Any, ...]]) -> list[tuple[Any, tuple[Any, ...]]]:
     """Each row whose first columns are `columns_of(model, …)` as (instance, the row's other columns)."""
     fields = model._meta.concrete_fields
-    converters = _converters(model, connection.vendor)
-    wrapper = connections[connection.alias]
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    converters = _converters(model, wrapper.vendor)
     names = [f.attname for f in fields]
     found = []
     for row in rows:
@@ -134,7 +136,7 @@ def from_rows(model: type[Model], rows: list[tuple[Any, ...]]) -> list[tuple[Any
             for function in functions:
                 value = function(value, expression, wrapper)
             values[position] = value
-        found.append((model.from_db(connection.alias, names, values), tuple(row[len(fields) :])))
+        found.append((model.from_db(wrapper.alias, names, values), tuple(row[len(fields) :])))
     return found
 
 
