@@ -89,3 +89,19 @@ def test_time_zone_and_language_defaults():
 
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "zh-hans" and "en" in dict(settings.LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "options"), [("", {"server_side_binding": True, "prepare_threshold": 5}), ("0", {})]
+)
+def test_postgresql_statements_are_prepared_unless_a_pooler_forbids_it(tmp_path, threshold, options):
+    env = {
+        **os.environ,
+        "BIANMIN_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://bianmin@db.example:5432/bianmin",
+        "PG_PREPARE_THRESHOLD": threshold,
+    }
+    show = "from bianmin import settings; o = settings.DATABASES['default']['OPTIONS']; print(sorted(o.items()))"
+    result = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(sorted({"options": "-c jit=off", **options}.items()))
