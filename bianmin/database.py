@@ -101,13 +101,19 @@ def insert_row(instance: Model) -> None:
     instance._state.adding, instance._state.db = False, db.alias
 
 
-def update_row(instance: Model, names: list[str]) -> None:
-    """UPDATE the columns `names` of the saved row `instance`, as `save(update_fields=names)` would."""
+def update_row(instance: Model, names: list[str], expect: dict[str, Any] | None = None) -> bool:
+    """UPDATE the columns `names` of the saved row `instance`, as `save(update_fields=names)` would; with
+    `expect` ({column name: value}), only if the row still holds those values. Whether a row was updated."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, fields = _update_statement(type(instance), tuple(names), db.vendor)
     values = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields]
+    if expect:
+        quote = db.ops.quote_name
+        sql += "".join(f" AND {quote(column)} = %s" for column in expect)
+        values += list(expect.values())
     with db.cursor() as cursor:
-        cursor.execute(sql, [*values, instance.pk])
+        cursor.execute(sql, [*values[: len(fields)], instance.pk, *values[len(fields) :]])
+        return bool(cursor.rowcount)
 
 
 # Plain SELECTs that give model instances: what `Model.objects.raw()` does, without resolving the columns'

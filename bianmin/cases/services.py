@@ -6,8 +6,9 @@ the action's effect, recomputes the deadline, and appends a hash-chained event i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -311,7 +312,11 @@ def perform(
     `actor=None, by_citizen=True` is the case's citizen without an account, who proved who they are
     with the case number and their phone's last digits (the public tracking page); `by_system=True` is
     the platform itself (the sweep's automatic escalation). `at` replays history (an import from an
-    older system, the demo); it must not be earlier than the case's last event."""
+    older system, the demo); it must not be earlier than the case's last event.
+
+    The action is decided on the row locked for the transaction (`_decide`), then written (`_write`). On
+    SQLite, whose one write lock every writer waits for, the UNLOCKED_DECISIONS are decided on the row read
+    before the lock and written only if its version is still the one read (else decided again, locked)."""
     if isinstance(case, str) and action in notices.ISSUED_BY:
         # It may render a notice: learn the workflow first, to load the font before taking the lock.
         found = case_reference(case)
@@ -325,55 +330,125 @@ def perform(
         scope_paths(actor, Permission.CASE_VIEW)  # read the caller's grants before taking the write lock
     if isinstance(case, Case) and case.workflow == Workflow.APPLICATION and action in notices.ISSUED_BY:
         load_font()  # a worker's first notice parses the font (0.15 s): not while holding the write lock
+    key = case if isinstance(case, str) else case.pk
+    ask = _Ask(action, actor, version, by_citizen, by_system, now, at is not None, fields)
+    if connection.vendor == "sqlite" and action in UNLOCKED_DECISIONS:
+        done = _perform_unlocked(key, ask)
+        if done is not None:
+            return done
     with transaction.atomic():
-        locked = lock_case(case if isinstance(case, str) else case.pk, actor)
-        visible = locked is not None and (
-            by_citizen or by_system or (actor is not None and locked.in_scope(actor, Permission.CASE_VIEW))
-        )
-        if locked is None or not visible:
-            raise NotFound(_("No such case in your scope."))
-        case = locked
-        transition = _transition(case, action)
-        # Only now, so that no one learns from a field error that a case outside their scope exists.
-        missing = {n: _("This field is required.") for n in transition.required if fields.get(n) in (None, "")}
-        if missing:
-            raise InvalidInput(missing)
-        if version is not None and version != case.version:
-            raise Conflict(
-                CaseError.STALE_VERSION, _("Someone else changed this case meanwhile; reload it and try again.")
-            )
-        if not transition.applies_to(case):
-            if case.status in transition.sources:
-                raise Conflict(
-                    CaseError.ILLEGAL_TRANSITION,
-                    _("“%(action)s” does not apply to this case.") % {"action": transition.label},
-                )
+        case = _decide(lock_case(key, actor), ask)
+        _write(case, ask)
+    return case
+
+
+# Grievance actions whose effect only changes the case row (no other rows written): on SQLite they are decided
+# on the row read before the write lock, which is then held only for the writes (`_perform_unlocked`).
+UNLOCKED_DECISIONS = frozenset({"accept", "assign", "answer", "reply", "complete"})
+
+
+@dataclass
+class _Ask:
+    action: str
+    actor: User | None
+    version: int | None
+    by_citizen: bool
+    by_system: bool
+    now: datetime
+    replayed: bool  # a replayed history (import, demo) tells nobody anything
+    fields: dict[str, Any]
+    # Set by `_decide`: what the action changed, for `_write`.
+    from_status: str = ""
+    from_unit: Unit | None = None
+    changed: list[str] = field(default_factory=list)
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _perform_unlocked(key: int | str, ask: _Ask) -> Case | None:
+    """SQLite holds one write lock for the whole database, so every microsecond of a writer's transaction
+    delays every other writer. Decide on the row as read without the lock, then write it only if no one
+    changed it meanwhile (its version is the one read). Returns None when someone did, or when the case
+    runs another workflow: the caller then takes the lock and decides again on the fresh row."""
+    case = _decide(lock_case(key, ask.actor), ask, only=Workflow.GRIEVANCE)  # outside a transaction: a plain read
+    if case is None:
+        return None
+    with transaction.atomic():
+        if not _write(case, ask, read_version=case.version - 1):
+            return None
+    return case
+
+
+@overload
+def _decide(case: Case | None, ask: _Ask) -> Case: ...
+@overload
+def _decide(case: Case | None, ask: _Ask, only: str) -> Case | None: ...
+def _decide(case: Case | None, ask: _Ask, only: str = "") -> Case | None:
+    """Check `ask` against `case` and apply the action's effect to it in memory (nothing is written).
+    Raises the caller's error (not found, invalid, conflict, forbidden); None if `only` names another
+    workflow than the case's."""
+    actor = ask.actor
+    visible = case is not None and (
+        ask.by_citizen or ask.by_system or (actor is not None and case.in_scope(actor, Permission.CASE_VIEW))
+    )
+    if case is None or not visible:
+        raise NotFound(_("No such case in your scope."))
+    if only and case.workflow != only:
+        return None
+    transition = _transition(case, ask.action)
+    # Only now, so that no one learns from a field error that a case outside their scope exists.
+    missing = {n: _("This field is required.") for n in transition.required if ask.fields.get(n) in (None, "")}
+    if missing:
+        raise InvalidInput(missing)
+    if ask.version is not None and ask.version != case.version:
+        raise Conflict(CaseError.STALE_VERSION, _("Someone else changed this case meanwhile; reload it and try again."))
+    if not transition.applies_to(case):
+        if case.status in transition.sources:
             raise Conflict(
                 CaseError.ILLEGAL_TRANSITION,
-                _("“%(action)s” is not possible while the case is “%(status)s”.")
-                % {"action": transition.label, "status": CaseStatus(case.status).label},
+                _("“%(action)s” does not apply to this case.") % {"action": transition.label},
             )
-        allowed = by_system or (transition.citizen and by_citizen)
-        if not allowed and (actor is None or not _may_take(case, transition, actor)):
-            raise PermissionDenied()
-        from_status, from_unit = case.status, case.unit
-        before = _column_values(case)
-        note, data = EFFECTS[case.workflow][action](case, actor=actor, now=now, **fields)
-        if by_citizen or by_system:
-            data["by"] = "citizen" if by_citizen else "system"
-        if transition.target is not None:
-            case.status = transition.target
-        if transition.clock in (Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART):
-            refresh_due(case)
-        if transition.clock == Clock.LEVEL and case.unit_id != from_unit.pk:
-            enter_level(case, now)
-        case.version += 1
-        # Write the columns the action changed, not all fifty.
-        after = _column_values(case)
-        update_row(case, [name for name, value in after.items() if before[name] != value] + ["updated_at"])
-        event = append_event(
-            case, action=action, actor=actor, from_status=from_status, from_unit=from_unit, at=now, note=note, data=data
+        raise Conflict(
+            CaseError.ILLEGAL_TRANSITION,
+            _("“%(action)s” is not possible while the case is “%(status)s”.")
+            % {"action": transition.label, "status": CaseStatus(case.status).label},
         )
-        if at is None:  # a replayed history (import, demo) tells nobody anything
-            notifications.after_action(case, action, event.seq)
+    allowed = ask.by_system or (transition.citizen and ask.by_citizen)
+    if not allowed and (actor is None or not _may_take(case, transition, actor)):
+        raise PermissionDenied()
+    ask.from_status, ask.from_unit = case.status, case.unit
+    before = _column_values(case)
+    ask.note, ask.data = EFFECTS[case.workflow][ask.action](case, actor=actor, now=ask.now, **ask.fields)
+    if ask.by_citizen or ask.by_system:
+        ask.data["by"] = "citizen" if ask.by_citizen else "system"
+    if transition.target is not None:
+        case.status = transition.target
+    if transition.clock in (Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART):
+        refresh_due(case)
+    if transition.clock == Clock.LEVEL and case.unit_id != ask.from_unit.pk:
+        enter_level(case, ask.now)
+    case.version += 1
+    # Write the columns the action changed, not all fifty.
+    ask.changed = [name for name, value in _column_values(case).items() if before[name] != value] + ["updated_at"]
     return case
+
+
+def _write(case: Case, ask: _Ask, read_version: int | None = None) -> bool:
+    """Write what `_decide` changed, with the action's event and messages, in the caller's transaction.
+    With `read_version`, only if the row still has that version; False (nothing written) if not."""
+    if not update_row(case, ask.changed, expect={"version": read_version} if read_version is not None else None):
+        return False
+    assert ask.from_unit is not None  # noqa: S101 (set by _decide)
+    event = append_event(
+        case,
+        action=ask.action,
+        actor=ask.actor,
+        from_status=ask.from_status,
+        from_unit=ask.from_unit,
+        at=ask.now,
+        note=ask.note,
+        data=ask.data,
+    )
+    if not ask.replayed:
+        notifications.after_action(case, ask.action, event.seq)
+    return True

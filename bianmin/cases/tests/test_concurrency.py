@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from bianmin.cases import services
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import verify_chains
 from bianmin.cases.models import Case, CaseEvent
@@ -71,3 +72,46 @@ def test_parallel_intakes_never_share_a_number(county):
     results = run_together([lambda: new_case(cadre) for _ in range(8)])
     assert all(isinstance(r, Case) for r in results), results
     assert len({r.number for r in results}) == 8
+
+
+def test_concurrent_actions_without_versions_all_land_in_one_unbroken_history(county):
+    # Six cadres' "assign" on one case at the same moment, none naming the version it saw: on SQLite each
+    # is decided on the row it read before the write lock and written only if no one changed it meanwhile
+    staff = county.people["township_staff"]
+    case = new_case(staff, unit=county["baidi"])
+    results = run_together(
+        [lambda: perform(case.number, "assign", actor=staff, handler="township_staff") for _ in range(6)]
+    )
+    assert all(isinstance(r, Case) for r in results), results
+    final = Case.objects.get(pk=case.pk)
+    assert final.version == case.version + 6
+    assert [e.seq for e in CaseEvent.objects.filter(case=case).order_by("seq")] == list(range(1, 8))
+    assert list(verify_chains([case.number])) == []
+
+
+def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(county, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL decides under the row lock only")
+    staff = county.people["township_staff"]
+    case = new_case(staff, unit=county["baidi"])
+    read_case, meanwhile = services.lock_case, ["assign"]
+
+    def read_then_someone_assigns(key: Any, actor: Any = None) -> Any:
+        row = read_case(key, actor)
+        if meanwhile:  # right after the first read of the answer below
+            perform(case.number, meanwhile.pop(), actor=staff, handler="township_staff")
+        return row
+
+    monkeypatch.setattr(services, "lock_case", read_then_someone_assigns)
+    # The answer was decided on version 1 (accepted); the assign made it 2 (in progress) before the write
+    answered = perform(case.number, "answer", actor=staff, reply="已处理。")
+    assert (answered.status, answered.version, answered.handler_id) == ("completed", 3, staff.pk)
+    assert [e.action for e in CaseEvent.objects.filter(case=case).order_by("seq")] == ["create", "assign", "answer"]
+    assert list(verify_chains([case.number])) == []
+    # A caller who named the version it saw gets the conflict, and nothing is written
+    other = new_case(staff, unit=county["baidi"])
+    case, meanwhile[:] = other, ["assign"]
+    with pytest.raises(Conflict) as refused:
+        perform(other.number, "answer", actor=staff, reply="已处理。", version=1)
+    assert refused.value.code == CaseError.STALE_VERSION
+    assert [e.action for e in CaseEvent.objects.filter(case=other).order_by("seq")] == ["create", "assign"]
