@@ -22,6 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bianmin.settings")
 
 VILLAGE, HANDLER = "500236001001", "township_staff"  # as bench/run.py
@@ -37,6 +38,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import django
+    import load  # bench/load.py
 
     django.setup()
     from django.db import connection
@@ -48,34 +50,22 @@ def main() -> None:
 
     token = create_token(User.objects.get(username=HANDLER), name="profile")[1]
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_PREFER="return=minimal", HTTP_HOST="127.0.0.1")
-    spent: dict[str, float] = {"create": 0.0, "assign": 0.0, "complete": 0.0, "search": 0.0}
+    spent: dict[str, float] = dict.fromkeys(load.CALLS, 0.0)
+    where = argparse.Namespace(village=VILLAGE, handler=HANDLER)
 
-    def call(name: str, method: str, path: str, body: Any = None) -> Any:
+    def timed(name: str, expect: int, method: str, path: str, body: Any) -> Any:
         began = time.perf_counter()
         if method == "GET":
             response = client.get(path)
         else:
             response = client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
         spent[name] += time.perf_counter() - began
-        if response.status_code >= 300:
+        if response.status_code != expect:
             raise SystemExit(f"profile: {name} answered {response.status_code}: {response.content[:300]!r}")
         return response.json()
 
-    def lifecycle(serial: int) -> None:
-        body = {
-            "channel": "hotline",
-            "kind": "help",
-            "title": f"压测诉求 {serial}",
-            "content": f"五组自来水停水三天，请尽快处理。编号 {serial}",
-            "citizen_name": "刘压测",
-            "citizen_phone": "13700005678",
-            "village": VILLAGE,
-        }
-        case = call("create", "POST", "/api/v1/cases", body)
-        path = f"/api/v1/cases/{case['number']}/actions"
-        case = call("assign", "POST", f"{path}/assign", {"version": case["version"], "handler": HANDLER})
-        call("complete", "POST", f"{path}/answer", {"version": case["version"], "reply": "已恢复供水。"})
-        call("search", "GET", f"/api/v1/cases?q={case['number']}&limit=20")
+    def lifecycle(serial: int) -> None:  # the load generator's own lifecycle, through Django's test client
+        load.bianmin_lifecycle(None, where, str(serial), timed)
 
     for serial in range(30):
         lifecycle(serial)

@@ -128,6 +128,13 @@ def columns_of(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{quote(str(f.column))}" for f in model._meta.concrete_fields)
 
 
+def read_rows(model: type[Model], sql: str, params: list[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Run `sql` (which selects `columns_of(model, …)` first) and give `from_rows` of what it returns."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return from_rows(model, cursor.fetchall())
+
+
 def from_rows(model: type[Model], rows: list[tuple[Any, ...]]) -> list[tuple[Any, tuple[Any, ...]]]:
     """Each row whose first columns are `columns_of(model, …)` as (instance, the row's other columns)."""
     fields = model._meta.concrete_fields

@@ -12,7 +12,7 @@ from bianmin.cases import sla
 from bianmin.cases.choices import OPEN_STATUSES, PAUSED_STATUSES, CaseStatus
 from bianmin.cases.models import Case, Category, OpenCaseText
 from bianmin.cases.schemas import CaseFilters
-from bianmin.database import columns_of, from_rows
+from bianmin.database import columns_of, read_rows
 from bianmin.errors import InvalidInput
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
@@ -38,9 +38,7 @@ def visible_case_by_number(user: User, number: str) -> Case | None:
         f"LEFT JOIN {users} h ON h.id = c.handler_id LEFT JOIN {categories} k ON k.id = c.category_id "
         "WHERE c.number = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [number])
-        found = from_rows(Case, cursor.fetchall())
+    found = read_rows(Case, sql, [number])
     if not found:
         return None
     case: Case = found[0][0]

@@ -25,7 +25,7 @@ from bianmin.cases.events import append_event
 from bianmin.cases.models import Case, Category
 from bianmin.cases.numbering import next_case_number
 from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
-from bianmin.database import columns_of, from_rows, insert_row, update_row
+from bianmin.database import columns_of, insert_row, read_rows, update_row
 from bianmin.documents.pdf import load_font
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
@@ -250,9 +250,7 @@ def lock_case(key: int | str, actor: User | None = None) -> Case | None:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     column = "number" if isinstance(key, str) else "id"
     sql = f"SELECT {columns_of(Case, 'c')} FROM {Case._meta.db_table} c WHERE c.{column} = %s{lock}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
-        found = from_rows(Case, cursor.fetchall())
+    found = read_rows(Case, sql, [key])
     if not found:
         return None
     case: Case = found[0][0]

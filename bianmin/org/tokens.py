@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from bianmin.database import columns_of, from_rows
+from bianmin.database import columns_of, read_rows
 from bianmin.org.models import ApiToken, OrgVersion, User
 
 PREFIX = "bm_"
@@ -47,9 +47,7 @@ def authenticate_token(token: str) -> User | None:
         f"JOIN {User._meta.db_table} u ON u.id = t.user_id "
         "WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [digest(token), connection.ops.adapt_datetimefield_value(now)])
-        found = from_rows(User, cursor.fetchall())
+    found = read_rows(User, sql, [digest(token), connection.ops.adapt_datetimefield_value(now)])
     if not found or not found[0][0].is_active:
         return None
     user: User = found[0][0]
