@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from bianmin.database import columns_of, read_rows
 from bianmin.org.permissions import Permission, roles_granting
 
 if TYPE_CHECKING:
@@ -140,8 +141,10 @@ def _kept_unit(user: User | None, column: str, value: int | str) -> Unit | None:
 
     kept = _kept(user, f"unit_{column}") if user is not None else {}
     if value not in kept:
-        sql = f"SELECT * FROM {Unit._meta.db_table} WHERE {column} = %s"  # noqa: S608 (fixed names)
-        kept[value] = next(iter(Unit.objects.raw(sql, [value])), None)
+        # The columns by name, not `*`: a prepared `*` fails on PostgreSQL once a migration adds a column.
+        sql = f"SELECT {columns_of(Unit, 'u')} FROM {Unit._meta.db_table} u WHERE u.{column} = %s"  # noqa: S608
+        found = read_rows(Unit, sql, [value])
+        kept[value] = found[0][0] if found else None
     unit: Unit | None = copy.copy(kept[value])
     return unit
 
