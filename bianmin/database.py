@@ -106,13 +106,12 @@ def update_row(instance: Model, names: list[str], expect: dict[str, Any] | None 
     `expect` ({column name: value}), only if the row still holds those values. Whether a row was updated."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, fields = _update_statement(type(instance), tuple(names), db.vendor)
-    values = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields]
+    params = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields] + [instance.pk]
     if expect:
-        quote = db.ops.quote_name
-        sql += "".join(f" AND {quote(column)} = %s" for column in expect)
-        values += list(expect.values())
+        sql += "".join(f" AND {db.ops.quote_name(column)} = %s" for column in expect)
+        params += list(expect.values())
     with db.cursor() as cursor:
-        cursor.execute(sql, [*values[: len(fields)], instance.pk, *values[len(fields) :]])
+        cursor.execute(sql, params)
         return bool(cursor.rowcount)
 
 
