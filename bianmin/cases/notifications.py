@@ -51,7 +51,7 @@ def enqueue(
     which = f"c.id = %s OR c.{master} = %s" if duplicates else "c.id = %s"
     sql = (
         f"INSERT INTO {table} (kind, case_id, unit_id, to_citizen, dedupe_key, message, created_at, attempts, "  # noqa: S608
-        f"last_error) SELECT %s, c.id, CAST(%s AS INTEGER), %s, CASE WHEN c.id = %s THEN %s ELSE %s || CAST(c.id "
+        f"last_error) SELECT %s, c.id, CAST(%s AS BIGINT), %s, CASE WHEN c.id = %s THEN %s ELSE %s || CAST(c.id "
         f"AS TEXT) END, %s, %s, 0, '' FROM {cases} c WHERE {which} ON CONFLICT (dedupe_key) DO NOTHING"
     )
     key = key[:140]

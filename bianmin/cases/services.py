@@ -241,8 +241,8 @@ def case_reference(number: str) -> Case | None:
 
 def lock_case(key: int | str, actor: User | None = None) -> Case | None:
     """The case row (by id, or by number) locked for the rest of the transaction (SQLite: the transaction
-    holds the write lock already), with its handling unit (`kept_unit`: kept by the worker while the org
-    version the actor's request read holds).
+    holds the write lock already; outside one, as `_perform_unlocked` calls it, a plain read), with its
+    handling unit (`kept_unit`: kept by the worker while the org version the actor's request read holds).
 
     The bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined query
     against the unit row it first read, and the moved case would seem to vanish. Plain SQL, because every
