@@ -92,10 +92,10 @@ def kpi_child(url: str, task: str, *args: str) -> dict[str, Any]:
     return result
 
 
-def pg_admin(sql: str) -> None:
+def pg_admin(sql: str, database: str = "postgres") -> None:
     import psycopg
 
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{PG_SERVER}/{database}", autocommit=True) as conn:
         conn.execute(sql)
 
 
@@ -128,6 +128,8 @@ def prepare(vendor: str, size: int) -> tuple[str, int, float]:
             raise SystemExit(f"bench: {url} holds {have:,} cases, fewer than {size:,}; remove it and run again")
         print(f"   loading the demo county with {size:,} cases (a million takes 6-8 minutes) ...", flush=True)
         bianmin(url, "demo", "--cases", str(size))
+        if vendor == "postgresql":  # settle the new rows now, not under autovacuum during the first measurement
+            pg_admin("VACUUM (ANALYZE)", database=name)
         have = count_cases(url)
     return url, have, time.perf_counter() - started
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Field, ForeignObject, Lookup, Model
 from django.db.models.lookups import In
 from django.db.models.sql import Query
@@ -90,26 +91,133 @@ def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -
     return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608
 
 
-def insert_row(instance: Model) -> None:
-    """INSERT `instance` (a model with an automatic id) and set its id, as `save()` on a new row would."""
+class Writes:
+    """The statements of one transaction whose results nobody reads, each sent with the next statement that
+    is read: PostgreSQL runs a data-modifying statement written in the WITH of another statement as part of
+    it, so the pair costs one round trip (and one trip of the server's CPU through the network stack)
+    instead of two. On SQLite, in-process, each runs at once, unless `hold` asks to keep them for `flush`
+    (statements prepared before SQLite's write lock is taken, to be run once it is).
+
+        with Writes() as writes:
+            update_row(case, names, writes=writes)      # held (PostgreSQL)
+            rows = writes.run(close_last_event, params)  # sent with the UPDATE before it
+            insert_row(event, writes=writes)             # held, and sent as the block ends
+
+    The held statements see the database as the statement they ride with does (one snapshot): hold only
+    writes that no later statement of the same trip reads. An exception in the block drops what is held,
+    as the transaction it belongs to is rolled back. What is to happen after the commit (`on_commit`) is
+    registered with the transaction as the statements are sent."""
+
+    def __init__(self, hold: bool = False) -> None:
+        self.db = connections[DEFAULT_DB_ALIAS]
+        self.joined = self.db.vendor == "postgresql"
+        self.hold = hold or self.joined
+        self.held: list[tuple[str, list[Any]]] = []
+        self.after_commit: list[Callable[[], None]] = []
+
+    def add(self, sql: str, params: list[Any]) -> None:
+        if self.hold:
+            self.held.append((sql, params))
+        else:
+            with self.db.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        if callback not in self.after_commit:
+            self.after_commit.append(callback)
+
+    def run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        """Run `sql` with the held statements before it; its rows (none for a statement that returns none)."""
+        held, self.held = self.held, []
+        with self.db.cursor() as cursor:
+            if held and self.joined:
+                clauses = ", ".join(f"held{n} AS ({statement})" for n, (statement, _) in enumerate(held))
+                sql, params = f"WITH {clauses} {sql}", [p for _, values in held for p in values] + params
+            else:
+                for statement, values in held:
+                    cursor.execute(statement, values)
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else []
+        for callback in self.after_commit:
+            transaction.on_commit(callback)
+        self.after_commit = []
+        return rows
+
+    def flush(self) -> None:
+        if self.held:
+            self.run(*self.held.pop())
+        for callback in self.after_commit:
+            transaction.on_commit(callback)
+        self.after_commit = []
+
+    def __enter__(self) -> Writes:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.flush()
+
+
+def insert_row(instance: Model, writes: Writes | None = None) -> None:
+    """INSERT `instance` (a model with an automatic id) and set its id, as `save()` on a new row would.
+    With `writes`, held there: the id is then not learnt (left None)."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection itself: `connection` is a proxy to it
     sql, fields = _insert_statement(type(instance), db.vendor)
     values = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
-    with db.cursor() as cursor:
-        cursor.execute(sql, values)
-        instance.pk = cursor.fetchone()[0]
+    if writes is not None:
+        writes.add(sql.rsplit(" RETURNING ", 1)[0], values)
+    else:
+        with db.cursor() as cursor:
+            cursor.execute(sql, values)
+            instance.pk = cursor.fetchone()[0]
     instance._state.adding, instance._state.db = False, db.alias
 
 
-def update_row(instance: Model, names: list[str], expect: dict[str, Any] | None = None) -> bool:
+def insert_linked(parent: Model, child: Model, link: str) -> None:
+    """INSERT the new row `parent`, then `child`, whose foreign key `link` names it, and set both ids: on
+    PostgreSQL in one statement (the child's INSERT takes the parent's id from the parent's, in WITH)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        insert_row(parent)
+        setattr(child, link, parent)
+        insert_row(child)
+        return
+    parent_sql, parent_fields = _insert_statement(type(parent), db.vendor)
+    child_sql, child_fields = _insert_statement(type(child), db.vendor)
+    column = str(child._meta.get_field(link).column)  # type: ignore[union-attr]
+    quote = db.ops.quote_name
+    parent_id = "parent." + quote(str(parent._meta.pk.column if parent._meta.pk else "id"))
+    holes = ", ".join(parent_id if f.column == column else "%s" for f in child_fields)
+    into = child_sql.split(" VALUES ", 1)[0]
+    sql = (
+        f"WITH parent AS ({parent_sql}) {into} SELECT {holes} FROM parent "  # noqa: S608
+        f"RETURNING {quote(column)}, {quote(str(child._meta.pk.column if child._meta.pk else 'id'))}"
+    )
+    params = [f.get_db_prep_save(f.pre_save(parent, True), db) for f in parent_fields]
+    params += [f.get_db_prep_save(f.pre_save(child, True), db) for f in child_fields if f.column != column]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        parent.pk, child.pk = cursor.fetchone()
+    setattr(child, link, parent)
+    for instance in (parent, child):
+        instance._state.adding, instance._state.db = False, db.alias
+
+
+def update_row(
+    instance: Model, names: list[str], expect: dict[str, Any] | None = None, writes: Writes | None = None
+) -> bool:
     """UPDATE the columns `names` of the saved row `instance`, as `save(update_fields=names)` would; with
-    `expect` ({column name: value}), only if the row still holds those values. Whether a row was updated."""
+    `expect` ({column name: value}), only if the row still holds those values. Whether a row was updated.
+    With `writes` (and no `expect`: the caller has locked the row), held there, and True."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, fields = _update_statement(type(instance), tuple(names), db.vendor)
     params = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields] + [instance.pk]
     if expect:
         sql += "".join(f" AND {db.ops.quote_name(column)} = %s" for column in expect)
         params += list(expect.values())
+    elif writes is not None:
+        writes.add(sql, params)
+        return True
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return bool(cursor.rowcount)

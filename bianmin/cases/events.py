@@ -13,10 +13,12 @@ from typing import Any
 from django.db import connection
 
 from bianmin.cases.models import Case, CaseEvent
-from bianmin.database import insert_row
+from bianmin.database import Writes, insert_row
 from bianmin.org.models import Unit, User
 
 GENESIS = "0" * 64
+# The (seq, hash) of a case's latest event; None before its first.
+Last = tuple[int, str] | None
 
 
 def event_hash(prev_hash: str, number: str, fields: dict[str, Any]) -> str:
@@ -50,19 +52,26 @@ def _fields(
     }
 
 
-def _close_last(case_id: int, at: datetime) -> tuple[int, str] | None:
+def _close_last(case_id: int, at: datetime, writes: Writes | None) -> Last:
     """End the interval of the case's latest event (the only one without `next_at`) at `at`, and return
-    its (seq, hash): one indexed statement instead of a read and a write."""
+    its (seq, hash): one indexed statement instead of a read and a write (sent with what `writes` holds)."""
     table = connection.ops.quote_name(CaseEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET next_at = %s WHERE case_id = %s AND next_at IS NULL RETURNING seq, hash",  # noqa: S608
-            [CaseEvent._meta.get_field("next_at").get_db_prep_value(at, connection), case_id],
-        )
-        rows = cursor.fetchall()
+    sql = f"UPDATE {table} SET next_at = %s WHERE case_id = %s AND next_at IS NULL RETURNING seq, hash"  # noqa: S608
+    rows = (writes or Writes()).run(
+        sql, [CaseEvent._meta.get_field("next_at").get_db_prep_value(at, connection), case_id]
+    )
     if len(rows) > 1:  # a history that broke the invariant: continue from its true end
         rows = [max(rows)]
     return (rows[0][0], rows[0][1]) if rows else None
+
+
+def close_if_last(case_id: int, at: datetime, seq: int) -> bool:
+    """End the interval of the case's event `seq` at `at` if it is still the latest; whether it was."""
+    table = connection.ops.quote_name(CaseEvent._meta.db_table)
+    sql = f"UPDATE {table} SET next_at = %s WHERE case_id = %s AND next_at IS NULL AND seq = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CaseEvent._meta.get_field("next_at").get_db_prep_value(at, connection), case_id, seq])
+        return bool(cursor.rowcount == 1)
 
 
 def append_event(
@@ -75,14 +84,34 @@ def append_event(
     at: datetime,
     note: str = "",
     data: dict[str, Any] | None = None,
-    first: bool = False,
+    writes: Writes | None = None,
+    closed: Last = None,
 ) -> CaseEvent:
-    """Append the next event of `case` (whose row the caller has locked) in its current state."""
+    """Append the next event of `case` (whose row the caller has locked) in its current state. With
+    `writes`, the statements ride with (and the event's INSERT is held in) the caller's `Writes`; `closed`
+    is the latest event, if the caller has closed it already (`lock_case_closing_last_event`)."""
+    last = closed or _close_last(case.pk, at.astimezone(UTC), writes)
+    event = next_event(case, last, action, actor, from_status, from_unit, at, note, data)
+    insert_row(event, writes)
+    return event
+
+
+def next_event(
+    case: Case,
+    last: Last,
+    action: str,
+    actor: User | None,
+    from_status: str,
+    from_unit: Unit | None,
+    at: datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """The event that follows `last` ((seq, hash) of the case's latest event; None for its first), unsaved."""
     # Hash the moment as the database gives it back (UTC), so `verify` recomputes the same text whatever
     # zone the caller's datetime was in (a replayed history may come in Asia/Shanghai).
     at = at.astimezone(UTC)
     data = data or {}
-    last = None if first else _close_last(case.pk, at)
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields = _fields(
         seq,
@@ -96,7 +125,7 @@ def append_event(
         data,
         at,
     )
-    event = CaseEvent(
+    return CaseEvent(
         case=case,
         seq=seq,
         action=action,
@@ -111,8 +140,6 @@ def append_event(
         prev_hash=prev,
         hash=event_hash(prev, case.number, fields),
     )
-    insert_row(event)
-    return event
 
 
 @dataclass(frozen=True)

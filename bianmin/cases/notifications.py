@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from bianmin import notify
 from bianmin.cases.models import Case, Notification
+from bianmin.database import Writes
 from bianmin.org.models import Unit
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def enqueue(
     unit: Unit | None = None,
     to_citizen: bool = False,
     duplicates: bool = False,
+    writes: Writes | None = None,
 ) -> None:
     """Owe a message; the same `key` is owed once, however often this is called. With `duplicates`, the
     citizens of the cases merged into `case` are owed it too, each under `key:dup<id>`.
@@ -56,13 +58,19 @@ def enqueue(
     )
     key = key[:140]
     params = [kind, unit.pk if unit else None, to_citizen, case.pk, key, f"{key}:dup", text, timezone.now(), case.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + ([case.pk] if duplicates else []))
-    transaction.on_commit(_deliver_after_commit)
+    params += [case.pk] if duplicates else []
+    if writes is not None:
+        writes.add(sql, params)
+        writes.on_commit(_deliver_after_commit)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        transaction.on_commit(_deliver_after_commit)
 
 
-def after_action(case: Case, action: str, event_seq: int) -> None:
-    """The messages an action owes, composed in the platform's language (they reach cadres and citizens)."""
+def after_action(case: Case, action: str, event_seq: int, writes: Writes | None = None) -> None:
+    """The messages an action owes, composed in the platform's language (they reach cadres and citizens);
+    with `writes`, their INSERTs are held there."""
     with translation.override(settings.LANGUAGE_CODE):
         key = f"{action}:{case.pk}:{event_seq}"
         if case.workflow == "application" and action in APPLICANT_MESSAGES:
@@ -70,7 +78,7 @@ def after_action(case: Case, action: str, event_seq: int) -> None:
             if action == "request_supplement":  # the list itself: the applicant may never see the PDF
                 args["missing"] = "、".join(m["name"] for m in case.application.missing) or "—"
             text = APPLICANT_MESSAGES[action]() % args
-            enqueue(action, case, f"{key}:applicant", text, to_citizen=True)
+            enqueue(action, case, f"{key}:applicant", text, to_citizen=True, writes=writes)
         if action in ("transfer", "escalate", "return", "accept", "forward"):
             enqueue(
                 action,
@@ -78,12 +86,13 @@ def after_action(case: Case, action: str, event_seq: int) -> None:
                 key,
                 _("Case %(number)s “%(title)s” is now with your unit.") % message_args(case),
                 unit=case.unit,
+                writes=writes,
             )
         elif action == "supervise":
             text = _("Case %(number)s is under supervision: finish it by %(due)s.") % message_args(case)
-            enqueue(action, case, key, text, unit=case.unit)
+            enqueue(action, case, key, text, unit=case.unit, writes=writes)
         elif action in ("reply", "answer"):
-            _tell_citizens(case, key, _("Your case %(number)s has a reply: %(reply)s") % message_args(case))
+            _tell_citizens(case, key, _("Your case %(number)s has a reply: %(reply)s") % message_args(case), writes)
 
 
 # What the applicant hears at each step of an application (the notice itself is on the tracking page).
@@ -101,9 +110,9 @@ APPLICANT_MESSAGES = {
 }
 
 
-def _tell_citizens(case: Case, key: str, text: str) -> None:
+def _tell_citizens(case: Case, key: str, text: str, writes: Writes | None) -> None:
     # Merged duplicates hear the master's reply too (DESIGN §4.3 并单).
-    enqueue("reply", case, key, text, to_citizen=True, duplicates=True)
+    enqueue("reply", case, key, text, to_citizen=True, duplicates=True, writes=writes)
 
 
 def message_args(case: Case) -> dict[str, str]:

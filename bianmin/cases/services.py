@@ -21,11 +21,11 @@ from bianmin.cases import actions, application_actions, notices, notifications, 
 from bianmin.cases.actions import Effect
 from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, Urgency, Workflow
 from bianmin.cases.errors import CaseError
-from bianmin.cases.events import append_event
-from bianmin.cases.models import Case, Category
+from bianmin.cases.events import Last, append_event, close_if_last, next_event
+from bianmin.cases.models import Case, CaseEvent, Category
 from bianmin.cases.numbering import next_case_number
 from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
-from bianmin.database import columns_of, insert_row, read_rows, update_row
+from bianmin.database import Writes, columns_of, insert_linked, insert_row, read_rows, update_row
 from bianmin.documents.pdf import load_font
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
@@ -211,19 +211,14 @@ def save_new_case(case: Case, data: dict[str, Any], also: Callable[[Case], None]
     try:
         with transaction.atomic():
             case.number = next_case_number(case.received_at)
-            insert_row(case)
-            if also is not None:
+            event = next_event(case, None, "create", actor, "", None, case.received_at, data=data)
+            if also is None:
+                insert_linked(case, event, "case")  # one statement on PostgreSQL
+            else:
+                insert_row(case)
                 also(case)
-            append_event(
-                case,
-                action="create",
-                actor=actor,
-                from_status="",
-                from_unit=None,
-                at=case.received_at,
-                data=data,
-                first=True,
-            )
+                event.case = case
+                insert_row(event)
     except IntegrityError:
         existing = Case.objects.filter(created_by=actor, idempotency_key=key).first() if key and actor else None
         if existing is None:
@@ -256,6 +251,31 @@ def lock_case(key: int | str, actor: User | None = None) -> Case | None:
     case: Case = found[0][0]
     case.unit = kept_unit(actor, case.unit_id)
     return case
+
+
+def lock_case_closing_last_event(key: int | str, actor: User | None, at: datetime) -> tuple[Case | None, Last]:
+    """PostgreSQL: `lock_case`, and in the same statement the case's latest event closed at `at` (the action
+    that locks a case appends the next one), with that event's (seq, hash) for the next to follow. The
+    caller's transaction is rolled back if the action is refused, and the closing with it.
+
+    Locked after a wait for a concurrent action, the row is the one that action left, but the closing still
+    sees the events as they were when the statement began: the event it finds has been closed by that action,
+    and the one that action appended is not seen. Then nothing is returned for the last event, and
+    `append_event` closes it itself, as on SQLite, now that the lock is held."""
+    column = "number" if isinstance(key, str) else "id"
+    events = CaseEvent._meta.db_table
+    sql = (
+        f"WITH c AS (SELECT {columns_of(Case, 'c')} FROM {Case._meta.db_table} c WHERE c.{column} = %s "  # noqa: S608
+        f"FOR UPDATE), last AS (UPDATE {events} e SET next_at = %s FROM c WHERE e.case_id = c.id AND "
+        "e.next_at IS NULL RETURNING e.seq, e.hash) SELECT c.*, last.seq, last.hash FROM c LEFT JOIN last ON true"
+    )
+    found = read_rows(Case, sql, [key, CaseEvent._meta.get_field("next_at").get_db_prep_value(at, connection)])
+    if not found:
+        return None, None
+    case: Case = found[0][0]
+    case.unit = kept_unit(actor, case.unit_id)
+    last = max((row for _, row in found if row[0] is not None), default=None)  # more than one: a broken history
+    return case, last
 
 
 # What `perform` compares before and after an action's effect, to write only the columns that changed.
@@ -335,7 +355,11 @@ def perform(
         if done is not None:
             return done
     with transaction.atomic():
-        case = _decide(lock_case(key, actor), ask)
+        if connection.vendor == "postgresql":
+            locked, ask.last = lock_case_closing_last_event(key, actor, now)
+        else:
+            locked = lock_case(key, actor)
+        case = _decide(locked, ask)
         _write(case, ask)
     return case
 
@@ -361,20 +385,50 @@ class _Ask:
     changed: list[str] = field(default_factory=list)
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    last: Last = None  # the case's latest event, closed as the case was locked (PostgreSQL)
 
 
 def _perform_unlocked(key: int | str, ask: _Ask) -> Case | None:
     """SQLite holds one write lock for the whole database, so every microsecond of a writer's transaction
-    delays every other writer. Decide on the row as read without the lock, then write it only if no one
-    changed it meanwhile (its version is the one read). Returns None when someone did, or when the case
-    runs another workflow: the caller then takes the lock and decides again on the fresh row."""
-    case = _decide(lock_case(key, ask.actor), ask, only=Workflow.GRIEVANCE)  # outside a transaction: a plain read
-    if case is None:
+    delays every other writer. Decide on the row as read without the lock, and prepare every statement (the
+    next event with its hash, the messages); then, under the lock, write only if no one changed the case
+    meanwhile: its version and its latest event are the ones read. Returns None when someone did, or when
+    the case runs another workflow: the caller then takes the lock and decides again on the fresh row."""
+    found, last = read_case_and_last_event(key, ask.actor)
+    case = _decide(found, ask, only=Workflow.GRIEVANCE)
+    if case is None or last is None:
         return None
+    assert ask.from_unit is not None  # noqa: S101 (set by _decide)
+    ready = Writes(hold=True)
+    event = next_event(case, last, ask.action, ask.actor, ask.from_status, ask.from_unit, ask.now, ask.note, ask.data)
+    insert_row(event, ready)
+    if not ask.replayed:
+        notifications.after_action(case, ask.action, event.seq, ready)
     with transaction.atomic():
-        if not _write(case, ask, read_version=case.version - 1):
+        if not (
+            update_row(case, ask.changed, expect={"version": case.version - 1})
+            and close_if_last(case.pk, event.at, last[0])
+        ):
+            transaction.set_rollback(True)
             return None
+        ready.flush()
     return case
+
+
+def read_case_and_last_event(key: int | str, actor: User | None) -> tuple[Case | None, Last]:
+    """The case (as `lock_case` gives it) and its latest event's (seq, hash), read together without a lock."""
+    column = "number" if isinstance(key, str) else "id"
+    sql = (
+        f"SELECT {columns_of(Case, 'c')}, e.seq, e.hash FROM {Case._meta.db_table} c "  # noqa: S608
+        f"LEFT JOIN {CaseEvent._meta.db_table} e ON e.case_id = c.id AND e.next_at IS NULL WHERE c.{column} = %s"
+    )
+    found = read_rows(Case, sql, [key])
+    if not found:
+        return None, None
+    case: Case = found[0][0]
+    case.unit = kept_unit(actor, case.unit_id)
+    last = max((row for _, row in found if row[0] is not None), default=None)  # more than one: a broken history
+    return case, last
 
 
 @overload
@@ -434,19 +488,23 @@ def _decide(case: Case | None, ask: _Ask, only: str = "") -> Case | None:
 def _write(case: Case, ask: _Ask, read_version: int | None = None) -> bool:
     """Write what `_decide` changed, with the action's event and messages, in the caller's transaction.
     With `read_version`, only if the row still has that version; False (nothing written) if not."""
-    if not update_row(case, ask.changed, expect={"version": read_version} if read_version is not None else None):
-        return False
     assert ask.from_unit is not None  # noqa: S101 (set by _decide)
-    event = append_event(
-        case,
-        action=ask.action,
-        actor=ask.actor,
-        from_status=ask.from_status,
-        from_unit=ask.from_unit,
-        at=ask.now,
-        note=ask.note,
-        data=ask.data,
-    )
-    if not ask.replayed:
-        notifications.after_action(case, ask.action, event.seq)
+    with Writes() as writes:  # PostgreSQL: two statements, the case's UPDATE riding with the event's first
+        expect = {"version": read_version} if read_version is not None else None
+        if not update_row(case, ask.changed, expect=expect, writes=writes):
+            return False
+        event = append_event(
+            case,
+            action=ask.action,
+            actor=ask.actor,
+            from_status=ask.from_status,
+            from_unit=ask.from_unit,
+            at=ask.now,
+            note=ask.note,
+            data=ask.data,
+            writes=writes,
+            closed=ask.last,
+        )
+        if not ask.replayed:
+            notifications.after_action(case, ask.action, event.seq, writes)
     return True

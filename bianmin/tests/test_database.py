@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from bianmin.cases.models import Case, CaseEvent, Notification
 from bianmin.cases.tests.factories import new_case
+from bianmin.database import Writes, insert_linked, insert_row, update_row
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's autovacuum keeps its own statistics")
@@ -50,3 +53,52 @@ def test_the_statements_every_request_makes_survive_a_migration_made_after_they_
         finally:
             for table in tables:
                 migration.execute(f"ALTER TABLE {table} DROP COLUMN added_later")
+
+
+def test_held_writes_ride_with_the_next_statement_and_land(county):
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    last_seq = f"SELECT max(seq) FROM {CaseEvent._meta.db_table} WHERE case_id = %s"  # noqa: S608
+    with transaction.atomic(), CaptureQueriesContext(connection) as sent, Writes() as writes:
+        case.title, case.version = "改过的标题", case.version + 1
+        update_row(case, ["title", "version"], writes=writes)
+        seq = writes.run(last_seq, [case.pk])[0][0]
+        insert_row(Notification(kind="reply", case=case, dedupe_key="held:1", message="一"), writes)
+        insert_row(Notification(kind="reply", case=case, dedupe_key="held:2", message="二"), writes)
+    assert seq == 1
+    # PostgreSQL: the UPDATE rode with the SELECT, the first INSERT with the second; SQLite: one at a time.
+    assert len(sent) == (2 if connection.vendor == "postgresql" else 4), [q["sql"] for q in sent]
+    assert Case.objects.get(pk=case.pk).title == "改过的标题"
+    assert sorted(Notification.objects.filter(case=case).values_list("message", flat=True)) == ["一", "二"]
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_held_writes_are_dropped_with_a_block_that_fails(county):
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+
+    def fail_after_holding_a_write() -> None:
+        with transaction.atomic(), Writes() as writes:
+            insert_row(Notification(kind="reply", case=case, dedupe_key="dropped", message="不发"), writes)
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        fail_after_holding_a_write()
+    assert not Notification.objects.filter(dedupe_key="dropped").exists()
+    with Writes() as writes:  # and a block that ends well sends what it still holds
+        insert_row(Notification(kind="reply", case=case, dedupe_key="kept", message="发"), writes)
+    assert Notification.objects.filter(dedupe_key="kept").exists()
+
+
+def test_a_row_and_the_row_that_names_it_are_inserted_together(county):
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    twin = Case.objects.get(pk=case.pk)
+    twin.pk, twin.number, twin.idempotency_key = None, case.number + "-2", ""
+    event = CaseEvent(seq=1, action="create", to_status=twin.status, at=twin.received_at, prev_hash="0", hash="1")
+    with CaptureQueriesContext(connection) as sent:
+        insert_linked(twin, event, "case")
+    assert len(sent) == (1 if connection.vendor == "postgresql" else 2)
+    assert twin.pk and event.pk and event.case_id == twin.pk
+    stored = CaseEvent.objects.select_related("case").get(pk=event.pk)
+    assert (stored.case.number, stored.seq, stored.hash) == (case.number + "-2", 1, "1")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 
-from bianmin.cases import services
+from bianmin.cases import events, services
+from bianmin.cases.attachments import add_attachment
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import verify_chains
-from bianmin.cases.models import Case, CaseEvent
+from bianmin.cases.models import Case, CaseEvent, Notification
 from bianmin.cases.services import perform
 from bianmin.cases.tests.factories import new_case
 from bianmin.errors import Conflict
@@ -94,7 +97,7 @@ def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(c
         pytest.skip("PostgreSQL decides under the row lock only")
     staff = county.people["township_staff"]
     case = new_case(staff, unit=county["baidi"])
-    read_case, meanwhile = services.lock_case, ["assign"]
+    read_case, meanwhile = services.read_case_and_last_event, ["assign"]
 
     def read_then_someone_assigns(key: Any, actor: Any = None) -> Any:
         row = read_case(key, actor)
@@ -102,7 +105,7 @@ def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(c
             perform(case.number, meanwhile.pop(), actor=staff, handler="township_staff")
         return row
 
-    monkeypatch.setattr(services, "lock_case", read_then_someone_assigns)
+    monkeypatch.setattr(services, "read_case_and_last_event", read_then_someone_assigns)
     # The answer was decided on version 1 (accepted); the assign made it 2 (in progress) before the write
     answered = perform(case.number, "answer", actor=staff, reply="已处理。")
     assert (answered.status, answered.version, answered.handler_id) == ("completed", 3, staff.pk)
@@ -115,3 +118,72 @@ def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(c
         perform(other.number, "answer", actor=staff, reply="已处理。", version=1)
     assert refused.value.code == CaseError.STALE_VERSION
     assert [e.action for e in CaseEvent.objects.filter(case=other).order_by("seq")] == ["create", "assign"]
+
+
+def test_a_decision_prepared_before_an_attachment_is_taken_again_after_it(county, monkeypatch):
+    # An attachment adds an event without changing the case's version: the answer prepared its event to follow
+    # the one it read, finds another latest event under the lock, and is decided again on the fresh row.
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL decides under the row lock only")
+    staff = county.people["township_staff"]
+    case = new_case(staff, unit=county["baidi"])
+    read_case, meanwhile = services.read_case_and_last_event, [True]
+
+    def read_then_someone_attaches(key: Any, actor: Any = None) -> Any:
+        row = read_case(key, actor)
+        if meanwhile and meanwhile.pop():
+            add_attachment(
+                Case.objects.get(pk=case.pk), actor=staff, upload=SimpleUploadedFile("现场.pdf", b"%PDF-1.4")
+            )
+        return row
+
+    monkeypatch.setattr(services, "read_case_and_last_event", read_then_someone_attaches)
+    answered = perform(case.number, "answer", actor=staff, reply="已处理。")
+    assert (answered.status, answered.version) == ("completed", 2)
+    history = [(e.seq, e.action) for e in CaseEvent.objects.filter(case=case).order_by("seq")]
+    assert history == [(1, "create"), (2, "attach"), (3, "answer")]
+    assert list(verify_chains([case.number])) == []
+    assert Notification.objects.filter(case=case, kind="reply").count() == 1
+
+
+def test_an_action_that_waited_for_the_lock_follows_the_event_the_other_appended(county, monkeypatch):
+    # PostgreSQL locks the case and closes its latest event in one statement. An action that waited for the
+    # lock finds that event closed by the action it waited for, and the next one not yet visible to it: it
+    # must close the true latest event itself, or the history would fork.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: one writer at a time")
+    staff = county.people["township_staff"]
+    case = new_case(staff, unit=county["baidi"])
+    closings: list[int] = []
+    close_last = events._close_last
+    monkeypatch.setattr(events, "_close_last", lambda *args: closings.append(args[0]) or close_last(*args))
+    waiter: list[Any] = []
+    thread = threading.Thread(target=lambda: waiter.append(answer_and_close(case.number, staff)))
+    with transaction.atomic():
+        perform(case.number, "assign", actor=staff, handler="township_staff")
+        thread.start()
+        waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted"  # (pg_stat_activity is read once a transaction)
+        for _ in range(100):  # until the answer waits for the row this transaction holds
+            with connection.cursor() as cursor:
+                cursor.execute(waiting)
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the second action never waited for the lock")
+        assert closings == []  # the assign closed the create event as it locked the case
+    thread.join(timeout=30)
+    assert isinstance(waiter[0], Case), waiter
+    assert closings == [case.pk]  # the answer closed the assign event itself, under the lock
+    history = [(e.seq, e.action, e.next_at is None) for e in CaseEvent.objects.filter(case=case).order_by("seq")]
+    assert history == [(1, "create", False), (2, "assign", False), (3, "answer", True)]
+    assert list(verify_chains([case.number])) == []
+
+
+def answer_and_close(number: str, staff: Any) -> Any:
+    try:
+        return perform(number, "answer", actor=staff, reply="已处理。")
+    except Exception as exc:
+        return exc
+    finally:
+        connection.close()

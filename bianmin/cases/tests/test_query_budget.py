@@ -15,6 +15,16 @@ from bianmin.cases.tests.factories import new_case
 # Token lookup (the caller's grants and scope, and unit rows, are kept by the worker while the org version the
 # token lookup reads stays the same), then the work itself. Writes also return the case's detail.
 BUDGET = {"create": 11, "assign": 12, "complete": 12, "search": 2, "list": 3, "detail": 5}
+# PostgreSQL joins statements (`database.Writes`, `services.lock_case_closing_last_event`): a case's INSERT and its
+# first event's are one; an action locks the case and closes the latest event in one, and writes the case, the
+# new event and its messages in one.
+FEWER_ON_POSTGRESQL = {"create": 1, "assign": 2, "complete": 3, "notice": 3}
+
+
+def budget(counts: dict[str, int]) -> dict[str, int]:
+    """`counts` as the database in use spends them."""
+    fewer = FEWER_ON_POSTGRESQL if connection.vendor == "postgresql" else {}
+    return {call: count - fewer.get(call, 0) for call, count in counts.items()}
 
 
 def lifecycle(api: Any, village: str) -> dict[str, int]:
@@ -52,7 +62,7 @@ def test_a_lifecycle_keeps_to_its_query_budget_and_does_not_grow_with_the_table(
     village = county["huanhua"].code
     lifecycle(api, village)  # warm the per-process caches (calendar, content types)
     first = lifecycle(api, village)
-    assert first == BUDGET, f"query counts changed: {first} (budget {BUDGET})"
+    assert first == budget(BUDGET), f"query counts changed: {first} (budget {budget(BUDGET)})"
     for _ in range(12):
         case = new_case(county.people["cadre_a"], village=county["huanhua"])
         new_case(county.people["cadre_a"], village=county["huanhua"], title=f"{case.number} 的重复反映")
@@ -69,7 +79,7 @@ def test_a_lifecycle_with_minimal_answers_reads_nothing_after_the_write(county, 
     village = county["huanhua"].code
     lifecycle(api, village)
     first = lifecycle(api, village)
-    assert first == MINIMAL_BUDGET, f"query counts changed: {first} (budget {MINIMAL_BUDGET})"
+    assert first == budget(MINIMAL_BUDGET), f"query counts changed: {first} (budget {budget(MINIMAL_BUDGET)})"
 
 
 def test_a_minimal_answer_carries_what_the_next_call_needs(county, api_as):
@@ -156,5 +166,5 @@ def test_an_application_keeps_to_its_query_budget(county, items, api_as):
     cadre.get("/cases"), township.get("/cases")  # each token's first use records it (a write)
     counts()  # warm the per-process caches (calendar, font)
     first = counts()
-    assert first == APPLICATION_BUDGET, f"query counts changed: {first} (budget {APPLICATION_BUDGET})"
+    assert first == budget(APPLICATION_BUDGET), f"query counts changed: {first} (budget {budget(APPLICATION_BUDGET)})"
     assert counts() == first
