@@ -236,8 +236,7 @@ def case_reference(number: str) -> Case | None:
 
 def lock_case(key: int | str, actor: User | None = None) -> Case | None:
     """The case row (by id, or by number) locked for the rest of the transaction (SQLite: the transaction
-    holds the write lock already; outside one, as `_perform_unlocked` calls it, a plain read), with its
-    handling unit (`kept_unit`: kept by the worker while the org version the actor's request read holds).
+    holds the write lock already), with its handling unit (`kept_unit`: kept by the worker while the org version the actor's request read holds).
 
     The bare row, no join: after waiting for a concurrent transfer, PostgreSQL re-checks a joined query
     against the unit row it first read, and the moved case would seem to vanish. Plain SQL, because every
@@ -270,12 +269,17 @@ def lock_case_closing_last_event(key: int | str, actor: User | None, at: datetim
         "e.next_at IS NULL RETURNING e.seq, e.hash) SELECT c.*, last.seq, last.hash FROM c LEFT JOIN last ON true"
     )
     found = read_rows(Case, sql, [key, CaseEvent._meta.get_field("next_at").get_db_prep_value(at, connection)])
+    return _with_last_event(found, actor)
+
+
+def _with_last_event(found: list[tuple[Case, tuple[Any, ...]]], actor: User | None) -> tuple[Case | None, Last]:
+    """The case of rows (case, (seq, hash) of an open event), with its unit; the latest of the open events
+    (more than one is a broken history: `append_event` continues from its true end)."""
     if not found:
         return None, None
-    case: Case = found[0][0]
+    case = found[0][0]
     case.unit = kept_unit(actor, case.unit_id)
-    last = max((row for _, row in found if row[0] is not None), default=None)  # more than one: a broken history
-    return case, last
+    return case, max((row for _, row in found if row[0] is not None), default=None)
 
 
 # What `perform` compares before and after an action's effect, to write only the columns that changed.
@@ -423,12 +427,8 @@ def read_case_and_last_event(key: int | str, actor: User | None) -> tuple[Case |
         f"LEFT JOIN {CaseEvent._meta.db_table} e ON e.case_id = c.id AND e.next_at IS NULL WHERE c.{column} = %s"
     )
     found = read_rows(Case, sql, [key])
-    if not found:
-        return None, None
-    case: Case = found[0][0]
-    case.unit = kept_unit(actor, case.unit_id)
-    last = max((row for _, row in found if row[0] is not None), default=None)  # more than one: a broken history
-    return case, last
+    case, last = _with_last_event(found, actor)
+    return case, last if len(found) == 1 else None  # a broken history is left to the locked path
 
 
 @overload
@@ -485,14 +485,11 @@ def _decide(case: Case | None, ask: _Ask, only: str = "") -> Case | None:
     return case
 
 
-def _write(case: Case, ask: _Ask, read_version: int | None = None) -> bool:
-    """Write what `_decide` changed, with the action's event and messages, in the caller's transaction.
-    With `read_version`, only if the row still has that version; False (nothing written) if not."""
+def _write(case: Case, ask: _Ask) -> None:
+    """Write what `_decide` changed, with the action's event and messages, in the caller's transaction."""
     assert ask.from_unit is not None  # noqa: S101 (set by _decide)
-    with Writes() as writes:  # PostgreSQL: two statements, the case's UPDATE riding with the event's first
-        expect = {"version": read_version} if read_version is not None else None
-        if not update_row(case, ask.changed, expect=expect, writes=writes):
-            return False
+    with Writes() as writes:  # PostgreSQL: one statement (two if the latest event is still to be closed)
+        update_row(case, ask.changed, writes=writes)
         event = append_event(
             case,
             action=ask.action,
@@ -507,4 +504,3 @@ def _write(case: Case, ask: _Ask, read_version: int | None = None) -> bool:
         )
         if not ask.replayed:
             notifications.after_action(case, ask.action, event.seq, writes)
-    return True
