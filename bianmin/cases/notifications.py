@@ -45,20 +45,26 @@ def enqueue(
     """Owe a message; the same `key` is owed once, however often this is called. With `duplicates`, the
     citizens of the cases merged into `case` are owed it too, each under `key:dup<id>`.
 
-    One plain statement that reads the case row (and its duplicates, by index) and inserts a row for each:
-    it runs inside the action's transaction, where a compiled query and its fifty-column rows would hold
-    the write lock longest."""
+    One plain statement that inserts the row (and one for each duplicate, found by index): it runs inside
+    the action's transaction, where a compiled query and its fifty-column rows would hold the write lock
+    longest. The duplicates are a second SELECT of the same statement, not an OR with the case's own id:
+    PostgreSQL plans a prepared `id = $1 OR master_id = $2` once, on a table still small, as a scan of
+    every case, and keeps that plan as the table grows."""
     table, cases = Notification._meta.db_table, Case._meta.db_table
     master = Case._meta.get_field("master").column
-    which = f"c.id = %s OR c.{master} = %s" if duplicates else "c.id = %s"
+    row = "CAST(%s AS TEXT), {case}, CAST(%s AS BIGINT), CAST(%s AS BOOLEAN), {key}, CAST(%s AS TEXT), %s, 0, ''"
     sql = (
-        f"INSERT INTO {table} (kind, case_id, unit_id, to_citizen, dedupe_key, message, created_at, attempts, "  # noqa: S608
-        f"last_error) SELECT %s, c.id, CAST(%s AS BIGINT), %s, CASE WHEN c.id = %s THEN %s ELSE %s || CAST(c.id "
-        f"AS TEXT) END, %s, %s, 0, '' FROM {cases} c WHERE {which} ON CONFLICT (dedupe_key) DO NOTHING"
+        f"INSERT INTO {table} (kind, case_id, unit_id, to_citizen, dedupe_key, message, created_at, attempts, "
+        f"last_error) SELECT {row.format(case='CAST(%s AS BIGINT)', key='CAST(%s AS TEXT)')}"
     )
     key = key[:140]
-    params = [kind, unit.pk if unit else None, to_citizen, case.pk, key, f"{key}:dup", text, timezone.now(), case.pk]
-    params += [case.pk] if duplicates else []
+    values = [kind, unit.pk if unit else None, to_citizen]
+    params = [kind, case.pk, *values[1:], key, text, timezone.now()]
+    if duplicates:
+        each = row.format(case="c.id", key="%s || CAST(c.id AS TEXT)")
+        sql += f" UNION ALL SELECT {each} FROM {cases} c WHERE c.{master} = %s"  # noqa: S608
+        params += [*values, f"{key}:dup", text, params[-1], case.pk]
+    sql += " ON CONFLICT (dedupe_key) DO NOTHING"
     if writes is not None:
         writes.add(sql, params)
         writes.on_commit(_deliver_after_commit)
