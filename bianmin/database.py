@@ -138,14 +138,15 @@ class Writes:
                     cursor.execute(statement, values)
             cursor.execute(sql, params)
             rows = cursor.fetchall() if cursor.description else []
-        for callback in self.after_commit:
-            transaction.on_commit(callback)
-        self.after_commit = []
+        self._hand_over_after_commit()
         return rows
 
     def flush(self) -> None:
         if self.held:
             self.run(*self.held.pop())
+        self._hand_over_after_commit()
+
+    def _hand_over_after_commit(self) -> None:
         for callback in self.after_commit:
             transaction.on_commit(callback)
         self.after_commit = []
