@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from bianmin.handlers import RoutedClient
 from bianmin.org.choices import Role, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.tests.factories import UnitFactory, UserFactory, member
@@ -84,7 +84,7 @@ class Api:
     """A client of /api/v1/ acting as one user through a real bearer token (or anonymously)."""
 
     def __init__(self, user: User | None, language: str = "zh-hans") -> None:
-        self.client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        self.client = RoutedClient(HTTP_ACCEPT_LANGUAGE=language)
         self.headers = {}
         if user is not None:
             _row, token = create_token(user, name="test")
@@ -110,3 +110,9 @@ class Api:
 @pytest.fixture
 def api_as() -> Any:
     return Api
+
+
+@pytest.fixture
+def client() -> RoutedClient:
+    """pytest-django's test client, its calls routed as the server routes them (`bianmin.handlers`)."""
+    return RoutedClient()

@@ -50,6 +50,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes requires
 ]
+# What only pages need: a call to the JSON API with a bearer token passes by these (bianmin.handlers).
+PAGE_ONLY_MIDDLEWARE = frozenset(
+    {
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "axes.middleware.AxesMiddleware",
+    }
+)
 
 ROOT_URLCONF = "bianmin.urls"
 WSGI_APPLICATION = "bianmin.wsgi.application"
@@ -95,6 +106,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
+    _db["ENGINE"] = "bianmin.postgresql"  # Django's, with timestamps parsed by psycopg (bianmin/postgresql/base.py)
     _db["CONN_HEALTH_CHECKS"] = True
     # No JIT: the reports' aggregates crossed PostgreSQL's JIT threshold at a million cases and paid about
     # 0.1 s of compilation per query, more than it saved; every other query is too short to gain from it.

@@ -102,3 +102,24 @@ def test_a_row_and_the_row_that_names_it_are_inserted_together(county):
     assert twin.pk and event.pk and event.case_id == twin.pk
     stored = CaseEvent.objects.select_related("case").get(pk=event.pk)
     assert (stored.case.number, stored.seq, stored.hash) == (case.number + "-2", 1, "1")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's timestamp loader")
+def test_timestamps_are_read_as_utc_instants_by_psycopgs_own_parser(county):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from bianmin.postgresql.base import UTCTimestamptzLoader
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT %s::timestamptz, '2026-01-01 08:00:00.000001+08'::timestamptz, NULL::timestamptz",
+            [datetime(2026, 12, 4, 20, 0, tzinfo=timezone(timedelta(hours=8)))],
+        )
+        given, written, missing = cursor.fetchone()
+        loader = cursor.cursor.adapters.get_loader(cursor.cursor.adapters.types["timestamptz"].oid, 0)
+    assert loader is UTCTimestamptzLoader
+    assert given == datetime(2026, 12, 4, 12, 0, tzinfo=UTC) and given.tzinfo is UTC
+    assert written == datetime(2026, 1, 1, 0, 0, 0, 1, tzinfo=UTC) and written.tzinfo is UTC
+    assert missing is None
+    case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    assert Case.objects.get(pk=case.pk).received_at == case.received_at
