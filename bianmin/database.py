@@ -69,15 +69,33 @@ ForeignObject.register_lookup(AnyOf)
 
 
 @cache
-def _insert_statement(model: type[Model], vendor: str) -> tuple[str, tuple[Field[Any, Any], ...]]:
+def _insert_fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
     meta = model._meta
-    fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field)
+    return tuple(f for f in meta.concrete_fields if f is not meta.auto_field)
+
+
+@cache
+def _insert_statement(model: type[Model], vendor: str, nulls: tuple[bool, ...]) -> str:
+    """The INSERT of `model`'s row, with NULL written in the statement for the columns `nulls` marks. A case
+    has fifty columns and a new one leaves a dozen empty: psycopg caches its parse of a statement only up to
+    fifty parameters, and parsed the case's INSERT afresh (80 µs) on every intake."""
+    holes = ", ".join("NULL" if null else "%s" for null in nulls)
+    pk = connection.ops.quote_name(str(model._meta.pk.column if model._meta.pk else "id"))
+    return f"{_insert_into(model)} VALUES ({holes}) RETURNING {pk}"
+
+
+@cache
+def _insert_into(model: type[Model]) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    holes = ", ".join(["%s"] * len(fields))
-    pk = quote(str(meta.pk.column if meta.pk else "id"))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({holes}) RETURNING {pk}"  # noqa: S608
-    return sql, fields
+    columns = ", ".join(quote(str(f.column)) for f in _insert_fields(model))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+
+
+def _insert_values(instance: Model, db: Any) -> tuple[str, list[Any]]:
+    """The INSERT statement of the new row `instance` and its parameters."""
+    values = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in _insert_fields(type(instance))]
+    nulls = tuple(value is None for value in values)
+    return _insert_statement(type(instance), db.vendor, nulls), [value for value in values if value is not None]
 
 
 @cache
@@ -163,8 +181,7 @@ def insert_row(instance: Model, writes: Writes | None = None) -> None:
     """INSERT `instance` (a model with an automatic id) and set its id, as `save()` on a new row would.
     With `writes`, held there: the id is then not learnt (left None)."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection itself: `connection` is a proxy to it
-    sql, fields = _insert_statement(type(instance), db.vendor)
-    values = [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
+    sql, values = _insert_values(instance, db)
     if writes is not None:
         writes.add(sql.rsplit(" RETURNING ", 1)[0], values)
     else:
@@ -183,18 +200,16 @@ def insert_linked(parent: Model, child: Model, link: str) -> None:
         setattr(child, link, parent)
         insert_row(child)
         return
-    parent_sql, parent_fields = _insert_statement(type(parent), db.vendor)
-    child_sql, child_fields = _insert_statement(type(child), db.vendor)
+    parent_sql, params = _insert_values(parent, db)
+    child_fields = _insert_fields(type(child))
     column = str(child._meta.get_field(link).column)  # type: ignore[union-attr]
     quote = db.ops.quote_name
     parent_id = "parent." + quote(str(parent._meta.pk.column if parent._meta.pk else "id"))
     holes = ", ".join(parent_id if f.column == column else "%s" for f in child_fields)
-    into = child_sql.split(" VALUES ", 1)[0]
     sql = (
-        f"WITH parent AS ({parent_sql}) {into} SELECT {holes} FROM parent "  # noqa: S608
+        f"WITH parent AS ({parent_sql}) {_insert_into(type(child))} SELECT {holes} FROM parent "  # noqa: S608
         f"RETURNING {quote(column)}, {quote(str(child._meta.pk.column if child._meta.pk else 'id'))}"
     )
-    params = [f.get_db_prep_save(f.pre_save(parent, True), db) for f in parent_fields]
     params += [f.get_db_prep_save(f.pre_save(child, True), db) for f in child_fields if f.column != column]
     with db.cursor() as cursor:
         cursor.execute(sql, params)

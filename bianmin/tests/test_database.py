@@ -123,3 +123,23 @@ def test_timestamps_are_read_as_utc_instants_by_psycopgs_own_parser(county):
     assert missing is None
     case = new_case(county.people["cadre_a"], village=county["huanhua"])
     assert Case.objects.get(pk=case.pk).received_at == case.received_at
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's statement cache")
+def test_an_intakes_statement_stays_within_what_psycopg_caches(county):
+    import psycopg._queries
+
+    limit = getattr(psycopg._queries, "MAX_CACHED_STATEMENT_PARAMS", 50)
+    with CaptureQueriesContext(connection) as captured:
+        case = new_case(county.people["cadre_a"], village=county["huanhua"])
+    intake = next(q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH parent AS (INSERT"))
+    assert "NULL" in intake  # the empty columns are written in the statement, not sent as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM cases_case WHERE id = %s AND completed_at IS NULL AND handler_id IS NULL", [case.pk]
+        )
+        assert cursor.fetchone()[0] == 1
+    fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+    events = [f for f in CaseEvent._meta.concrete_fields if not f.primary_key and f.name != "case"]
+    empty = sum(getattr(case, f.attname) is None for f in fields)
+    assert len(fields) - empty + len(events) <= limit
