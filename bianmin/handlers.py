@@ -53,23 +53,32 @@ class TokenApiWSGIHandler(TokenApiChain, WSGIHandler):
     pass
 
 
-class Application:
-    """The WSGI callable `bianmin.wsgi.application`: routes each call to one of the two handlers."""
+class Routes:
+    """The two handlers, and which one a call goes to."""
+
+    pages: BaseHandler
+    token_api: BaseHandler
+
+    def handler_for(self, environ: dict[str, Any]) -> Any:
+        return self.token_api if is_token_api_call(environ) else self.pages
+
+
+class Application(Routes):
+    """The WSGI callable `bianmin.wsgi.application`."""
 
     def __init__(self) -> None:
         self.pages = WSGIHandler()
         self.token_api = TokenApiWSGIHandler()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        handler = self.token_api if is_token_api_call(environ) else self.pages
-        return handler(environ, start_response)
+        return self.handler_for(environ)(environ, start_response)  # type: ignore[no-any-return]
 
 
 class TokenApiClientHandler(TokenApiChain, ClientHandler):
     pass
 
 
-class RoutedClientHandler:
+class RoutedClientHandler(Routes):
     """The test client's handler, routing as `Application` does."""
 
     def __init__(self, enforce_csrf_checks: bool) -> None:
@@ -79,8 +88,7 @@ class RoutedClientHandler:
             handler.load_middleware()
 
     def __call__(self, environ: dict[str, Any]) -> HttpResponseBase:
-        handler = self.token_api if is_token_api_call(environ) else self.pages
-        return handler(environ)
+        return self.handler_for(environ)(environ)  # type: ignore[no-any-return]
 
 
 class RoutedClient(Client):
