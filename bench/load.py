@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     window = (start + args.warmup, start + args.warmup + args.duration)
     latencies: dict[str, list[float]] = {call: [] for call in CALLS}
     errors: dict[str, int] = {}
-    done = [0]
+    done = [0, 0]  # lifecycles ended in the measured window; lifecycles ended at all (for the CPU per lifecycle)
     lock = threading.Lock()
 
     def worker(index: int) -> None:
@@ -141,6 +141,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         latencies[call].append(seconds)
                 if window[0] <= ended < window[1]:
                     done[0] += 1
+                done[1] += 1
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(args.concurrency)]
     for thread in threads:
@@ -152,6 +153,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "concurrency": args.concurrency,
         "duration": args.duration,
         "lifecycles": done[0],
+        "lifecycles_all": done[1],
         "per_second": done[0] / args.duration,
         "calls": {call: percentiles(values) for call, values in latencies.items()},
         "errors": errors,

@@ -109,7 +109,13 @@ class Case(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # Meta.indexes: only the cases that have one
     )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     title = models.CharField(_("title"), max_length=200)
@@ -120,27 +126,62 @@ class Case(models.Model):
     citizen_phone = models.CharField(_("citizen's phone"), max_length=20)
     citizen_id_number = models.CharField(_("identity number"), max_length=18, blank=True)
     citizen = models.ForeignKey(
-        User, verbose_name=_("citizen account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        User,
+        verbose_name=_("citizen account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        db_index=False,  # Meta.indexes: only the cases that have one
     )
     village = models.ForeignKey(
-        Unit, verbose_name=_("village or community"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=_("village or community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the first column of cases_village_status
     )
 
     # Where the matter arose, for the figures "by township" (DESIGN §5): the village it concerns, else the
     # unit that took it in. Set at intake and never changed, unlike the handling unit.
-    origin_unit = models.ForeignKey(Unit, verbose_name=_("unit of origin"), on_delete=models.PROTECT, related_name="+")
+    origin_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit of origin"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the first column of cases_report
+    )
 
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
-    unit = models.ForeignKey(Unit, verbose_name=_("handling unit"), on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # the first column of cases_unit_status_due
+    )
     handler = models.ForeignKey(
-        User, verbose_name=_("handler"), null=True, blank=True, on_delete=models.SET_NULL, related_name="handled_cases"
+        User,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_cases",
+        db_index=False,  # Meta.indexes: only the cases that have one
     )
     assist_units = models.ManyToManyField(
         Unit, verbose_name=_("assisting units"), blank=True, related_name="assisted_cases"
     )
     analysis_level = models.CharField(_("analysis level"), max_length=20, choices=AnalysisLevel.choices, blank=True)
     classification = models.ForeignKey(
-        Classification, verbose_name=_("classification"), null=True, blank=True, on_delete=models.PROTECT
+        Classification,
+        verbose_name=_("classification"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,  # Meta.indexes: only the cases that have one
     )
     master = models.ForeignKey(
         "self",
@@ -149,6 +190,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="duplicates",
+        db_index=False,  # Meta.indexes: only the merged duplicates
     )
 
     # Deadline facts. The limit is copied at intake so a later change of the category leaves it alone.
@@ -203,7 +245,14 @@ class Case(models.Model):
                 name="cases_case_idempotency",
             )
         ]
+        # Every index is written by every update that changes a column it holds, and an action changes the
+        # status: so no index whose columns lead another one (a case's units are found by the composite
+        # indexes that begin with them), and a link most cases lack is indexed only where it is set.
         indexes = [
+            *(
+                models.Index(fields=[link], condition=Q(**{f"{link}__isnull": False}), name=f"cases_case_{link}")
+                for link in ("category", "citizen", "handler", "classification", "master")
+            ),
             models.Index(fields=["unit", "status", "due_at"], name="cases_unit_status_due"),
             models.Index(fields=["village", "status"], name="cases_village_status"),
             models.Index(fields=["received_at"], name="cases_received"),
@@ -338,8 +387,11 @@ class CaseEvent(models.Model):
     )
     from_status = models.CharField(_("from status"), max_length=20, blank=True)
     to_status = models.CharField(_("to status"), max_length=20)
-    from_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Indexed only where set (Meta.indexes): most events leave the case where it is.
+    from_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(_("time"))
@@ -354,6 +406,10 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_case_seq")]
+        indexes = [
+            models.Index(fields=[link], condition=Q(**{f"{link}__isnull": False}), name=f"cases_event_{link}")
+            for link in ("from_unit", "to_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
@@ -407,7 +463,9 @@ class Notification(models.Model):
 
     kind = models.CharField(_("kind"), max_length=30)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # indexed where set (Meta.indexes): a citizen's messages have none
     to_citizen = models.BooleanField(default=False)
     dedupe_key = models.CharField(max_length=150, unique=True)
     message = models.TextField(_("message"))
@@ -420,7 +478,8 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="cases_notification_pending")
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="cases_notification_pending"),
+            models.Index(fields=["unit"], condition=Q(unit__isnull=False), name="cases_notification_unit"),
         ]
 
     def __str__(self) -> str:
