@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DataError, IntegrityError, connection, connections, transaction
 from django.db.models import Field, ForeignObject, Lookup, Model
 from django.db.models.lookups import In
 from django.db.models.sql import Query
@@ -159,6 +160,28 @@ class Writes:
         self._hand_over_after_commit()
         return rows
 
+    def run_if(self, guards: list[tuple[str, list[Any]]]) -> bool:
+        """PostgreSQL: the `guards` (statements each RETURNING one row where it applies) and the held statements,
+        as one statement that writes everything if every guard applied and nothing otherwise. Whether it did.
+
+        Outside a transaction the statement is its own (no BEGIN, no COMMIT: two round trips fewer); inside
+        one, under a savepoint, which the failure rolls back. A guard that did not apply makes the statement
+        divide by zero, which aborts it; so does a held INSERT that collides with a unique key (a concurrent
+        writer's row) — both are "did not apply", for the caller to retry another way."""
+        from psycopg import errors  # PostgreSQL only
+
+        self.held[:0] = guards
+        names = ", ".join(f"held{n}" for n in range(len(guards)))
+        try:
+            with transaction.atomic() if self.db.in_atomic_block else nullcontext():
+                self.run(f"SELECT 1 / COUNT(*) FROM {names}", [])  # noqa: S608 (names of this statement's parts)
+        except (DataError, IntegrityError) as failure:
+            if isinstance(failure.__cause__, errors.DivisionByZero | errors.UniqueViolation):
+                self.held, self.after_commit = [], []
+                return False
+            raise
+        return True
+
     def flush(self) -> None:
         if self.held:
             self.run(*self.held.pop())
@@ -226,17 +249,24 @@ def update_row(
     `expect` ({column name: value}), only if the row still holds those values. Whether a row was updated.
     With `writes` (and no `expect`: the caller has locked the row), held there, and True."""
     db = connections[DEFAULT_DB_ALIAS]
-    sql, fields = _update_statement(type(instance), tuple(names), db.vendor)
-    params = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields] + [instance.pk]
-    if expect:
-        sql += "".join(f" AND {db.ops.quote_name(column)} = %s" for column in expect)
-        params += list(expect.values())
-    elif writes is not None:
+    sql, params = update_statement(instance, names, expect)
+    if writes is not None and not expect:
         writes.add(sql, params)
         return True
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return bool(cursor.rowcount)
+
+
+def update_statement(instance: Model, names: list[str], expect: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
+    """The UPDATE of `update_row`, and its parameters."""
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _update_statement(type(instance), tuple(names), db.vendor)
+    params = [field.get_db_prep_save(field.pre_save(instance, False), db) for field in fields] + [instance.pk]
+    if expect:
+        sql += "".join(f" AND {db.ops.quote_name(column)} = %s" for column in expect)
+        params += list(expect.values())
+    return sql, params
 
 
 # Plain SELECTs that give model instances: what `Model.objects.raw()` does, without resolving the columns'

@@ -67,11 +67,16 @@ def _close_last(case_id: int, at: datetime, writes: Writes | None) -> Last:
 
 def close_if_last(case_id: int, at: datetime, seq: int) -> bool:
     """End the interval of the case's event `seq` at `at` if it is still the latest; whether it was."""
+    with connection.cursor() as cursor:
+        cursor.execute(*close_if_last_statement(case_id, at, seq))
+        return bool(cursor.rowcount == 1)
+
+
+def close_if_last_statement(case_id: int, at: datetime, seq: int) -> tuple[str, list[Any]]:
+    """The UPDATE of `close_if_last`, and its parameters."""
     table = connection.ops.quote_name(CaseEvent._meta.db_table)
     sql = f"UPDATE {table} SET next_at = %s WHERE case_id = %s AND next_at IS NULL AND seq = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [CaseEvent._meta.get_field("next_at").get_db_prep_value(at, connection), case_id, seq])
-        return bool(cursor.rowcount == 1)
+    return sql, [CaseEvent._meta.get_field("next_at").get_db_prep_value(at, connection), case_id, seq]
 
 
 def append_event(

@@ -21,11 +21,11 @@ from bianmin.cases import actions, application_actions, notices, notifications, 
 from bianmin.cases.actions import Effect
 from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, Urgency, Workflow
 from bianmin.cases.errors import CaseError
-from bianmin.cases.events import Last, append_event, close_if_last, next_event
+from bianmin.cases.events import Last, append_event, close_if_last, close_if_last_statement, next_event
 from bianmin.cases.models import Case, CaseEvent, Category
 from bianmin.cases.numbering import next_case_number
 from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
-from bianmin.database import Writes, columns_of, insert_linked, insert_row, read_rows, update_row
+from bianmin.database import Writes, columns_of, insert_linked, insert_row, read_rows, update_row, update_statement
 from bianmin.documents.pdf import load_font
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
@@ -336,9 +336,10 @@ def perform(
     the platform itself (the sweep's automatic escalation). `at` replays history (an import from an
     older system, the demo); it must not be earlier than the case's last event.
 
-    The action is decided on the row locked for the transaction (`_decide`), then written (`_write`). On
-    SQLite, whose one write lock every writer waits for, the UNLOCKED_DECISIONS are decided on the row read
-    before the lock and written only if its version is still the one read (else decided again, locked)."""
+    The action is decided on the row locked for the transaction (`_decide`), then written (`_write`). The
+    UNLOCKED_DECISIONS are decided on the row as read, without a lock, and written only if its version is
+    still the one read (else decided again, locked): SQLite's one write lock is then held for the writes
+    alone, and PostgreSQL writes them in one statement outside a transaction."""
     if isinstance(case, str) and action in notices.ISSUED_BY:
         # It may render a notice: learn the workflow first, to load the font before taking the lock.
         found = case_reference(case)
@@ -354,7 +355,7 @@ def perform(
         load_font()  # a worker's first notice parses the font (0.15 s): not while holding the write lock
     key = case if isinstance(case, str) else case.pk
     ask = _Ask(action, actor, version, by_citizen, by_system, now, at is not None, fields)
-    if connection.vendor == "sqlite" and action in UNLOCKED_DECISIONS:
+    if action in UNLOCKED_DECISIONS:
         done = _perform_unlocked(key, ask)
         if done is not None:
             return done
@@ -368,8 +369,8 @@ def perform(
     return case
 
 
-# Grievance actions whose effect only changes the case row (no other rows written): on SQLite they are decided
-# on the row read before the write lock, which is then held only for the writes (`_perform_unlocked`).
+# Grievance actions whose effect only changes the case row (no other rows written): decided on the row as read,
+# and written only if no one changed the case meanwhile (`_perform_unlocked`).
 UNLOCKED_DECISIONS = frozenset({"accept", "assign", "answer", "reply", "complete"})
 
 
@@ -393,11 +394,15 @@ class _Ask:
 
 
 def _perform_unlocked(key: int | str, ask: _Ask) -> Case | None:
-    """SQLite holds one write lock for the whole database, so every microsecond of a writer's transaction
-    delays every other writer. Decide on the row as read without the lock, and prepare every statement (the
-    next event with its hash, the messages); then, under the lock, write only if no one changed the case
-    meanwhile: its version and its latest event are the ones read. Returns None when someone did, or when
-    the case runs another workflow: the caller then takes the lock and decides again on the fresh row."""
+    """Decide on the row as read without a lock, and prepare every statement (the next event with its hash,
+    the messages); then write only if no one changed the case meanwhile: its version and its latest event
+    are the ones read. Returns None when someone did, or when the case runs another workflow: the caller
+    then takes the lock and decides again on the fresh row.
+
+    SQLite holds one write lock for the whole database, so every microsecond of a writer's transaction
+    delays every other writer: the lock is taken for the writes alone. PostgreSQL writes them as one
+    statement, its own transaction, guarded by the version and the latest event (`Writes.run_if`): two
+    round trips for the action (read, write) instead of four (BEGIN, lock, write, COMMIT)."""
     found, last = read_case_and_last_event(key, ask.actor)
     case = _decide(found, ask, only=Workflow.GRIEVANCE)
     if case is None or last is None:
@@ -408,6 +413,12 @@ def _perform_unlocked(key: int | str, ask: _Ask) -> Case | None:
     insert_row(event, ready)
     if not ask.replayed:
         notifications.after_action(case, ask.action, event.seq, ready)
+    if connection.vendor == "postgresql":
+        guards = [
+            _returning_one(update_statement(case, ask.changed, expect={"version": case.version - 1})),
+            _returning_one(close_if_last_statement(case.pk, event.at, last[0])),
+        ]
+        return case if ready.run_if(guards) else None
     with transaction.atomic():
         if not (
             update_row(case, ask.changed, expect={"version": case.version - 1})
@@ -417,6 +428,10 @@ def _perform_unlocked(key: int | str, ask: _Ask) -> Case | None:
             return None
         ready.flush()
     return case
+
+
+def _returning_one(statement: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    return f"{statement[0]} RETURNING 1", statement[1]
 
 
 def read_case_and_last_event(key: int | str, actor: User | None) -> tuple[Case | None, Last]:

@@ -93,8 +93,6 @@ def test_concurrent_actions_without_versions_all_land_in_one_unbroken_history(co
 
 
 def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(county, monkeypatch):
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL decides under the row lock only")
     staff = county.people["township_staff"]
     case = new_case(staff, unit=county["baidi"])
     read_case, meanwhile = services.read_case_and_last_event, ["assign"]
@@ -122,9 +120,7 @@ def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(c
 
 def test_a_decision_prepared_before_an_attachment_is_taken_again_after_it(county, monkeypatch):
     # An attachment adds an event without changing the case's version: the answer prepared its event to follow
-    # the one it read, finds another latest event under the lock, and is decided again on the fresh row.
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL decides under the row lock only")
+    # the one it read, finds another latest event as it writes, and is decided again on the fresh row.
     staff = county.people["township_staff"]
     case = new_case(staff, unit=county["baidi"])
     read_case, meanwhile = services.read_case_and_last_event, [True]
@@ -152,6 +148,7 @@ def test_an_action_that_waited_for_the_lock_follows_the_event_the_other_appended
     # must close the true latest event itself, or the history would fork.
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks: one writer at a time")
+    monkeypatch.setattr(services, "UNLOCKED_DECISIONS", frozenset())  # both decided under the row lock
     staff = county.people["township_staff"]
     case = new_case(staff, unit=county["baidi"])
     closings: list[int] = []
@@ -187,3 +184,25 @@ def answer_and_close(number: str, staff: Any) -> Any:
         return exc
     finally:
         connection.close()
+
+
+def test_postgresql_writes_a_decision_taken_on_the_row_as_read_in_one_statement_of_its_own(county):
+    # Reads, then one guarded statement, each its own transaction: no BEGIN, lock or COMMIT round trips.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes under its one write lock")
+    staff = county.people["township_staff"]
+    perform(new_case(staff, unit=county["baidi"]).number, "assign", actor=staff, handler="township_staff")
+    case = new_case(staff, unit=county["baidi"])  # the caller's grants and units are kept by now
+    sent: list[tuple[bool, str]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append((connection.get_autocommit(), sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assigned = perform(case.number, "assign", actor=staff, handler="township_staff")
+    assert all(autocommit for autocommit, _ in sent)  # no transaction opened
+    assert [sql.split(None, 1)[0] for _, sql in sent if not sql.startswith("SELECT")] == ["WITH"]
+    assert (assigned.version, assigned.status) == (2, "in_progress")
+    assert [e.action for e in CaseEvent.objects.filter(case=case).order_by("seq")] == ["create", "assign"]
+    assert list(verify_chains([case.number])) == []
