@@ -173,7 +173,7 @@ class Writes:
         self.held[:0] = guards
         names = ", ".join(f"held{n}" for n in range(len(guards)))
         try:
-            with transaction.atomic() if self.db.in_atomic_block else nullcontext():
+            with one_statement():
                 self.run(f"SELECT 1 / COUNT(*) FROM {names}", [])  # noqa: S608 (names of this statement's parts)
         except (DataError, IntegrityError) as failure:
             if isinstance(failure.__cause__, errors.DivisionByZero | errors.UniqueViolation):
@@ -214,32 +214,29 @@ def insert_row(instance: Model, writes: Writes | None = None) -> None:
     instance._state.adding, instance._state.db = False, db.alias
 
 
-def insert_linked(parent: Model, child: Model, link: str) -> None:
-    """INSERT the new row `parent`, then `child`, whose foreign key `link` names it, and set both ids: on
-    PostgreSQL in one statement (the child's INSERT takes the parent's id from the parent's, in WITH)."""
+def insert_select(instance: Model, computed: dict[str, tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """The INSERT of the new row `instance` as `INSERT … SELECT` (for the caller to add its FROM), with the
+    columns named in `computed` given by SQL expressions and their parameters instead of the instance's
+    values: a row that takes values from another part of the same statement. Empty columns are written
+    NULL in the statement, as `insert_row` writes them."""
     db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
-        insert_row(parent)
-        setattr(child, link, parent)
-        insert_row(child)
-        return
-    parent_sql, params = _insert_values(parent, db)
-    child_fields = _insert_fields(type(child))
-    column = str(child._meta.get_field(link).column)  # type: ignore[union-attr]
-    quote = db.ops.quote_name
-    parent_id = "parent." + quote(str(parent._meta.pk.column if parent._meta.pk else "id"))
-    holes = ", ".join(parent_id if f.column == column else "%s" for f in child_fields)
-    sql = (
-        f"WITH parent AS ({parent_sql}) {_insert_into(type(child))} SELECT {holes} FROM parent "  # noqa: S608
-        f"RETURNING {quote(column)}, {quote(str(child._meta.pk.column if child._meta.pk else 'id'))}"
-    )
-    params += [f.get_db_prep_save(f.pre_save(child, True), db) for f in child_fields if f.column != column]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        parent.pk, child.pk = cursor.fetchone()
-    setattr(child, link, parent)
-    for instance in (parent, child):
-        instance._state.adding, instance._state.db = False, db.alias
+    expressions, params = [], []
+    for field in _insert_fields(type(instance)):
+        if field.column in computed:
+            expression, values = computed[str(field.column)]
+            expressions.append(expression)
+            params += values
+            continue
+        value = field.get_db_prep_save(field.pre_save(instance, True), db)
+        expressions.append("NULL" if value is None else "%s")
+        params += [] if value is None else [value]
+    return f"{_insert_into(type(instance))} SELECT {', '.join(expressions)}", params
+
+
+def one_statement() -> Any:
+    """The context for a write that is one statement: outside a transaction, none (the statement is its own:
+    no BEGIN, no COMMIT); inside one, a savepoint, so that the statement's failure leaves it usable."""
+    return transaction.atomic() if connections[DEFAULT_DB_ALIAS].in_atomic_block else nullcontext()
 
 
 def update_row(

@@ -22,8 +22,34 @@ Last = tuple[int, str] | None
 
 
 def event_hash(prev_hash: str, number: str, fields: dict[str, Any]) -> str:
-    payload = json.dumps([number, fields], ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+    return hashlib.sha256((prev_hash + _payload(number, fields)).encode()).hexdigest()
+
+
+def _payload(number: str, fields: dict[str, Any]) -> str:
+    return json.dumps([number, fields], ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def hashed_around_number(event: CaseEvent) -> tuple[str, str]:
+    """The text `event_hash` digests for `event`, as the parts before and after its case's number: for a
+    statement that learns the number as it runs (PostgreSQL's intake) and hashes `before || number || after`
+    itself. A case number (digits and a dash) is written in JSON as itself between quotes."""
+    fields = _fields(
+        event.seq,
+        event.action,
+        event.actor_id,
+        event.from_status,
+        event.to_status,
+        event.from_unit_id,
+        event.to_unit_id,
+        event.note,
+        event.data,
+        event.at,
+    )
+    before, after = _payload(NUMBER_MARK, fields).split(NUMBER_MARK, 1)
+    return event.prev_hash + before, after
+
+
+NUMBER_MARK = "#number#"  # JSON writes it as itself, and no field of an event's payload precedes the number
 
 
 def _fields(

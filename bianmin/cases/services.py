@@ -23,9 +23,17 @@ from bianmin.cases.choices import AnalysisLevel, CaseKind, CaseStatus, Channel, 
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import Last, append_event, close_if_last, close_if_last_statement, next_event
 from bianmin.cases.models import Case, CaseEvent, Category
-from bianmin.cases.numbering import next_case_number
+from bianmin.cases.numbering import insert_numbered, next_case_number
 from bianmin.cases.workflow import WORKFLOWS, Clock, Transition
-from bianmin.database import Writes, columns_of, insert_linked, insert_row, read_rows, update_row, update_statement
+from bianmin.database import (
+    Writes,
+    columns_of,
+    insert_row,
+    one_statement,
+    read_rows,
+    update_row,
+    update_statement,
+)
 from bianmin.documents.pdf import load_font
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
@@ -205,20 +213,22 @@ def create_case(
 
 def save_new_case(case: Case, data: dict[str, Any], also: Callable[[Case], None] | None = None) -> tuple[Case, bool]:
     """Number and insert a new case with its first event (and, through `also`, the rows that belong to
-    it) in one transaction. Returns (case, created): a concurrent request with the same Idempotency-Key
+    it) in one transaction (on PostgreSQL without `also`, one statement). Returns (case, created): a concurrent request with the same Idempotency-Key
     that won the race answers with its case."""
     actor, key = case.created_by, case.idempotency_key
     try:
+        if also is None and connection.vendor == "postgresql":  # one statement
+            with one_statement():
+                insert_numbered(case, next_event(case, None, "create", actor, "", None, case.received_at, data=data))
+            return case, True
         with transaction.atomic():
             case.number = next_case_number(case.received_at)
             event = next_event(case, None, "create", actor, "", None, case.received_at, data=data)
-            if also is None:
-                insert_linked(case, event, "case")  # one statement on PostgreSQL
-            else:
-                insert_row(case)
+            insert_row(case)
+            if also is not None:
                 also(case)
-                event.case = case
-                insert_row(event)
+            event.case = case
+            insert_row(event)
     except IntegrityError:
         existing = Case.objects.filter(created_by=actor, idempotency_key=key).first() if key and actor else None
         if existing is None:

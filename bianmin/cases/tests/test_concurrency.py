@@ -186,7 +186,7 @@ def answer_and_close(number: str, staff: Any) -> Any:
         connection.close()
 
 
-def test_postgresql_writes_a_decision_taken_on_the_row_as_read_in_one_statement_of_its_own(county):
+def test_postgresql_writes_an_intake_and_a_decision_on_the_row_as_read_in_one_statement_of_its_own(county):
     # Reads, then one guarded statement, each its own transaction: no BEGIN, lock or COMMIT round trips.
     if connection.vendor != "postgresql":
         pytest.skip("SQLite writes under its one write lock")
@@ -203,6 +203,12 @@ def test_postgresql_writes_a_decision_taken_on_the_row_as_read_in_one_statement_
         assigned = perform(case.number, "assign", actor=staff, handler="township_staff")
     assert all(autocommit for autocommit, _ in sent)  # no transaction opened
     assert [sql.split(None, 1)[0] for _, sql in sent if not sql.startswith("SELECT")] == ["WITH"]
+    sent.clear()
+    with connection.execute_wrapper(record):  # and an intake: its number, row and first event, one statement
+        taken = new_case(staff, unit=county["baidi"])
+    assert all(autocommit for autocommit, _ in sent)
+    assert [sql.split(None, 1)[0] for _, sql in sent if not sql.startswith("SELECT")] == ["WITH"]
+    assert list(verify_chains([taken.number])) == []
     assert (assigned.version, assigned.status) == (2, "in_progress")
     assert [e.action for e in CaseEvent.objects.filter(case=case).order_by("seq")] == ["create", "assign"]
     assert list(verify_chains([case.number])) == []

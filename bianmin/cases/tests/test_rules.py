@@ -10,7 +10,7 @@ from django.utils import timezone
 from bianmin.cases.choices import AnalysisLevel, CaseStatus, Channel
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import verify_chains
-from bianmin.cases.models import Case, CaseEvent
+from bianmin.cases.models import Case, CaseEvent, DailySequence
 from bianmin.cases.services import allowed_actions, create_case, perform
 from bianmin.cases.tests.factories import new_case
 from bianmin.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -169,6 +169,12 @@ def test_numbers_are_the_day_and_its_sequence(county):
     a, b = new_case(county.people["cadre_a"]), new_case(county.people["cadre_a"])
     day = timezone.localdate().strftime("%Y%m%d")
     assert (a.number, b.number) == (f"{day}-00001", f"{day}-00002")
+    # Past 99,999 a day the sequence grows a digit; it is never cut to five (PostgreSQL numbers in SQL).
+    DailySequence.objects.filter(day=timezone.localdate()).update(last=99_999)
+    c = new_case(county.people["cadre_a"])
+    assert c.number == f"{day}-100000" and Case.objects.get(pk=c.pk).number == c.number
+    first = CaseEvent.objects.get(case=c)
+    assert (first.seq, first.hash) == (1, c.events.get().hash) and list(verify_chains([c.number])) == []
 
 
 def test_every_action_leaves_a_chained_event_and_verify_finds_tampering(county):
