@@ -27,6 +27,7 @@ from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope, kept_unit_by_code
 from bianmin.pagination import MAX_OFFSET
+from bianmin.schemas import Plain
 
 router = Router(tags=["cases"])
 
@@ -37,13 +38,13 @@ LISTED = ("unit", "village", "category", "handler")
 COUNT_CAP = 10_000
 
 
-class CasePage(Schema):
+class CasePage(Plain):
     items: list[CaseItem]
     count: int = Field(description=f"Matching cases, counted up to {COUNT_CAP:,}.")
     count_capped: bool = Field(description=f"True when more than {COUNT_CAP:,} cases match (count is then the cap).")
 
 
-class Page(Schema):
+class Page(Plain):
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 

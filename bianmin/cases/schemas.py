@@ -14,15 +14,15 @@ from bianmin.cases.choices import (
     SpecialProcedure,
     Urgency,
 )
-from bianmin.schemas import SaneDate
+from bianmin.schemas import Plain, SaneDate
 
 
-class UnitRef(Schema):
+class UnitRef(Plain):
     code: str
     name: str
 
 
-class CaseIn(Schema):
+class CaseIn(Plain):
     """A case taken in by staff (hotline, window, village hall, reception), or an application
     (`kind=application` with the item's code): online by the applicant, at a window, or through the
     village hall on a villager's behalf (代办)."""
@@ -43,7 +43,7 @@ class CaseIn(Schema):
     address: str = Field("", max_length=200)
 
 
-class CaseItem(Schema):
+class CaseItem(Plain):
     number: str
     title: str
     kind: CaseKind
@@ -175,7 +175,7 @@ class CaseDetail(CaseItem):
     application: ApplicationOut | None
 
 
-class ActionIn(Schema):
+class ActionIn(Plain):
     """The fields of any action; the workflow's table says which one needs which."""
 
     model_config = ConfigDict(extra="forbid")
@@ -203,7 +203,7 @@ class ActionIn(Schema):
     delivery_method: DeliveryMethod | None = None
 
 
-class CaseFilters(Schema):
+class CaseFilters(Plain):
     status: list[CaseStatus] = Field(default_factory=list)
     unit: str | None = Field(None, description="Unit code: cases handled in that unit's subtree.")
     category: str | None = None
