@@ -109,10 +109,16 @@ def intake_errors(**values: Any) -> dict[str, Any]:
     id_number = values["citizen_id_number"]
     if id_number and not is_resident_id(id_number):
         errors["citizen_id_number"] = _("This is not a valid resident identity number.")
-    for name, choices in (("kind", CaseKind), ("channel", Channel), ("urgency", Urgency)):
-        if values[name] not in choices.values:
+    for name, choices in INTAKE_CHOICES.items():
+        if values[name] not in choices:
             errors[name] = _("Select a valid choice.")
     return errors
+
+
+# What `intake_errors` accepts, built once (an enumeration's `values` is a new list on every read).
+INTAKE_CHOICES = {
+    name: frozenset(kind.values) for name, kind in (("kind", CaseKind), ("channel", Channel), ("urgency", Urgency))
+}
 
 
 def intake_unit(actor: User, village: Unit | None) -> Unit | None:
