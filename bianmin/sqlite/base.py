@@ -6,7 +6,10 @@ is usually free again long before the sleeper wakes, and a quarter of the two co
 benchmark's load while requests waited (issue 6). Here a transaction first takes an exclusive `flock` on
 `<database>-writers`, tried again every 0.1–1 ms, and only then BEGINs: the next writer starts within a
 millisecond of the last one's commit. The wait keeps SQLite's timeout, and past it "database is locked"
-as before. Readers never touch the lock file."""
+as before. Readers never touch the lock file.
+
+Django turns every statement's `%s` into SQLite's `?` with a regular expression on each execution; the
+platform sends the same few statements over and over, so the cursor here remembers the conversions."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import fcntl
 import logging
 import os
 import time
+from functools import lru_cache
 from typing import Any
 
 from django.db import OperationalError
@@ -23,7 +27,22 @@ log = logging.getLogger(__name__)
 POLL_FIRST, POLL_MAX = 0.0001, 0.001  # seconds between tries while another writer holds the lock file
 
 
+@lru_cache(maxsize=1024)
+def _qmark(query: str) -> str:
+    return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
+
+
+class CursorWrapper(base.SQLiteCursorWrapper):
+    def convert_query(self, query: str, *, param_names: Any = None) -> str:
+        if param_names is None and len(query) <= 8192:  # a statement built from data is not kept
+            return _qmark(query)
+        return super().convert_query(query, param_names=param_names)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    def create_cursor(self, name: str | None = None) -> Any:
+        return self.connection.cursor(factory=CursorWrapper)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._queue_fd: int | None = None

@@ -136,3 +136,18 @@ def test_an_intakes_statement_stays_within_what_psycopg_caches(county):
             "SELECT COUNT(*) FROM cases_case WHERE id = %s AND completed_at IS NULL AND handler_id IS NULL", [case.pk]
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's parameter style")
+def test_sqlite_statements_are_converted_as_django_converts_them(db):
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    from bianmin.sqlite.base import CursorWrapper
+
+    statements = ["SELECT %s, %s", "SELECT '%%' || %s", "UPDATE t SET a = %s WHERE b LIKE '%%x%%'", "SELECT 1"]
+    for sql in statements * 2:  # the second time from the remembered conversions
+        assert CursorWrapper.convert_query(None, sql) == SQLiteCursorWrapper.convert_query(None, sql)  # type: ignore[arg-type]
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, CursorWrapper)
+        cursor.execute("SELECT %s || '%%'", ["50"])
+        assert cursor.fetchone() == ("50%",)
