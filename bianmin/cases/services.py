@@ -219,11 +219,12 @@ def create_case(
 
 def save_new_case(case: Case, data: dict[str, Any], also: Callable[[Case], None] | None = None) -> tuple[Case, bool]:
     """Number and insert a new case with its first event (and, through `also`, the rows that belong to
-    it) in one transaction (on PostgreSQL without `also`, one statement). Returns (case, created): a concurrent request with the same Idempotency-Key
-    that won the race answers with its case."""
+    it) in one transaction (on PostgreSQL without `also`, in one statement). Returns (case, created): a
+    concurrent request with the same Idempotency-Key that won the race answers with its case."""
     actor, key = case.created_by, case.idempotency_key
     try:
-        if also is None and connection.vendor == "postgresql":  # one statement
+        if also is None and connection.vendor == "postgresql":
+            # One statement; the event's hash, made here before the number is known, is replaced by the server's.
             with one_statement():
                 insert_numbered(case, next_event(case, None, "create", actor, "", None, case.received_at, data=data))
             return case, True
