@@ -1,4 +1,6 @@
-"""Every state × action of the application table: allowed ones succeed, the rest are refused with 409."""
+"""The application workflow written out by hand (DESIGN §4.2): for every status × action, the status it leads to
+or its refusal with 409, and the actions offered in each status. The expectations are literal, not read from
+`workflow.APPLICATION`: a change to the table must change this file too."""
 
 from __future__ import annotations
 
@@ -11,10 +13,76 @@ from django.utils import timezone
 from bianmin.cases.choices import CaseStatus
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Application, Case, CasePause
-from bianmin.cases.services import perform
+from bianmin.cases.services import allowed_actions, perform
 from bianmin.cases.tests.factories import new_application
 from bianmin.cases.workflow import APPLICATION
-from bianmin.errors import Conflict
+from bianmin.errors import Conflict, DomainError
+from bianmin.org.models import User
+
+STATUSES = (
+    "submitted",
+    "supplement",
+    "accepted",
+    "in_progress",
+    "paused",
+    "replied",
+    "completed",
+    "closed",
+    "refused",
+    "withdrawn",
+    "merged",
+)
+REFUSED = "REFUSED"
+
+# action → {status in which it may be taken: the status it leads to}. In every other status it is REFUSED
+# (409 illegal transition). An action that leaves the status as it is leads to the same status.
+TABLE: dict[str, dict[str, str]] = {
+    "request_supplement": {"submitted": "supplement"},  # 一次性告知, once; the clock stops
+    "supplement": {"supplement": "submitted"},  # 补正 received; the clock runs again
+    "accept": {"submitted": "accepted"},  # 受理
+    "refuse": {"submitted": "refused", "supplement": "refused"},  # 不予受理
+    "review": {"accepted": "in_progress"},  # 审查
+    "forward": {"in_progress": "accepted"},  # 报送审批, from below the implementing unit
+    "special_procedure": {"in_progress": "paused"},  # 听证, 检验检测, 专家评审 (第45条)
+    "resume": {"paused": "in_progress"},
+    "extend": {"accepted": "accepted", "in_progress": "in_progress"},  # 延期, once (第42条)
+    "supervise": {  # 督办
+        "submitted": "submitted",
+        "accepted": "accepted",
+        "in_progress": "in_progress",
+        "paused": "paused",
+    },
+    "approve": {"in_progress": "completed"},  # 决定, by the implementing unit
+    "deny": {"in_progress": "completed"},
+    "deliver": {"completed": "completed"},  # 送达, once (第44条)
+    "rate": {"completed": "closed"},  # 评价, once delivered
+    "appeal_rating": {"closed": "closed"},  # 申诉 (with a bad rating not yet appealed)
+    "review_appeal": {"closed": "closed"},  # 复核 (with an appeal pending)
+    "withdraw": {
+        "submitted": "withdrawn",
+        "supplement": "withdrawn",
+        "accepted": "withdrawn",
+        "in_progress": "withdrawn",
+        "paused": "withdrawn",
+    },
+}
+
+# What county_admin is offered in each status (the buttons, the API's allowed actions), on a 高龄津贴申领
+# application taken in at 白帝镇, which the county bureau decides; no notice sent before the supplement
+# status, not extended, not delivered, not rated.
+OFFERED: dict[str, set[str]] = {
+    "submitted": {"request_supplement", "accept", "refuse", "supervise", "withdraw"},
+    "supplement": {"supplement", "refuse", "withdraw"},
+    "accepted": {"review", "extend", "supervise", "withdraw"},
+    "in_progress": {"forward", "special_procedure", "extend", "supervise", "withdraw"},
+    "paused": {"resume", "supervise", "withdraw"},
+    "replied": set(),
+    "completed": {"deliver"},
+    "closed": set(),
+    "refused": set(),
+    "withdrawn": set(),
+    "merged": set(),
+}
 
 FIELDS: dict[str, dict[str, Any]] = {
     "request_supplement": {"missing": [1, 2]},
@@ -34,12 +102,13 @@ FIELDS: dict[str, dict[str, Any]] = {
 # What the application must carry for an action's guard: the decision is taken where the item is
 # implemented (here the county bureau, after the township forwarded it); a result is rated once delivered.
 DECIDED_AT_THE_COUNTY = {"case": {"unit": "mzj"}}
-GUARD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
+DELIVERED = {"delivered_at": True}
+GUARD_FACTS: dict[str, dict[str, Any]] = {
     "approve": DECIDED_AT_THE_COUNTY,
     "deny": DECIDED_AT_THE_COUNTY,
-    "rate": {"application": {"delivered_at": True}},
-    "appeal_rating": {"case": {"rating": 1}, "application": {"delivered_at": True}},
-    "review_appeal": {"case": {"rating": 1, "rating_appeal": "pending"}, "application": {"delivered_at": True}},
+    "rate": {"application": DELIVERED},
+    "appeal_rating": {"case": {"rating": 1}, "application": DELIVERED},
+    "review_appeal": {"case": {"rating": 1, "rating_appeal": "pending"}, "application": DELIVERED},
 }
 
 
@@ -49,10 +118,12 @@ def valid_fields(action: str) -> dict[str, Any]:
     return FIELDS.get(action, {})
 
 
-def application_in(status: str, county, items, wanted: dict[str, dict[str, Any]]) -> Case:
-    """A 高龄津贴申领 application filed by 浣花村's cadre, then standing in `status` with the facts that
-    status implies (accepted with its limits; paused; decided)."""
-    case = new_application(county.people["cadre_a"], items.allowance, village=county["huanhua"])
+def application_in(status: str, county, items, wanted: dict[str, Any]) -> Case:
+    """An application filed by 浣花村's cadre (for 高龄津贴申领 unless `wanted` names another item), then
+    standing in `status` with the facts that status implies (accepted with its limits; paused; decided)
+    and those `wanted` (case and application fields; "extended": its limit extended once)."""
+    item = getattr(items, wanted.get("item", "allowance"))
+    case = new_application(county.people["cadre_a"], item, village=county["huanhua"])
     now = timezone.now()
     facts: dict[str, Any] = {"status": status}
     extra: dict[str, Any] = {}
@@ -71,49 +142,105 @@ def application_in(status: str, county, items, wanted: dict[str, dict[str, Any]]
     extra.update({k: now if v is True else v for k, v in wanted.get("application", {}).items()})
     Case.objects.filter(pk=case.pk).update(**facts)
     Application.objects.filter(case=case).update(**extra)
+    if wanted.get("extended"):
+        perform(case, "extend", actor=county.people["county_admin"], amount=1, reason="公示")
     return Case.objects.get(pk=case.pk)
 
 
-@pytest.mark.parametrize("action", sorted(APPLICATION))
-@pytest.mark.parametrize("status", CaseStatus.values)
-def test_each_state_and_action(county, items, status, action):
-    transition = APPLICATION[action]
-    case = application_in(status, county, items, GUARD_FACTS.get(action, {}))
-    actor = county.people["county_admin"]
-    if status in transition.sources:
+def offered(case: Case, user: User) -> set[str]:
+    return {t.action for t in allowed_actions(case, user)}
+
+
+def mismatches(case: Case, action: str, expected: str, actor: User) -> list[str]:
+    """Take `action` on `case` and say how the outcome differs from `expected` (a status, or REFUSED): an
+    allowed action is offered, leads to `expected`, adds one to the version and records an event from the
+    old status to the new; a refused one is not offered, answers 409 illegal transition and writes nothing."""
+    where = f"{case.status} × {action} (expected {expected})"
+    wrong = []
+    is_offered = action in offered(case, actor)
+    if is_offered != (expected != REFUSED):
+        wrong.append(f"{where}: {'offered' if is_offered else 'not offered'}")
+    events = case.events.count()
+    try:
         done = perform(case, action, actor=actor, version=case.version, **valid_fields(action))
-        assert done.status == (transition.target or status)
-        assert done.version == case.version + 1
-        assert done.events.order_by("-seq").first().action == action
-    else:
-        with pytest.raises(Conflict) as refused:
-            perform(case, action, actor=actor, version=case.version, **valid_fields(action))
-        assert refused.value.code == CaseError.ILLEGAL_TRANSITION
-        assert Case.objects.get(pk=case.pk).version == case.version
+    except DomainError as error:
+        after = Case.objects.get(pk=case.pk)
+        if expected != REFUSED or not isinstance(error, Conflict) or error.code != CaseError.ILLEGAL_TRANSITION:
+            wrong.append(f"{where}: refused with {type(error).__name__} {error.code} {error.fields}")
+        if (after.status, after.version, after.events.count()) != (case.status, case.version, events):
+            wrong.append(f"{where}: the refusal wrote to the case or its history")
+        return wrong
+    if expected == REFUSED:
+        return [*wrong, f"{where}: allowed, led to {done.status}"]
+    stored = Case.objects.get(pk=case.pk)
+    last = stored.events.order_by("-seq").first()
+    assert last is not None
+    got = (str(done.status), stored.status, stored.version, stored.events.count(), last.action, last.from_status)
+    want = (expected, expected, case.version + 1, events + 1, action, case.status)
+    if got != want or last.to_status != expected:
+        wrong.append(f"{where}: got (status, stored, version, events, action, from) {got}, to {last.to_status}")
+    return wrong
 
 
-@pytest.mark.parametrize(
-    ("action", "status", "why"),
-    [
-        ("approve", CaseStatus.IN_PROGRESS, "the township may not decide what the county implements"),
-        ("forward", CaseStatus.IN_PROGRESS, "already with the implementing unit"),
-        ("rate", CaseStatus.COMPLETED, "the result has not been delivered"),
-        ("request_supplement", CaseStatus.SUBMITTED, "a one-time notice was already sent"),
-        ("extend", CaseStatus.IN_PROGRESS, "the limit was already extended once"),
-    ],
-)
-def test_guarded_actions_need_their_facts(county, items, action, status, why):
-    facts = {
-        "approve": {},
-        "forward": DECIDED_AT_THE_COUNTY,
-        "rate": {},
-        "request_supplement": {"application": {"notice_sent_at": True}},
-        "extend": {},
-    }[action]
-    case = application_in(status, county, items, facts)
-    if action == "extend":
-        perform(case, "extend", actor=county.people["county_admin"], amount=1, reason="公示")
-        case.refresh_from_db()
-    with pytest.raises(Conflict) as refused:
-        perform(case, action, actor=county.people["county_admin"], **valid_fields(action))
-    assert refused.value.code == CaseError.ILLEGAL_TRANSITION, why
+def test_the_table_names_every_status_and_action():
+    """A new status or action of the workflow must be written into this file's tables."""
+    assert set(STATUSES) == set(CaseStatus.values)
+    assert set(TABLE) == set(APPLICATION)
+    assert set(OFFERED) == set(STATUSES)
+    assert all(s in STATUSES and t in STATUSES for row in TABLE.values() for s, t in row.items())
+    assert all(names <= set(TABLE) for names in OFFERED.values())
+
+
+@pytest.mark.parametrize("action", sorted(TABLE))
+def test_each_status_and_action(county, items, action):
+    """Given an application standing in each status in turn, with the facts the action's guard needs, when
+    county_admin takes the action, then it leads where TABLE says and is offered; anywhere else it is refused
+    with 409, not offered, and nothing is written."""
+    actor = county.people["county_admin"]
+    wrong = []
+    for status in STATUSES:
+        case = application_in(status, county, items, GUARD_FACTS.get(action, {}))
+        wrong += mismatches(case, action, TABLE[action].get(status, REFUSED), actor)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_actions_offered_in_each_status(county, items):
+    """Given a 高龄津贴申领 application at 白帝镇 in each status in turn, when county_admin opens it, then the
+    actions offered are exactly those of OFFERED."""
+    admin = county.people["county_admin"]
+    wrong = []
+    for status in STATUSES:
+        got = offered(application_in(status, county, items, {}), admin)
+        if got != OFFERED[status]:
+            wrong.append(f"{status}: offered {sorted(got)}, expected {sorted(OFFERED[status])}")
+    assert not wrong, "\n".join(wrong)
+
+
+# Applications whose facts an action's guard does not accept, and two it does: (action, status, facts,
+# expected outcome, why).
+COUNTY_DECIDES = "at 白帝镇: the township may not decide what the county implements"
+GUARDED: list[tuple[str, str, dict[str, Any], str, str]] = [
+    ("approve", "in_progress", {}, REFUSED, COUNTY_DECIDES),
+    ("deny", "in_progress", {}, REFUSED, COUNTY_DECIDES),
+    ("forward", "in_progress", DECIDED_AT_THE_COUNTY, REFUSED, "already with the implementing unit"),
+    ("forward", "in_progress", {"item": "subsistence"}, REFUSED, "低保 is delegated down: 白帝镇 decides"),
+    ("approve", "in_progress", {"item": "subsistence"}, "completed", "低保 is delegated down: 白帝镇 decides"),
+    ("rate", "completed", {}, REFUSED, "the result has not been delivered"),
+    ("deliver", "completed", {"application": DELIVERED}, REFUSED, "the result was already delivered"),
+    ("request_supplement", "submitted", {"application": {"notice_sent_at": True}}, REFUSED, "a notice was sent"),
+    ("extend", "accepted", {"extended": True}, REFUSED, "the limit was already extended once"),
+    ("extend", "in_progress", {"extended": True}, REFUSED, "the limit was already extended once"),
+    ("appeal_rating", "closed", {"case": {"rating": 5}, "application": DELIVERED}, REFUSED, "rated 非常满意"),
+    ("review_appeal", "closed", {"case": {"rating": 1}, "application": DELIVERED}, REFUSED, "no appeal to review"),
+]
+
+
+def test_guarded_actions_need_their_facts(county, items):
+    """Given applications whose facts an action's guard does not accept, when county_admin takes it, then it
+    is not offered, is refused with 409 and nothing is written (and 低保, delegated down, is decided at 白帝镇)."""
+    actor = county.people["county_admin"]
+    wrong = []
+    for action, status, facts, expected, why in GUARDED:
+        case = application_in(status, county, items, facts)
+        wrong += [f"{m} [{facts}: {why}]" for m in mismatches(case, action, expected, actor)]
+    assert not wrong, "\n".join(wrong)
