@@ -142,12 +142,13 @@ def test_list_queries_do_not_grow_with_rows(county, api_as):
     new_case(county.people["cadre_a"], village=county["huanhua"])
     api.get("/cases")
     with CaptureQueriesContext(connection) as small:
-        api.get("/cases")
+        assert api.get("/cases").json()["count"] == 1
     for _ in range(15):
         new_case(county.people["cadre_a"], village=county["huanhua"])
     with CaptureQueriesContext(connection) as large:
         assert api.get("/cases").json()["count"] == 16
-    assert len(large) == len(small) <= 6
+    # At most the budget (a saved query is welcome), and no more for sixteen rows than for one.
+    assert len(large) <= len(small) <= 6, (len(small), len(large))
 
 
 def test_detail_queries_do_not_grow_with_events(county, api_as):
@@ -156,12 +157,13 @@ def test_detail_queries_do_not_grow_with_events(county, api_as):
     api = api_as(county.people["county_admin"])
     api.get(f"/cases/{case.number}")
     with CaptureQueriesContext(connection) as few:
-        api.get(f"/cases/{case.number}")
+        assert len(api.get(f"/cases/{case.number}").json()["events"]) == 1
     for _ in range(6):
         perform(case, "classify", actor=cadre, classification="reasonable")
     with CaptureQueriesContext(connection) as many:
         assert len(api.get(f"/cases/{case.number}").json()["events"]) == 7
-    assert len(many) == len(few) <= 13
+    # At most the budget (a saved query is welcome), and no more for seven events than for one.
+    assert len(many) <= len(few) <= 13, (len(few), len(many))
 
 
 # --- permission matrix: each role against a case of 浣花村 and one of another county ---------------

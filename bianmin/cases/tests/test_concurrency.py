@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -212,3 +213,43 @@ def test_postgresql_writes_an_intake_and_a_decision_on_the_row_as_read_in_one_st
     assert (assigned.version, assigned.status) == (2, "in_progress")
     assert [e.action for e in CaseEvent.objects.filter(case=case).order_by("seq")] == ["create", "assign"]
     assert list(verify_chains([case.number])) == []
+
+
+def test_concurrent_intakes_with_one_idempotency_key_make_one_case(county, api_as, monkeypatch):
+    # Given one operator's request sent four times at once with the same Idempotency-Key (a client's retries),
+    # each past the check for an earlier case before any of them writes: they race to the unique index
+    staff = county.people["township_staff"]
+    callers = [api_as(staff) for _ in range(4)]
+    for api in callers:
+        api.headers["Idempotency-Key"] = "call-2026-0042"
+    # The intake's field check runs after the look-up of an earlier case with the key and before the write:
+    # held there until all four arrive, none finds the others' case (without the hook: a plain race).
+    checked = threading.Barrier(len(callers), timeout=5)
+    check = services.intake_errors
+
+    def check_then_wait_for_the_others(**values: Any) -> Any:
+        # A broken barrier: a caller found the case already made and never came here; the others go on.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            checked.wait()
+        return check(**values)
+
+    monkeypatch.setattr(services, "intake_errors", check_then_wait_for_the_others, raising=False)
+    intake = {
+        "channel": "hotline",
+        "kind": "help",
+        "title": "五组停水",
+        "content": "五组自来水停水三天。",
+        "citizen_name": "刘",
+        "citizen_phone": "13700005678",
+        "village": county["huanhua"].code,
+    }
+    # When they arrive together
+    responses = run_together([lambda api=api: api.post("/cases", intake) for api in callers])
+    # Then one case is made, and every caller gets it: 201 for the one that made it, 200 for the retries
+    assert all(not isinstance(r, Exception) for r in responses), responses
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201], [r.content for r in responses]
+    made = Case.objects.get()
+    assert {(r.json()["number"], r.json()["version"]) for r in responses} == {(made.number, 1)}
+    assert (made.created_by_id, made.idempotency_key) == (staff.pk, "call-2026-0042")
+    assert [e.action for e in CaseEvent.objects.filter(case=made)] == ["create"]
+    assert list(verify_chains([made.number])) == []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
+import segno
 from openpyxl import load_workbook
 
 from bianmin.catalog.choices import CATALOG_CHANGE
@@ -60,19 +62,43 @@ def test_an_item_page_is_printable_with_a_qr_code_to_itself(items, client):
     assert "可由村干部在村便民服务站代为办理" in html
 
 
-def test_the_qr_code_encodes_the_page_address(items):
-    import segno
+def qr_modules(html: str) -> set[tuple[int, int]]:
+    """The dark modules (row, column) of the page's one inline QR code, read back from its SVG path (segno
+    draws each run of dark modules as a horizontal line through the middle of its row), border removed."""
+    svgs = re.findall(r'<svg[^>]*class="segno"[^>]*>.*?</svg>', html, re.S)
+    assert len(svgs) == 1, svgs
+    path = re.search(r'<path[^>]*\bd="([^"]+)"', svgs[0])
+    assert path is not None, svgs[0]
+    dark: set[tuple[int, int]] = set()
+    x = y = 0.0
+    for command, numbers in re.findall(r"([A-Za-z])([^A-Za-z]*)", path.group(1)):
+        values = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", numbers)]
+        if command in "Mm":
+            x, y = (values[0], values[1]) if command == "M" else (x + values[0], y + values[1])
+        elif command == "h":
+            dark |= {(int(y), int(x) + n) for n in range(int(values[0]))}
+            x += values[0]
+        else:
+            raise AssertionError(f"unexpected path command {command!r} in {path.group(1)[:80]}")
+    top, left = min(r for r, _c in dark), min(c for _r, c in dark)  # the finder pattern's corner
+    return {(r - top, c - left) for r, c in dark}
 
-    from bianmin.catalog.views import qr_svg
 
-    svg = qr_svg("http://example.test/guide/X/")
-    assert svg.startswith("<svg") and "<path" in svg
-    assert (
-        segno.make("http://example.test/guide/X/", error="m").svg_inline(
-            scale=4, border=2, omitsize=True, title="http://example.test/guide/X/"
-        )
-        == svg
-    )
+def encodings(url: str) -> list[set[tuple[int, int]]]:
+    """The dark modules of `url`'s QR code at each error-correction level segno offers."""
+    codes = [segno.make(url, error=level).matrix for level in "lmqh"]
+    return [{(r, c) for r, row in enumerate(m) for c, bit in enumerate(row) if bit} for m in codes]
+
+
+def test_the_qr_code_encodes_the_page_address(items, client):
+    # Given an item's public page
+    html = client.get(f"/guide/{items[0].code}/").content.decode()
+    # When its inline QR code is read back into modules
+    modules = qr_modules(html)
+    # Then they are the QR code of the page's own address, and not of another item's page
+    own, other = f"http://testserver/guide/{items[0].code}/", f"http://testserver/guide/{items[1].code}/"
+    assert any(modules == code for code in encodings(own)), f"the page's QR code does not encode {own}"
+    assert not any(modules == code for code in encodings(other)), f"the page's QR code encodes {other}"
 
 
 def test_inactive_and_unknown_items_are_not_found(items, client):
