@@ -4,7 +4,6 @@ at the same village hall stay out of them."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,12 +12,12 @@ import pytest
 from django.utils import timezone
 
 from bianmin.cases.choices import Channel
-from bianmin.cases.models import Case, CaseEvent
+from bianmin.cases.models import Case
 from bianmin.cases.services import perform
 from bianmin.cases.sla import SHANGHAI
 from bianmin.cases.tests.factories import new_application, new_case
 from bianmin.reports.kpi import Dimension, Period, kpi_by, kpi_summary
-from bianmin.reports.tests.test_kpi_oracle import APPLICATION_COUNTED, COUNTED, oracle
+from bianmin.reports.tests.test_kpi_oracle import APPLICATION_COUNTED, COUNTED, oracle, played_from_the_database
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 
@@ -166,12 +165,9 @@ def test_by_channel_the_online_share_is_all_or_nothing(county, filed):
 
 def test_the_engine_agrees_with_a_replay_of_the_events_at_every_step(county, filed):
     """Just before and at every event of these applications, the SQL agrees with the literal replay."""
-    cases = list(Case.objects.all())
-    events: dict[int, list[CaseEvent]] = defaultdict(list)
-    for event in CaseEvent.objects.order_by("case_id", "seq"):
-        events[event.case_id].append(event)
-    moments = sorted({e.at for history in events.values() for e in history})
+    played = played_from_the_database()
+    moments = sorted({e.at for history in played.events.values() for e in history})
     for moment in [m + delta for m in moments for delta in (timedelta(seconds=-1), timedelta())]:
-        expected = oracle(cases, events, MARCH.since, MARCH.until, moment)
+        expected = oracle(played, MARCH.since, MARCH.until, moment, present_deadline=True)
         got = kpi_summary(county["county"], MARCH, as_of=moment, ratings=False).figures
         assert {name: getattr(got, name) for name in (*COUNTED, *APPLICATION_COUNTED)} == expected, moment

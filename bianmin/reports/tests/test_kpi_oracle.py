@@ -410,6 +410,11 @@ def play_more(now: datetime) -> None:
 def played(db) -> Played:
     load_demo(seed=7, cases=160)
     play_more(timezone.now())
+    return played_from_the_database()
+
+
+def played_from_the_database() -> Played:
+    """Every case with its events and its item's limits, as the oracle reads them."""
     cases = list(Case.objects.select_related("category"))
     events: dict[int, list[CaseEvent]] = defaultdict(list)
     for event in CaseEvent.objects.order_by("case_id", "seq"):
