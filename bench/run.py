@@ -11,7 +11,9 @@ For each database and size it
      WSGI app) with the production server configuration (bianmin.server.server_options) on the same
      database, and drives its lifecycle from a separate process (bench/load.py);
   3. serves Bianmin the way it is deployed (`bianmin up --no-demo --workers N`), drives its lifecycle
-     (create → assign → complete (答复办结) → search by number) the same way, then measures the workbench
+     (create → assign → complete (答复办结) → search) the same way in both shapes of bench/load.py (ordinary:
+     full answers and a filtered list of 20; minimal: `Prefer: return=minimal` and a lookup by number), then
+     measures the workbench
      list and a text search (p95 of sequential calls, township and county scope) and the workers' RSS;
   4. at the largest size, runs the reports benchmark (bench/kpi.py: nine-month county KPI, Excel export of
      100,000 cases with peak memory).
@@ -45,6 +47,8 @@ import kpi  # noqa: E402  (bench/kpi.py, the reports benchmark)
 OPEN = ("submitted", "accepted", "in_progress", "paused", "replied")  # bianmin.cases.choices.OPEN_STATUSES
 VILLAGE, HANDLER = "500236001001", "township_staff"  # 宝塔坪社区, and a member of its street (夔门街道)
 TARGET_RATIO, TARGET_FLATNESS, TARGET_P95_MS, TARGET_RSS_MB = 0.5, 0.8, 100.0, 200.0
+TARGET_ORDINARY_RATIO, TARGET_ANSWER_COST = 0.4, 1.5  # issue 19 item 10
+SHAPES = {"bianmin": "ordinary", "minimal": "minimal"}  # row key → bench/load.py --shape; "bianmin" is the headline
 
 
 def label(size: int) -> str:
@@ -218,7 +222,9 @@ def database_cpu_seconds(vendor: str) -> float:
     return total
 
 
-def drive(port: int, target: str, token: str, args: argparse.Namespace, server: Served, vendor: str) -> dict[str, Any]:
+def drive(
+    port: int, target: str, token: str, args: argparse.Namespace, server: Served, vendor: str, shape: str = "ordinary"
+) -> dict[str, Any]:
     """Run the load generator against `server`; its result with the CPU spent per lifecycle by the server's
     processes, the database's and the load generator's (whose sum bounds the rate two cores can reach)."""
     before = (server.cpu_seconds(), database_cpu_seconds(vendor), resource.getrusage(resource.RUSAGE_CHILDREN))
@@ -234,7 +240,7 @@ def drive(port: int, target: str, token: str, args: argparse.Namespace, server: 
             f"--concurrency={args.concurrency}",
             f"--duration={args.duration}",
             f"--warmup={args.warmup}",
-            *(["--full-answers"] if args.full_answers else []),
+            f"--shape={shape}",
         ],
         capture_output=True,
         text=True,
@@ -302,11 +308,9 @@ def measure(vendor: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     )
     try:
         row["rss_idle"] = server.worker_rss_mb()
-        row["bianmin"] = drive(port, "bianmin", staff_token, args, server, vendor)
-        print(
-            f"   {'bianmin':13} {row['bianmin']['per_second']:7.1f} lifecycles/s  {cpu_text(row['bianmin'])}",
-            flush=True,
-        )
+        for key, shape in SHAPES.items():
+            row[key] = drive(port, "bianmin", staff_token, args, server, vendor, shape)
+            print(f"   {key:13} {row[key]['per_second']:7.1f} lifecycles/s  {cpu_text(row[key])}", flush=True)
         # The workbench's own query: open cases in the caller's scope by due time (and its search within them).
         workbench = "/api/v1/cases?limit=50&" + "&".join(f"status={s}" for s in OPEN)
         probes = {
@@ -344,9 +348,18 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**NOT MET**"
 
 
-def ratio(row: dict[str, Any], floor: str) -> float:
+def ratio(row: dict[str, Any], floor: str, shape: str = "bianmin") -> float:
     base = row[floor]["per_second"]
-    return float(row["bianmin"]["per_second"] / base) if base else 0.0
+    return float(row[shape]["per_second"] / base) if base else 0.0
+
+
+def answer_cost(row: dict[str, Any]) -> float:
+    """What answering a write in full costs beside answering it minimally: the ratio of the three writes'
+    summed p50 latencies under the same load (the calls are the same but for the answer)."""
+    writes = ("create", "assign", "complete")
+    full = sum(row["bianmin"]["calls"][call]["p50"] for call in writes)
+    minimal = sum(row["minimal"]["calls"][call]["p50"] for call in writes)
+    return full / minimal if minimal else 0.0
 
 
 def call_cell(figures: dict[str, float]) -> str:
@@ -370,30 +383,29 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace, command: str) ->
         "indexed list of 20; *bare* is a WSGI callable over the driver, *Django* the same SQL in plain Django "
         "views with the platform's database settings (no middleware). The target is judged against the "
         "Django floor, the stack Bianmin is built on; the ratio to the bare floor is shown beside it.",
-        "- Bianmin's writes "
-        + (
-            "answer with the full case detail (`--full-answers`)"
-            if args.full_answers
-            else "are sent with `Prefer: return=minimal` (the number, version, status and deadline, as the floor "
-            "answers), the way a program that needs only the next version calls them"
-        ),
+        "- Bianmin in two shapes (bench/load.py `--shape`): *ordinary*, the headline, as the pages and ordinary "
+        "clients call it — every write answered with the full case detail, the search step a filtered list of 20; "
+        "*minimal*, writes sent with `Prefer: return=minimal` (the number, version, status and deadline, as the "
+        "floor answers) and the search a lookup by number, as a program that needs only the next version calls it",
         "",
         "## Lifecycle (create → assign → complete → search, four API calls)",
         "",
-        "| database | existing cases | bare floor /s | Django floor /s | Bianmin /s | ÷ Django floor | ÷ bare floor "
-        "| errors |",
-        "|---|---|---|---|---|---|---|---|",
+        "| database | existing cases | bare floor /s | Django floor /s | ordinary /s | ÷ Django floor | minimal /s "
+        "| ÷ Django floor | full answer ÷ minimal (writes' p50) | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        errors = sum(sum(row[k]["errors"].values()) for k in ("floor", "floor_django", "bianmin"))
+        errors = sum(sum(row[k]["errors"].values()) for k in ("floor", "floor_django", *SHAPES))
         lines.append(
             f"| {row['vendor']} | {row['cases']:,} | {row['floor']['per_second']:.1f} | "
             f"{row['floor_django']['per_second']:.1f} | {row['bianmin']['per_second']:.1f} | "
-            f"{ratio(row, 'floor_django'):.2f} | {ratio(row, 'floor'):.2f} | {errors} |"
+            f"{ratio(row, 'floor_django'):.2f} | {row['minimal']['per_second']:.1f} | "
+            f"{ratio(row, 'floor_django', 'minimal'):.2f} | {answer_cost(row):.2f} | {errors} |"
         )
     lines += [
         "",
-        "Latency per call under that load, p50 / p95 / p99 in ms (Bianmin, then the Django floor, then the bare floor):",
+        "Latency per call under that load, p50 / p95 / p99 in ms (Bianmin ordinary, then minimal, then the Django "
+        "floor, then the bare floor):",
         "",
         "| database | existing cases | " + " | ".join(calls) + " |",
         "|---|---|" + "---|" * len(calls),
@@ -401,23 +413,20 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace, command: str) ->
     for row in rows:
         cells = []
         for call in calls:
-            ours, django, bare = (row[k]["calls"][call] for k in ("bianmin", "floor_django", "floor"))
-            mult = ours["p50"] / django["p50"] if django["p50"] else 0.0
-            cells.append(
-                f"{call_cell(ours)} ({mult:.0f}× Django floor p50; floors {call_cell(django)}, {call_cell(bare)})"
-            )
+            ours, minimal, django, bare = (row[k]["calls"][call] for k in (*SHAPES, "floor_django", "floor"))
+            cells.append(f"{call_cell(ours)}; {call_cell(minimal)}; floors {call_cell(django)}, {call_cell(bare)}")
         lines.append(f"| {row['vendor']} | {row['cases']:,} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "CPU per lifecycle in ms, over the whole drive: server processes (the workers; SQLite's work included) + "
         "PostgreSQL's + the load generator's = total. Two saturated cores reach at most 2000 ÷ total lifecycles/s.",
         "",
-        "| database | existing cases | bare floor | Django floor | Bianmin |",
-        "|---|---|---|---|---|",
+        "| database | existing cases | bare floor | Django floor | Bianmin ordinary | Bianmin minimal |",
+        "|---|---|---|---|---|---|",
     ]
     for row in rows:
         cells = []
-        for key in ("floor", "floor_django", "bianmin"):
+        for key in ("floor", "floor_django", *SHAPES):
             cpu = row[key]["cpu_ms"]
             cells.append(f"{cpu['server']:.1f} + {cpu['database']:.1f} + {cpu['load']:.1f} = {sum(cpu.values()):.1f}")
         lines.append(f"| {row['vendor']} | {row['cases']:,} | " + " | ".join(cells) + " |")
@@ -427,10 +436,16 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace, command: str) ->
         mine = [r for r in rows if r["vendor"] == vendor]
         small, large = min(mine, key=lambda r: r["size"]), max(mine, key=lambda r: r["size"])
         for row in mine:
-            got = ratio(row, "floor_django")
+            for shape, target in (("bianmin", TARGET_ORDINARY_RATIO), ("minimal", TARGET_RATIO)):
+                got = ratio(row, "floor_django", shape)
+                lines.append(
+                    f"| {SHAPES[shape]} lifecycles/s ≥ {target} × floor | {vendor} | {got:.2f} × the Django floor "
+                    f"({ratio(row, 'floor', shape):.2f} × bare) at {row['cases']:,} cases | {verdict(got >= target)} |"
+                )
+            cost = answer_cost(row)
             lines.append(
-                f"| lifecycles/s ≥ 0.5 × floor | {vendor} | {got:.2f} × the Django floor "
-                f"({ratio(row, 'floor'):.2f} × bare) at {row['cases']:,} cases | {verdict(got >= TARGET_RATIO)} |"
+                f"| full answer ≤ {TARGET_ANSWER_COST} × minimal | {vendor} | {cost:.2f} × (the writes' p50) at "
+                f"{row['cases']:,} cases | {verdict(cost <= TARGET_ANSWER_COST)} |"
             )
         if small is not large:
             flat = large["bianmin"]["per_second"] / small["bianmin"]["per_second"]
@@ -471,9 +486,6 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--probes", type=int, default=100, help="Sequential calls per latency probe.")
     parser.add_argument("--no-reports", dest="reports", action="store_false")
-    parser.add_argument(
-        "--full-answers", action="store_true", help="Bianmin's writes answer with the full detail (no Prefer header)."
-    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     args.sizes = sorted(int(s) for s in args.sizes.split(","))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import nullcontext
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DataError, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, ForeignObject, Lookup, Model
 from django.db.models.lookups import In
 from django.db.models.sql import Query
@@ -110,146 +108,22 @@ def _update_statement(model: type[Model], names: tuple[str, ...], vendor: str) -
     return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608
 
 
-class Writes:
-    """The statements of one transaction whose results nobody reads, each sent with the next statement that
-    is read: PostgreSQL runs a data-modifying statement written in the WITH of another statement as part of
-    it, so the pair costs one round trip (and one trip of the server's CPU through the network stack)
-    instead of two. On SQLite, in-process, each runs at once, unless `hold` asks to keep them for `flush`
-    (statements prepared before SQLite's write lock is taken, to be run once it is).
-
-        with Writes() as writes:
-            update_row(case, names, writes=writes)      # held (PostgreSQL)
-            rows = writes.run(close_last_event, params)  # sent with the UPDATE before it
-            insert_row(event, writes=writes)             # held, and sent as the block ends
-
-    The held statements see the database as the statement they ride with does (one snapshot): hold only
-    writes that no later statement of the same trip reads. An exception in the block drops what is held,
-    as the transaction it belongs to is rolled back. What is to happen after the commit (`on_commit`) is
-    registered with the transaction as the statements are sent."""
-
-    def __init__(self, hold: bool = False) -> None:
-        self.db = connections[DEFAULT_DB_ALIAS]
-        self.joined = self.db.vendor == "postgresql"
-        self.hold = hold or self.joined
-        self.held: list[tuple[str, list[Any]]] = []
-        self.after_commit: list[Callable[[], None]] = []
-
-    def add(self, sql: str, params: list[Any]) -> None:
-        if self.hold:
-            self.held.append((sql, params))
-        else:
-            with self.db.cursor() as cursor:
-                cursor.execute(sql, params)
-
-    def on_commit(self, callback: Callable[[], None]) -> None:
-        if callback not in self.after_commit:
-            self.after_commit.append(callback)
-
-    def run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        """Run `sql` with the held statements before it; its rows (none for a statement that returns none)."""
-        held, self.held = self.held, []
-        with self.db.cursor() as cursor:
-            if held and self.joined:
-                clauses = ", ".join(f"held{n} AS ({statement})" for n, (statement, _) in enumerate(held))
-                sql, params = f"WITH {clauses} {sql}", [p for _, values in held for p in values] + params
-            else:
-                for statement, values in held:
-                    cursor.execute(statement, values)
-            cursor.execute(sql, params)
-            rows = cursor.fetchall() if cursor.description else []
-        self._hand_over_after_commit()
-        return rows
-
-    def run_if(self, guards: list[tuple[str, list[Any]]]) -> bool:
-        """PostgreSQL: the `guards` (statements each RETURNING one row where it applies) and the held statements,
-        as one statement that writes everything if every guard applied and nothing otherwise. Whether it did.
-
-        Outside a transaction the statement is its own (no BEGIN, no COMMIT: two round trips fewer); inside
-        one, under a savepoint, which the failure rolls back. A guard that did not apply makes the statement
-        divide by zero, which aborts it; so does a held INSERT that collides with a unique key (a concurrent
-        writer's row) — both are "did not apply", for the caller to retry another way."""
-        from psycopg import errors  # PostgreSQL only
-
-        self.held[:0] = guards
-        names = ", ".join(f"held{n}" for n in range(len(guards)))
-        try:
-            with one_statement():
-                self.run(f"SELECT 1 / COUNT(*) FROM {names}", [])  # noqa: S608 (names of this statement's parts)
-        except (DataError, IntegrityError) as failure:
-            if isinstance(failure.__cause__, errors.DivisionByZero | errors.UniqueViolation):
-                self.held, self.after_commit = [], []
-                return False
-            raise
-        return True
-
-    def flush(self) -> None:
-        if self.held:
-            self.run(*self.held.pop())
-        self._hand_over_after_commit()
-
-    def _hand_over_after_commit(self) -> None:
-        for callback in self.after_commit:
-            transaction.on_commit(callback)
-        self.after_commit = []
-
-    def __enter__(self) -> Writes:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if kind is None:
-            self.flush()
-
-
-def insert_row(instance: Model, writes: Writes | None = None) -> None:
-    """INSERT `instance` (a model with an automatic id) and set its id, as `save()` on a new row would.
-    With `writes`, held there: the id is then not learnt (left None)."""
+def insert_row(instance: Model) -> None:
+    """INSERT `instance` (a model with an automatic id) and set its id, as `save()` on a new row would."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection itself: `connection` is a proxy to it
     sql, values = _insert_values(instance, db)
-    if writes is not None:
-        writes.add(sql.rsplit(" RETURNING ", 1)[0], values)
-    else:
-        with db.cursor() as cursor:
-            cursor.execute(sql, values)
-            instance.pk = cursor.fetchone()[0]
+    with db.cursor() as cursor:
+        cursor.execute(sql, values)
+        instance.pk = cursor.fetchone()[0]
     instance._state.adding, instance._state.db = False, db.alias
 
 
-def insert_select(instance: Model, computed: dict[str, tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
-    """The INSERT of the new row `instance` as `INSERT … SELECT` (for the caller to add its FROM), with the
-    columns named in `computed` given by SQL expressions and their parameters instead of the instance's
-    values: a row that takes values from another part of the same statement. Empty columns are written
-    NULL in the statement, as `insert_row` writes them."""
-    db = connections[DEFAULT_DB_ALIAS]
-    expressions, params = [], []
-    for field in _insert_fields(type(instance)):
-        if field.column in computed:
-            expression, values = computed[str(field.column)]
-            expressions.append(expression)
-            params += values
-            continue
-        value = field.get_db_prep_save(field.pre_save(instance, True), db)
-        expressions.append("NULL" if value is None else "%s")
-        params += [] if value is None else [value]
-    return f"{_insert_into(type(instance))} SELECT {', '.join(expressions)}", params
-
-
-def one_statement() -> Any:
-    """The context for a write that is one statement: outside a transaction, none (the statement is its own:
-    no BEGIN, no COMMIT); inside one, a savepoint, so that the statement's failure leaves it usable."""
-    return transaction.atomic() if connections[DEFAULT_DB_ALIAS].in_atomic_block else nullcontext()
-
-
-def update_row(
-    instance: Model, names: list[str], expect: dict[str, Any] | None = None, writes: Writes | None = None
-) -> bool:
+def update_row(instance: Model, names: list[str], expect: dict[str, Any] | None = None) -> bool:
     """UPDATE the columns `names` of the saved row `instance`, as `save(update_fields=names)` would; with
-    `expect` ({column name: value}), only if the row still holds those values. Whether a row was updated.
-    With `writes` (and no `expect`: the caller has locked the row), held there, and True."""
+    `expect` ({column name: value}), only if the row still holds those values. Whether a row was updated
+    (a row count of 0 under `expect`: someone changed the row meanwhile)."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, params = update_statement(instance, names, expect)
-    if writes is not None and not expect:
-        writes.add(sql, params)
-        return True
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return bool(cursor.rowcount)

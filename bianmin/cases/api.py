@@ -10,11 +10,11 @@ from ninja.files import UploadedFile
 from ninja.params.functions import Header
 from pydantic import Field
 
-from bianmin.cases.applications import create_application
+from bianmin.cases.applications.intake import create_application
+from bianmin.cases.applications.notices import notice_response
 from bianmin.cases.attachments import add_attachment
 from bianmin.cases.choices import CaseKind, CaseStatus
 from bianmin.cases.models import Case, CaseDocument, Category
-from bianmin.cases.notices import notice_response
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, is_case_number, search_cases, visible_case_by_number
 from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
@@ -254,7 +254,7 @@ def notice(request: HttpRequest, number: str, document_id: int) -> FileResponse:
 )
 def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> Status[dict[str, Any]] | JsonResponse:
     user = actor(request)
-    # `perform` finds the row as it locks it, and decides visibility itself (404 outside the caller's scope).
+    # `perform` finds the case by its number and decides visibility itself (404 outside the caller's scope).
     fields = payload.model_dump(exclude_unset=True, exclude={"version"})
-    done = perform(number, action, actor=user, version=payload.version, **fields)
+    done = perform(number, action, actor=user, version=payload.version, listed_only=True, **fields)
     return _written(request, user, done)

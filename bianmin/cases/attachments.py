@@ -7,15 +7,13 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.cases.events import append_event
 from bianmin.cases.models import Case, CaseAttachment
-from bianmin.errors import InvalidInput, NotFound
+from bianmin.cases.services import may_take, perform
+from bianmin.cases.workflow import ATTACH, Action
+from bianmin.errors import InvalidInput
 from bianmin.org.models import User
-from bianmin.org.permissions import Permission
 
 # extension → (content type, accepted leading bytes); a file must match both its name and its content.
 KINDS: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -58,7 +56,7 @@ def _content_type(name: str, head: bytes) -> str:
 def add_attachment(
     case: Case, *, actor: User | None, upload: UploadedFile[bytes], by_citizen: bool = False
 ) -> CaseAttachment:
-    """Attach `upload` to `case` and record it in the case's history."""
+    """Attach `upload` to `case` and record it in the case's history, if `actor` (or the proven citizen) may."""
     if upload.size is None or upload.size > settings.ATTACHMENT_MAX_BYTES:
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise InvalidInput({"file": _("A file may be at most %(mb)s MB.") % {"mb": limit}})
@@ -72,29 +70,20 @@ def add_attachment(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    # The disk write happens before the row lock, so a slow upload never holds the case up.
-    attachment = CaseAttachment(name=name, size=upload.size, content_type=content_type, sha256=digest.hexdigest())
+    # The file is stored before the action is decided, so a slow upload never holds the case up; the
+    # action (the row `workflow.ATTACH`) decides who may attach and writes the row with the event.
+    attachment = CaseAttachment(
+        name=name, size=upload.size, content_type=content_type, sha256=digest.hexdigest(), uploaded_by=actor
+    )
     attachment.file.save(name, upload, save=False)
     try:
-        with transaction.atomic():
-            locked = Case.objects.select_for_update().filter(pk=case.pk).first()
-            visible = locked is not None and (
-                by_citizen or (actor is not None and locked.in_scope(actor, Permission.CASE_VIEW))
-            )
-            if locked is None or not visible:
-                raise NotFound(_("No such case in your scope."))
-            attachment.case, attachment.uploaded_by = locked, actor
-            attachment.save()
-            append_event(
-                locked,
-                action="attach",
-                actor=actor,
-                from_status=locked.status,
-                from_unit=locked.unit,
-                at=timezone.now(),
-                data={"name": name, "size": upload.size, "sha256": attachment.sha256},
-            )
+        perform(case, Action.ATTACH, actor=actor, by_citizen=by_citizen, file=attachment)
     except Exception:
         attachment.file.delete(save=False)  # no row, no file: nothing half-written
         raise
     return attachment
+
+
+def may_attach(case: Case, user: User) -> bool:
+    """Whether `user` may attach a file to `case` now (the pages show the upload form only then)."""
+    return ATTACH.applies_to(case) and may_take(case, ATTACH, user)

@@ -1,29 +1,29 @@
 """The grievance workflow replayed in memory for the bulk demo: the rows `services.create_case` and
 `services.perform` would write for a history, computed without touching the database.
 
-The transition table (`workflow.GRIEVANCE`) decides targets, clocks and legality, and the effects that
-only change the case (accept, answer, reply, complete, supervise, appeals, refuse) are the real ones from
-`actions.EFFECTS`. The effects that read or write other rows (assign, transfer, escalate, return, classify,
-extend, pause, resume, merge, withdraw), and rate and reopen (too slow for a million calls), are mirrored
-here line for line; keep them in step with `actions.py` (the tests replay histories through the real
-services and compare). Events are hashed with `events.event_hash`, so `bianmin verify` walks them."""
+The transition rows (`workflow.GRIEVANCE`) decide targets, clocks and legality, and each step's change is
+the row's own effect, reading what it needs through a `Finder` that answers from memory (`ReplayFinder`);
+the tests replay histories through the real services and compare. Events are hashed with
+`events.event_hash`, so `bianmin verify` walks them."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 
-from bianmin.cases import actions, sla
-from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, CaseStatus, LimitUnit, Rating, RatingAppeal
+from bianmin.cases import sla
+from bianmin.cases.choices import OPEN_STATUSES, CaseStatus, LimitUnit, RatingAppeal
+from bianmin.cases.effects import Context, Finder
 from bianmin.cases.events import GENESIS, _fields, event_hash
+from bianmin.cases.models import Case, CaseExtension, CasePause, Classification
 from bianmin.cases.services import level_of
-from bianmin.cases.workflow import GRIEVANCE, Clock
-from bianmin.org.models import Unit
+from bianmin.cases.workflow import GRIEVANCE, RECOMPUTED, Clock
+from bianmin.org.models import Unit, User
 from bianmin.workdays.calendar import WorkCalendar
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ CASE_COLUMNS = (
     "replied_at", "reply", "completed_at", "completed_on_time", "rating", "rated_at", "rating_comment",
     "transfer_count", "supervise_count", "reopen_count", "idempotency_key", "version", "created_at", "updated_at",
     "citizen_id", "created_by_id", "handler_id", "unit_id", "village_id", "category_id", "classification_id",
-    "rating_appeal", "rating_appeal_decided_at", "origin_unit_id", "master_id",
+    "rating_appeal", "rating_appeal_decided_at", "origin_unit_id", "master_id", "last_event_seq", "last_event_hash",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id", "seq", "action", "actor_id", "from_status", "to_status", "from_unit_id", "to_unit_id", "note", "data",
@@ -46,7 +46,8 @@ EVENT_COLUMNS = (
 PAUSE_COLUMNS = ("case_id", "started_at", "ended_at", "reason")
 EXTENSION_COLUMNS = ("case_id", "amount", "reason", "approved_by_id", "at")
 
-RATINGS = frozenset(Rating.values)
+# The links of a case an effect sets (as objects); the state keeps their ids.
+LINKS = frozenset({"unit", "handler", "classification", "master", "category", "citizen"})
 Stamp = Callable[[datetime | None], Any]
 
 
@@ -85,6 +86,48 @@ class Deadlines:
         return found
 
 
+class ReplayFinder(Finder):
+    """What the effects read, answered from the bulk demo's memory instead of the database."""
+
+    def __init__(self, replay: Replay, usernames: dict[int, str], classifications: dict[str, int]) -> None:
+        self.replay = replay
+        self.people = {pk: User(pk=pk, username=name, is_active=True) for pk, name in usernames.items()}
+        self.by_username = {person.username: person for person in self.people.values()}
+        self.classifications = {code: Classification(pk=pk, code=code) for code, pk in classifications.items()}
+
+    def person(self, username: str) -> User | None:
+        return self.by_username.get(username)
+
+    def actor(self, pk: int | None) -> User | None:
+        if pk is None:
+            return None
+        if pk not in self.people:
+            self.people[pk] = User(pk=pk, is_active=True)
+        return self.people[pk]
+
+    def handles_in(self, person: User, unit: Unit) -> bool:
+        return True  # the story assigns the handler it keeps for each unit
+
+    def unit(self, code: str) -> Unit | None:
+        return next((u for u in self.replay.units.values() if u.code == code), None)
+
+    def next_level(self, unit: Unit) -> Unit | None:
+        team = self.replay.covering_team.get(unit.pk)
+        target = team if team is not None else unit.parent_id
+        return self.replay.units[target] if target is not None else None
+
+    def sender(self, case: Case) -> Unit | None:
+        c = cast("CaseState", case)
+        sender = next((f for f, t in reversed(c.sent_here) if t == c.unit_id), None)
+        return self.replay.units[sender] if sender is not None else None
+
+    def classification(self, code: str) -> Classification | None:
+        return self.classifications.get(code)
+
+    def calendar(self) -> WorkCalendar:
+        return self.replay.deadlines.calendar
+
+
 class CaseState:
     """One case as the services would leave it after each step, with the facts `refresh_due` reads."""
 
@@ -92,7 +135,16 @@ class CaseState:
         *(
             c
             for c in CASE_COLUMNS
-            if c not in ("workflow", "citizen_id_number", "idempotency_key", "created_at", "updated_at")
+            if c
+            not in (
+                "workflow",
+                "citizen_id_number",
+                "idempotency_key",
+                "created_at",
+                "updated_at",
+                "last_event_seq",
+                "last_event_hash",
+            )
         ),
         "events",
         "last_hash",
@@ -102,6 +154,7 @@ class CaseState:
         "sent_here",
         "settled_at",
         "last_row",
+        "unit",
     )
 
     id: int
@@ -156,6 +209,11 @@ class CaseState:
     sent_here: list[tuple[int, int]]  # (from_unit, to_unit) of each transfer and escalation, for 退单
     settled_at: datetime | None  # when it first left the open statuses (a merge needs an open master)
     last_row: int  # index of its last event row in the batch: the next event fills in its `next_at`
+    unit: Unit  # the handling unit, as the effects read it
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 class Replay:
@@ -181,9 +239,7 @@ class Replay:
         self.classifications = classifications
         self.stamp = stamp
         self._saved = stamp(saved_at)  # auto_now(_add): when the rows are written, not when the history happened
-        self._mirrored: dict[str, Callable[..., tuple[str, dict[str, Any]]]] = {
-            action: getattr(self, "_" + action) for action in GRIEVANCE if hasattr(self, "_" + action)
-        }
+        self.finder = ReplayFinder(self, usernames, classifications)
         self.events: list[tuple[Any, ...]] = []
         self.pauses: list[tuple[Any, ...]] = []
         self.extensions: list[tuple[Any, ...]] = []
@@ -244,27 +300,55 @@ class Replay:
         self, c: CaseState, action: str, *, actor: int | None, at: datetime, by_citizen: bool = False, **fields: Any
     ) -> None:
         """`services.perform` without the checks of scope and version: the story only takes steps the
-        actors may take. An illegal step is a bug of the story and raises."""
+        actors may take, and an illegal step is a bug of the story and raises. The row's own effect decides
+        what the step changes; the state carries the case's fields under the same names."""
         transition = GRIEVANCE[action]
         if not transition.applies_to(cast("Case", c)) or at < c.last_at:
             raise ValueError(f"{c.number}: {action} at {at} does not follow {c.status} at {c.last_at}")
         from_status, from_unit = c.status, c.unit_id
-        mirrored = self._mirrored.get(action)
-        if mirrored is not None:
-            note, data = mirrored(c, actor, at, **fields)
-        else:
-            # The effect reads and sets plain attributes, which the state carries under the same names.
-            note, data = actions.EFFECTS[action](c, actor=actor, now=at, **fields)
+        c.unit = self.units[c.unit_id]
+        person = self.finder.actor(actor)
+        ctx = Context(person, at, self._arguments(fields), self.finder)
+        change = transition.effect(cast("Case", c), ctx)
+        for name, value in change.case.items():
+            if name in LINKS:
+                setattr(c, name + "_id", value.pk if value is not None else None)
+            else:
+                setattr(c, name, value)
+        if change.end_pause:
+            self._end_pauses(c, at)
+        for row in change.add:
+            if isinstance(row, CasePause):
+                c.pauses.append([row.started_at, None, row.reason])
+            elif isinstance(row, CaseExtension):
+                c.extensions.append((row.at, row.amount, row.reason, row.approved_by_id))
+            else:
+                raise ValueError(f"{c.number}: the bulk demo keeps no {type(row).__name__} rows")
+        if action in ("transfer", "escalate"):
+            c.sent_here.append((from_unit, c.unit_id))
+        data = change.data
         if by_citizen:
             data["by"] = "citizen"
         if transition.target is not None:
             c.status = transition.target
-        if transition.clock in (Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART):
+        if transition.clock in RECOMPUTED:
             self._refresh_due(c)
         if transition.clock == Clock.LEVEL and c.unit_id != from_unit:
             self._enter_level(c, at)
         c.version += 1
-        self._event(c, action, actor, from_status, from_unit, at, note, data)
+        self._event(c, action, actor, from_status, from_unit, at, change.note, data)
+
+    def _arguments(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The story's ids as the effects take them: a person, a unit, the master case."""
+        found = dict(fields)
+        if "handler" in found:
+            found["handler"] = self.finder.people[found["handler"]]
+        if "to_unit" in found:
+            found["to_unit"] = self.units[found["to_unit"]]
+        if "master" in found:  # the story picks a master of the same village, open at the time, not merged itself
+            pk, number = found["master"]
+            found["master"] = Case(pk=pk, number=number, status=CaseStatus.ACCEPTED)
+        return found
 
     def _enter_level(self, c: CaseState, at: datetime) -> None:
         c.analysis_level = level_of(self.units[c.unit_id])
@@ -309,7 +393,7 @@ class Replay:
             json.dumps(data) if data else "{}",
         )
         at_stamp = self.stamp(at)
-        if c.events > 1:  # `append_event` records on the event before when this one came (not hashed)
+        if c.events > 1:  # the write records on the event before when this one came (not hashed)
             previous = self.events[c.last_row]
             self.events[c.last_row] = (*previous[:11], at_stamp, *previous[12:])
         c.last_row = len(self.events)
@@ -318,106 +402,10 @@ class Replay:
         if c.settled_at is None and c.status not in OPEN_STATUSES:
             c.settled_at = at
 
-    # --- the effects that touch other rows, mirrored from actions.py -----------------------------------
-
-    def _assign(self, c: CaseState, actor: int | None, at: datetime, *, handler: int) -> tuple[str, dict[str, Any]]:
-        c.handler_id = handler
-        return "", {"handler": self.usernames[handler]}
-
-    def _transfer(
-        self, c: CaseState, actor: int | None, at: datetime, *, to_unit: int, note: str = ""
-    ) -> tuple[str, dict[str, Any]]:
-        if to_unit == c.unit_id:
-            raise ValueError(f"{c.number} is already with unit {to_unit}")
-        c.sent_here.append((c.unit_id, to_unit))
-        c.unit_id, c.handler_id = to_unit, None
-        c.transfer_count += 1
-        return note.strip(), {"to_unit": self.units[to_unit].code, "assist_units": []}
-
-    def next_level(self, c: CaseState) -> int | None:
-        """`actions.next_level_unit`: village → the work team stationed there, else the township → up."""
-        unit = self.units[c.unit_id]
-        team = self.covering_team.get(unit.pk)
-        return team if team is not None else unit.parent_id
-
-    def _escalate(self, c: CaseState, actor: int | None, at: datetime, *, note: str) -> tuple[str, dict[str, Any]]:
-        target = self.next_level(c)
-        if target is None:
-            raise ValueError(f"{c.number}: no level above unit {c.unit_id}")
-        c.sent_here.append((c.unit_id, target))
-        c.unit_id, c.handler_id = target, None
-        return note.strip(), {"to_unit": self.units[target].code}
-
-    def _return(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
-        sender = next((f for f, t in reversed(c.sent_here) if t == c.unit_id), None)
-        if sender is None:
-            raise ValueError(f"{c.number} was not sent to unit {c.unit_id}")
-        c.unit_id, c.handler_id = sender, None
-        return reason.strip(), {"to_unit": self.units[sender].code}
-
-    def _classify(
-        self, c: CaseState, actor: int | None, at: datetime, *, classification: str
-    ) -> tuple[str, dict[str, Any]]:
-        c.classification_id = self.classifications[classification]
-        return "", {"classification": classification}
-
-    def _extend(
-        self, c: CaseState, actor: int | None, at: datetime, *, amount: int, reason: str
-    ) -> tuple[str, dict[str, Any]]:
-        if actor is None or not 1 <= amount <= max(c.limit_value, 30):
-            raise ValueError(f"{c.number}: extension of {amount} by {actor}")
-        c.extensions.append((at, amount, reason.strip(), actor))
-        return reason.strip(), {"amount": amount, "unit": c.limit_unit}
-
-    def _pause(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
-        c.pauses.append([at, None, reason.strip()[:500]])
-        c.paused_at = at
-        return reason.strip()[:500], {}
-
     def _end_pauses(self, c: CaseState, at: datetime) -> None:
         for pause in c.pauses:
             if pause[1] is None:
                 pause[1] = at
-
-    def _resume(self, c: CaseState, actor: int | None, at: datetime) -> tuple[str, dict[str, Any]]:
-        self._end_pauses(c, at)
-        paused_since, c.paused_at = c.paused_at, None
-        return "", {"paused_since": paused_since.isoformat() if paused_since else None}
-
-    def _merge(
-        self, c: CaseState, actor: int | None, at: datetime, *, master: tuple[int, str]
-    ) -> tuple[str, dict[str, Any]]:
-        # The caller picks a master of the same village that is open at `at` and not merged itself.
-        c.master_id = master[0]
-        return "", {"master": master[1]}
-
-    def _withdraw(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
-        self._end_pauses(c, at)
-        c.paused_at = None
-        return reason.strip(), {}
-
-    def _rate(
-        self, c: CaseState, actor: int | None, at: datetime, *, rating: int, comment: str = ""
-    ) -> tuple[str, dict[str, Any]]:
-        # Mirrored because `Rating.values` builds a list on every call: a tenth of the load's time.
-        if rating not in RATINGS:
-            raise ValueError(f"{c.number}: no rating {rating}")
-        c.rating, c.rated_at = int(rating), at
-        c.rating_comment = comment.strip()[:500]
-        return c.rating_comment, {"rating": c.rating}
-
-    def _reopen(self, c: CaseState, actor: int | None, at: datetime, *, reason: str) -> tuple[str, dict[str, Any]]:
-        # Mirrored only to reach the remembering calendar; the caller keeps within the reopen window.
-        window = timedelta(days=settings.REOPEN_DAYS)
-        if c.completed_at is None or at - c.completed_at > window or (c.rating or 0) >= SATISFIED_MIN:
-            raise ValueError(f"{c.number} cannot be reopened at {at}")
-        previous = {"rating": c.rating, "completed_at": c.completed_at.isoformat()}
-        c.completed_at = c.completed_on_time = c.rating = c.rated_at = None
-        c.rating_comment, c.rating_appeal, c.rating_appeal_decided_at = "", RatingAppeal.NONE, None
-        c.reopen_count += 1
-        c.due_base_at = self.deadlines.add(at, c.limit_value, c.limit_unit)
-        c.due_base_set_at = at
-        return reason.strip(), previous
 
     # --- rows ------------------------------------------------------------------------------------------
 
@@ -437,7 +425,7 @@ class Replay:
             c.completed_on_time, c.rating, s(c.rated_at), c.rating_comment, c.transfer_count, c.supervise_count,
             c.reopen_count, "", c.version, saved, saved, c.citizen_id, c.created_by_id, c.handler_id, c.unit_id,
             c.village_id, c.category_id, c.classification_id, c.rating_appeal, s(c.rating_appeal_decided_at),
-            c.origin_unit_id, c.master_id,
+            c.origin_unit_id, c.master_id, c.events, c.last_hash,
         )  # fmt: skip
 
 

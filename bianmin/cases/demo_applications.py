@@ -19,7 +19,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from bianmin.cases import sla
-from bianmin.cases.applications import create_application
+from bianmin.cases.applications.intake import create_application
 from bianmin.cases.choices import Channel, DeliveryMethod, Workflow
 from bianmin.cases.demo import SURNAMES, _handler
 from bianmin.cases.demo_application_texts import PROXY_COMMENTS, RATING_COMMENTS, TEXTS, ItemText

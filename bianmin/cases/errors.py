@@ -10,3 +10,4 @@ class CaseError(StrEnum):
     REOPEN_WINDOW_CLOSED = "reopen_window_closed"
     UNKNOWN_ACTION = "unknown_action"
     NOTICE_TOO_LATE = "notice_too_late"
+    BUSY = "busy"  # changed by others between every read and write of an action, many times over

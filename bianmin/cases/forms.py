@@ -107,17 +107,6 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("rating comment"), max_length=500, required=False, widget=TEXTAREA)
 
 
-# Optional fields an action accepts besides the required ones.
-OPTIONAL = {
-    "transfer": ("assist_units", "note"),
-    "complete": ("note",),
-    "rate": ("comment",),
-    "request_supplement": ("note",),
-    "supplement": ("in_person",),
-    "approve": ("note",),
-}
-
-
 def _field(name: str, case: Case, user: User) -> forms.Field:
     if name in ("reason", "reply", "note", "comment"):
         labels = {"reason": _("Reason"), "reply": _("reply"), "note": _("note"), "comment": _("rating comment")}
@@ -186,7 +175,7 @@ class ActionForm(forms.Form):
         self.transition = transition
         for name in transition.required:
             self.fields[name] = _field(name, case, user)
-        for name in OPTIONAL.get(transition.action, ()):
+        for name in transition.optional:
             self.fields[name] = _field(name, case, user)
             self.fields[name].required = False
         self.initial.setdefault("version", case.version)

@@ -222,6 +222,12 @@ class Case(models.Model):
     supervise_count = models.PositiveIntegerField(default=0)
     reopen_count = models.PositiveIntegerField(default=0)
 
+    # The end of the history (DESIGN §3): the sequence number and hash of the case's latest event, written with
+    # it, so that `verify` sees a removed tail as well as an edited event. Empty only on rows written before
+    # migration 0018 filled them (nullable so that SQLite adds the columns without copying the table).
+    last_event_seq = models.PositiveIntegerField(null=True, editable=False)
+    last_event_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001 (see above)
+
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     idempotency_key = models.CharField(max_length=100, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -1,4 +1,5 @@
-"""The notification outbox: rows written in the action's transaction, delivered after it commits.
+"""The notification outbox: what each transition row owes (`Message`), composed into rows written in the
+action's transaction (`store.write_action`), delivered after it commits.
 
 A row is claimed with a conditional UPDATE before it is sent, so two sweeps (or a sweep and a request)
 never send it twice; a failed send is released for the next sweep to retry."""
@@ -10,17 +11,18 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from bianmin import notify
 from bianmin.cases.models import Case, Notification
-from bianmin.database import Writes
-from bianmin.org.models import Unit
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -31,99 +33,90 @@ COURIER_IDLE_SECONDS = 5.0
 COURIER_GATHER_SECONDS = 1.0
 
 
-def enqueue(
-    kind: str,
-    case: Case,
-    key: str,
-    text: str,
-    *,
-    unit: Unit | None = None,
-    to_citizen: bool = False,
-    duplicates: bool = False,
-    writes: Writes | None = None,
-) -> None:
-    """Owe a message; the same `key` is owed once, however often this is called. With `duplicates`, the
-    citizens of the cases merged into `case` are owed it too, each under `key:dup<id>`.
-
-    One plain statement that inserts the row (and one for each duplicate, found by index): it runs inside
-    the action's transaction, where a compiled query and its fifty-column rows would hold the write lock
-    longest. The duplicates are a second SELECT of the same statement, not an OR with the case's own id:
-    PostgreSQL plans a prepared `id = $1 OR master_id = $2` once, on a table still small, as a scan of
-    every case, and keeps that plan as the table grows."""
-    table, cases = Notification._meta.db_table, Case._meta.db_table
-    master = Case._meta.get_field("master").column
-    row = "CAST(%s AS TEXT), {case}, CAST(%s AS BIGINT), CAST(%s AS BOOLEAN), {key}, CAST(%s AS TEXT), %s, 0, ''"
-    sql = (
-        f"INSERT INTO {table} (kind, case_id, unit_id, to_citizen, dedupe_key, message, created_at, attempts, "
-        f"last_error) SELECT {row.format(case='CAST(%s AS BIGINT)', key='CAST(%s AS TEXT)')}"
-    )
-    key = key[:140]
-    values = [kind, unit.pk if unit else None, to_citizen]
-    params = [kind, case.pk, *values[1:], key, text, timezone.now()]
-    if duplicates:
-        each = row.format(case="c.id", key="%s || CAST(c.id AS TEXT)")
-        sql += f" UNION ALL SELECT {each} FROM {cases} c WHERE c.{master} = %s"  # noqa: S608
-        params += [*values, f"{key}:dup", text, params[-1], case.pk]
-    sql += " ON CONFLICT (dedupe_key) DO NOTHING"
-    if writes is not None:
-        writes.add(sql, params)
-        writes.on_commit(_deliver_after_commit)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-        transaction.on_commit(_deliver_after_commit)
+class Audience(StrEnum):
+    UNIT = "unit"  # the unit now holding the case
+    CITIZENS = "citizens"  # the case's citizen and the citizens of the cases merged into it (并单)
+    APPLICANT = "applicant"  # an application's applicant
 
 
-def after_action(case: Case, action: str, event_seq: int, writes: Writes | None = None) -> None:
-    """The messages an action owes, composed in the platform's language (they reach cadres and citizens);
-    with `writes`, their INSERTs are held there."""
-    with translation.override(settings.LANGUAGE_CODE):
-        key = f"{action}:{case.pk}:{event_seq}"
-        if case.workflow == "application" and action in APPLICANT_MESSAGES:
-            args = message_args(case)
-            if action == "request_supplement":  # the list itself: the applicant may never see the PDF
-                args["missing"] = "、".join(m["name"] for m in case.application.missing) or "—"
-            text = APPLICANT_MESSAGES[action]() % args
-            enqueue(action, case, f"{key}:applicant", text, to_citizen=True, writes=writes)
-        if action in ("transfer", "escalate", "return", "accept", "forward"):
-            enqueue(
-                action,
-                case,
-                key,
-                _("Case %(number)s “%(title)s” is now with your unit.") % message_args(case),
-                unit=case.unit,
-                writes=writes,
-            )
-        elif action == "supervise":
-            text = _("Case %(number)s is under supervision: finish it by %(due)s.") % message_args(case)
-            enqueue(action, case, key, text, unit=case.unit, writes=writes)
-        elif action in ("reply", "answer"):
-            _tell_citizens(case, key, _("Your case %(number)s has a reply: %(reply)s") % message_args(case), writes)
+@dataclass(frozen=True)
+class Message:
+    """A message a transition row owes (`Transition.tell`): to whom, and its text (composed in the
+    platform's language: it reaches cadres and citizens)."""
+
+    audience: Audience
+    text: str | Promise
+    kind: str = ""  # the outbox row's kind; the action's name when empty
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One row of the outbox, as `store.write_action` inserts it in the action's transaction."""
+
+    kind: str
+    key: str
+    text: str
+    unit_id: int | None = None
+    to_citizen: bool = False
+    duplicates: bool = False  # also to the citizens of the cases merged into this one, each under `key:dup<id>`
+
+
+NOW_WITH_YOUR_UNIT = Message(Audience.UNIT, _("Case %(number)s “%(title)s” is now with your unit."))
+SUPERVISED = Message(Audience.UNIT, _("Case %(number)s is under supervision: finish it by %(due)s."))
+REPLIED = Message(Audience.CITIZENS, _("Your case %(number)s has a reply: %(reply)s"), kind="reply")
 # What the applicant hears at each step of an application (the notice itself is on the tracking page).
-APPLICANT_MESSAGES = {
-    "request_supplement": lambda: _(
+MATERIALS_MISSING = Message(
+    Audience.APPLICANT,
+    _(
         "Your application %(number)s “%(title)s” needs more materials: %(missing)s. The one-time notice lists "
         "everything; your village hall or the handling unit has it."
     ),
-    "accept": lambda: _("Your application %(number)s “%(title)s” has been accepted; the decision is due by %(due)s."),
-    "refuse": lambda: _(
-        "Your application %(number)s “%(title)s” was not accepted: the notice gives the reason and where to apply."
-    ),
-    "approve": lambda: _("Your application %(number)s “%(title)s” has been approved."),
-    "deny": lambda: _("Your application %(number)s “%(title)s” has been denied: %(reply)s"),
-}
+)
+APPLICATION_ACCEPTED = Message(
+    Audience.APPLICANT, _("Your application %(number)s “%(title)s” has been accepted; the decision is due by %(due)s.")
+)
+APPLICATION_REFUSED = Message(
+    Audience.APPLICANT,
+    _("Your application %(number)s “%(title)s” was not accepted: the notice gives the reason and where to apply."),
+)
+APPLICATION_APPROVED = Message(Audience.APPLICANT, _("Your application %(number)s “%(title)s” has been approved."))
+APPLICATION_DENIED = Message(
+    Audience.APPLICANT, _("Your application %(number)s “%(title)s” has been denied: %(reply)s")
+)
 
 
-def _tell_citizens(case: Case, key: str, text: str, writes: Writes | None) -> None:
-    # Merged duplicates hear the master's reply too (DESIGN §4.3 并单).
-    enqueue("reply", case, key, text, to_citizen=True, duplicates=True, writes=writes)
+def compose(case: Case, action: str, messages: tuple[Message, ...], event_seq: int) -> list[Outgoing]:
+    """The outbox rows of `messages` for the action that appended event `event_seq`; the same action on the
+    same event owes each once, however often it is retried."""
+    if not messages:
+        return []
+    key = f"{action}:{case.pk}:{event_seq}"
+    with translation.override(settings.LANGUAGE_CODE):
+        args = message_args(case)
+        if case.workflow == "application":  # the list itself: the applicant may never see the PDF
+            args["missing"] = "、".join(m["name"] for m in case.application.missing) or "—"
+        rows = []
+        for message in messages:
+            text, kind = str(message.text) % args, message.kind or action
+            if message.audience == Audience.UNIT:
+                rows.append(Outgoing(kind, key, text, unit_id=case.unit_id))
+            elif message.audience == Audience.CITIZENS:
+                rows.append(Outgoing(kind, key, text, to_citizen=True, duplicates=True))
+            else:
+                rows.append(Outgoing(kind, f"{key}:applicant", text, to_citizen=True))
+    return rows
 
 
 def message_args(case: Case) -> dict[str, str]:
     due = timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "—"
     return {"number": case.number, "title": case.title, "due": due, "reply": case.reply}
+
+
+def deliver_after_commit() -> None:
+    if settings.NOTIFY_IN_BACKGROUND and courier.in_server:
+        courier.wake()
+    else:
+        deliver_pending()
 
 
 def deliver_pending(limit: int = 500, ids: Iterable[int] | None = None) -> int:
@@ -215,10 +208,3 @@ class Courier:
 
 
 courier = Courier()
-
-
-def _deliver_after_commit() -> None:
-    if settings.NOTIFY_IN_BACKGROUND and courier.in_server:
-        courier.wake()
-    else:
-        deliver_pending()

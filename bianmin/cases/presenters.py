@@ -5,7 +5,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
 from bianmin.cases.choices import (
@@ -19,8 +18,9 @@ from bianmin.cases.choices import (
     Workflow,
 )
 from bianmin.cases.models import Application, Case, CaseAttachment, CaseDocument, CaseEvent
-from bianmin.cases.services import allowed_actions, transitions_for
+from bianmin.cases.services import allowed_actions
 from bianmin.cases.triage import similar_open_cases
+from bianmin.cases.workflow import action_label
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
@@ -81,7 +81,6 @@ class Presenter:
         return Case.objects.restrict(self.user, Permission.CASE_VIEW)
 
     def detail(self, case: Case) -> dict[str, Any]:
-        labels = {t.action: str(t.label) for t in transitions_for(case).values()}
         events = CaseEvent.objects.filter(case=case).select_related("actor", "from_unit", "to_unit").order_by("seq")
         body = self.item(case)
         body.update(
@@ -108,7 +107,7 @@ class Presenter:
                     "seq": e.seq,
                     "at": e.at,
                     "action": e.action,
-                    "action_label": labels.get(e.action, str(_("Registered"))),
+                    "action_label": action_label(e.action),
                     "actor": str(e.actor) if e.actor else None,
                     "from_status": e.from_status,
                     "to_status": e.to_status,

@@ -12,7 +12,8 @@ from pydantic import Field
 from bianmin.cases.choices import CaseStatus, Channel
 from bianmin.cases.models import Case, CaseEvent
 from bianmin.cases.schemas import PublicCaseCreated, PublicCaseIn, PublicCaseOut, PublicRatingIn
-from bianmin.cases.services import create_case, perform, transitions_for
+from bianmin.cases.services import create_case, perform
+from bianmin.cases.workflow import action_label
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.models import Unit
 from bianmin.throttle import allow, client_address
@@ -45,7 +46,6 @@ def proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
 
 
 def public_view(case: Case) -> dict[str, Any]:
-    labels = {t.action: str(t.label) for t in transitions_for(case).values()}
     events = CaseEvent.objects.filter(case=case).order_by("seq").values_list("at", "action", "to_status")
     return {
         "number": case.number,
@@ -62,7 +62,7 @@ def public_view(case: Case) -> dict[str, Any]:
         "events": [
             {
                 "at": at,
-                "action_label": labels.get(action, str(_("Registered"))),
+                "action_label": action_label(action),
                 "status_label": str(CaseStatus(status).label),
             }
             for at, action, status in events

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from pydantic import ValidationError
 
-from bianmin.cases.applications import channels_for, create_application
-from bianmin.cases.attachments import add_attachment
+from bianmin.cases.applications.intake import channels_for, create_application
+from bianmin.cases.applications.notices import notice_response
+from bianmin.cases.attachments import add_attachment, may_attach
 from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Channel
 from bianmin.cases.forms import (
     ActionForm,
@@ -29,12 +30,12 @@ from bianmin.cases.forms import (
     place_choices,
 )
 from bianmin.cases.models import Case, CaseAttachment, CaseDocument
-from bianmin.cases.notices import notice_response
 from bianmin.cases.presenters import Presenter
 from bianmin.cases.public_api import check_submission, proven_case, public_view
 from bianmin.cases.queries import search_cases
 from bianmin.cases.schemas import CaseFilters
 from bianmin.cases.services import allowed_actions, create_case, perform
+from bianmin.cases.workflow import Action
 from bianmin.catalog.models import ServiceItem
 from bianmin.errors import DomainError
 from bianmin.org.models import Unit, User
@@ -159,8 +160,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                 _show_error(request, exc)
         return HttpResponseRedirect(request.path)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in forms:
+        posted = request.POST.get("action", "")
+        action = Action(posted) if posted in Action.values else None
+        if action is None or action not in forms:
             messages.error(request, _("This action is not available on this case now."))
             return HttpResponseRedirect(request.path)
         form = ActionForm(forms[action].transition, case, user, request.POST)
@@ -179,7 +181,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         )
     )
     return render(
-        request, "cases/detail.html", {"case": body, "forms": forms.values(), "open": request.method == "POST"}
+        request,
+        "cases/detail.html",
+        {"case": body, "forms": forms.values(), "open": request.method == "POST", "can_attach": may_attach(case, user)},
     )
 
 

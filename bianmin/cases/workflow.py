@@ -1,6 +1,8 @@
-"""The two workflows as tables (DESIGN §4.3, §6.3): state × action → next state, who may take it,
-which fields it needs and what it does to the clock. Services, the API's allowed actions and the UI's
-buttons all read this table; nothing else decides whether an action is legal."""
+"""The two workflows as tables (DESIGN §4.3, §6.3). A row says everything about an action: the states it
+applies in and the state it leads to, who may take it, its required and optional fields, what it does to
+the clock, its effect, who is told, and which notice it issues. The door (`services.perform`), the API's
+allowed actions and its schema, the pages' buttons and forms, the notifications, the notices and the bulk
+demo's replay all read these rows; nothing else knows what an action means."""
 
 from __future__ import annotations
 
@@ -9,15 +11,61 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.cases.choices import SATISFIED_MIN, RatingAppeal
+from bianmin.cases import effects as g
+from bianmin.cases import notifications as tell
+from bianmin.cases.applications import effects as a
+from bianmin.cases.applications import notices
+from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, RatingAppeal
 from bianmin.cases.choices import CaseStatus as S
+from bianmin.cases.effects import Effect
 from bianmin.org.permissions import Permission as P
 
 if TYPE_CHECKING:
     from bianmin.cases.models import Case
+
+
+class Action(models.TextChoices):
+    """Every step a case's history can record; the labels are what the history and the buttons show."""
+
+    CREATE = "create", _("Registered")
+    ATTACH = "attach", _("File attached.")
+    ACCEPT = "accept", _("Accept")
+    REFUSE = "refuse", _("Do not accept")
+    ANSWER = "answer", _("Answer directly")
+    ASSIGN = "assign", _("Assign a handler")
+    TRANSFER = "transfer", _("Transfer")
+    ESCALATE = "escalate", _("Escalate one level")
+    RETURN = "return", _("Return to the sender")
+    SUPERVISE = "supervise", _("Supervise")
+    EXTEND = "extend", _("Extend the time limit")
+    PAUSE = "pause", _("Pause (waiting for the citizen)")
+    RESUME = "resume", _("Resume")
+    CLASSIFY = "classify", _("Classify the demand")
+    REPLY = "reply", _("Reply")
+    COMPLETE = "complete", _("Complete")
+    RATE = "rate", _("Record the rating")
+    REOPEN = "reopen", _("Reopen")
+    APPEAL_RATING = "appeal_rating", _("Appeal against the rating")
+    REVIEW_APPEAL = "review_appeal", _("Review the appeal")
+    MERGE = "merge", _("Merge into another case")
+    WITHDRAW = "withdraw", _("Withdraw")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Send the one-time notice of missing materials")
+    SUPPLEMENT = "supplement", _("Record the supplement")
+    REVIEW = "review", _("Start the review")
+    FORWARD = "forward", _("Forward to the deciding unit")
+    SPECIAL_PROCEDURE = "special_procedure", _("Start a special procedure (clock paused)")
+    APPROVE = "approve", _("Approve")
+    DENY = "deny", _("Deny")
+    DELIVER = "deliver", _("Deliver the result")
+
+
+def action_label(name: str) -> str:
+    """What the history shows for an event's action."""
+    return str(Action(name).label) if name in Action.values else str(Action.CREATE.label)
 
 
 class Clock(StrEnum):
@@ -31,18 +79,32 @@ class Clock(StrEnum):
     STOP = "stop"
 
 
+# Clocks after which the deadline is derived again from its facts (base, pauses, extensions).
+RECOMPUTED = frozenset({Clock.EXTEND, Clock.RESET, Clock.RESUME, Clock.RESTART})
+
+
 @dataclass(frozen=True)
 class Transition:
-    action: str
-    label: str | Promise
+    action: Action
     sources: frozenset[S]
     target: S | None  # None: the status stays as it is
     permissions: frozenset[P]  # any one of them over the case's handling unit
+    effect: Effect
     required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     citizen: bool = False  # the case's own citizen may take it too
     clock: Clock = Clock.NONE
     # Beyond the status, what the case must be like for the action to make sense (shown and allowed).
     guard: Callable[[Case], bool] | None = None
+    tell: tuple[tell.Message, ...] = ()  # who hears of it, once it is written
+    notice: str = ""  # the written notice it issues (`applications.notices`), if any
+    # Offered as a button and through the API's actions route; False for an action with a door of its own
+    # (attaching a file is an upload).
+    listed: bool = True
+
+    @property
+    def label(self) -> str | Promise:
+        return self.action.label
 
     def applies_to(self, case: Case) -> bool:
         return case.status in self.sources and (self.guard is None or self.guard(case))
@@ -58,95 +120,103 @@ def _appeal_pending(case: Case) -> bool:
 
 _OPEN_WORK = frozenset({S.ACCEPTED, S.IN_PROGRESS})
 _HANDLE = frozenset({P.CASE_HANDLE})
+_SUPERVISE = frozenset({P.CASE_SUPERVISE})
+_APPROVE = frozenset({P.CASE_APPROVE})
+_TO_UNIT = (tell.NOW_WITH_YOUR_UNIT,)
+
+APPEAL_RATING = Transition(
+    Action.APPEAL_RATING, frozenset({S.CLOSED}), None, _HANDLE, g.appeal_rating, ("reason",), guard=_appealable
+)
+REVIEW_APPEAL = Transition(
+    Action.REVIEW_APPEAL,
+    frozenset({S.CLOSED}),
+    None,
+    _SUPERVISE,
+    g.review_appeal,
+    ("decision", "note"),
+    guard=_appeal_pending,
+)
+
+# Only those who may act on the case now may attach a file to it, and its own citizen; never once closed.
+ATTACH = Transition(
+    Action.ATTACH, frozenset(OPEN_STATUSES), None, _HANDLE, g.attach, ("file",), citizen=True, listed=False
+)
 
 GRIEVANCE: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("accept", _("Accept"), frozenset({S.SUBMITTED}), S.ACCEPTED, _HANDLE),
+        Transition(Action.ACCEPT, frozenset({S.SUBMITTED}), S.ACCEPTED, _HANDLE, g.accept, tell=_TO_UNIT),
+        Transition(Action.REFUSE, frozenset({S.SUBMITTED}), S.REFUSED, _HANDLE, g.refuse, ("reason", "proper_channel")),
         Transition(
-            "refuse", _("Do not accept"), frozenset({S.SUBMITTED}), S.REFUSED, _HANDLE, ("reason", "proper_channel")
-        ),
-        Transition(
-            "answer",
-            _("Answer directly"),
+            Action.ANSWER,
             frozenset({S.SUBMITTED, *_OPEN_WORK}),
             S.COMPLETED,
             _HANDLE,
+            g.answer,
             ("reply",),
             clock=Clock.STOP,
+            tell=(tell.REPLIED,),
         ),
-        Transition("assign", _("Assign a handler"), _OPEN_WORK, S.IN_PROGRESS, _HANDLE, ("handler",)),
-        Transition("transfer", _("Transfer"), _OPEN_WORK, S.ACCEPTED, _HANDLE, ("to_unit",), clock=Clock.LEVEL),
-        Transition("escalate", _("Escalate one level"), _OPEN_WORK, S.ACCEPTED, _HANDLE, ("note",), clock=Clock.LEVEL),
+        Transition(Action.ASSIGN, _OPEN_WORK, S.IN_PROGRESS, _HANDLE, g.assign, ("handler",)),
         Transition(
-            "return", _("Return to the sender"), _OPEN_WORK, S.ACCEPTED, _HANDLE, ("reason",), clock=Clock.LEVEL
+            Action.TRANSFER,
+            _OPEN_WORK,
+            S.ACCEPTED,
+            _HANDLE,
+            g.transfer,
+            ("to_unit",),
+            ("assist_units", "note"),
+            clock=Clock.LEVEL,
+            tell=_TO_UNIT,
         ),
         Transition(
-            "supervise",
-            _("Supervise"),
+            Action.ESCALATE, _OPEN_WORK, S.ACCEPTED, _HANDLE, g.escalate, ("note",), clock=Clock.LEVEL, tell=_TO_UNIT
+        ),
+        Transition(
+            Action.RETURN, _OPEN_WORK, S.ACCEPTED, _HANDLE, g.send_back, ("reason",), clock=Clock.LEVEL, tell=_TO_UNIT
+        ),
+        Transition(
+            Action.SUPERVISE,
             frozenset({*_OPEN_WORK, S.PAUSED, S.REPLIED, S.SUBMITTED}),
             None,
-            frozenset({P.CASE_SUPERVISE}),
+            _SUPERVISE,
+            g.supervise,
             ("due_at", "note"),
             clock=Clock.RESET,
+            tell=(tell.SUPERVISED,),
+        ),
+        Transition(Action.EXTEND, _OPEN_WORK, None, _APPROVE, g.extend, ("amount", "reason"), clock=Clock.EXTEND),
+        Transition(Action.PAUSE, _OPEN_WORK, S.PAUSED, _HANDLE, g.pause, ("reason",), clock=Clock.PAUSE),
+        Transition(Action.RESUME, frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, g.resume, clock=Clock.RESUME),
+        Transition(Action.CLASSIFY, _OPEN_WORK, None, _HANDLE, g.classify, ("classification",)),
+        Transition(Action.REPLY, _OPEN_WORK, S.REPLIED, _HANDLE, g.reply, ("reply",), tell=(tell.REPLIED,)),
+        Transition(
+            Action.COMPLETE, frozenset({S.REPLIED}), S.COMPLETED, _HANDLE, g.complete, (), ("note",), clock=Clock.STOP
         ),
         Transition(
-            "extend",
-            _("Extend the time limit"),
-            _OPEN_WORK,
-            None,
-            frozenset({P.CASE_APPROVE}),
-            ("amount", "reason"),
-            clock=Clock.EXTEND,
+            Action.RATE, frozenset({S.COMPLETED}), S.CLOSED, _HANDLE, g.rate, ("rating",), ("comment",), citizen=True
         ),
         Transition(
-            "pause", _("Pause (waiting for the citizen)"), _OPEN_WORK, S.PAUSED, _HANDLE, ("reason",), clock=Clock.PAUSE
-        ),
-        Transition("resume", _("Resume"), frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, clock=Clock.RESUME),
-        Transition("classify", _("Classify the demand"), _OPEN_WORK, None, _HANDLE, ("classification",)),
-        Transition("reply", _("Reply"), _OPEN_WORK, S.REPLIED, _HANDLE, ("reply",)),
-        Transition("complete", _("Complete"), frozenset({S.REPLIED}), S.COMPLETED, _HANDLE, clock=Clock.STOP),
-        Transition(
-            "rate", _("Record the rating"), frozenset({S.COMPLETED}), S.CLOSED, _HANDLE, ("rating",), citizen=True
-        ),
-        Transition(
-            "reopen",
-            _("Reopen"),
+            Action.REOPEN,
             frozenset({S.COMPLETED, S.CLOSED}),
             S.IN_PROGRESS,
-            frozenset({P.CASE_HANDLE, P.CASE_SUPERVISE}),
+            _HANDLE | _SUPERVISE,
+            g.reopen,
             ("reason",),
             citizen=True,
             clock=Clock.RESTART,
         ),
         # 申诉复核 (DESIGN §4.4): the unit appeals a malicious bad rating; a supervisor upholds or rejects it.
+        APPEAL_RATING,
+        REVIEW_APPEAL,
+        ATTACH,
+        Transition(Action.MERGE, frozenset({S.SUBMITTED, *_OPEN_WORK}), S.MERGED, _HANDLE, g.merge, ("master",)),
         Transition(
-            "appeal_rating",
-            _("Appeal against the rating"),
-            frozenset({S.CLOSED}),
-            None,
-            _HANDLE,
-            ("reason",),
-            guard=_appealable,
-        ),
-        Transition(
-            "review_appeal",
-            _("Review the appeal"),
-            frozenset({S.CLOSED}),
-            None,
-            frozenset({P.CASE_SUPERVISE}),
-            ("decision", "note"),
-            guard=_appeal_pending,
-        ),
-        Transition(
-            "merge", _("Merge into another case"), frozenset({S.SUBMITTED, *_OPEN_WORK}), S.MERGED, _HANDLE, ("master",)
-        ),
-        Transition(
-            "withdraw",
-            _("Withdraw"),
+            Action.WITHDRAW,
             frozenset({S.SUBMITTED, *_OPEN_WORK, S.PAUSED}),
             S.WITHDRAWN,
             _HANDLE,
+            g.withdraw,
             ("reason",),
             citizen=True,
         ),
@@ -187,117 +257,142 @@ APPLICATION: dict[str, Transition] = {
     t.action: t
     for t in [
         Transition(
-            "request_supplement",
-            _("Send the one-time notice of missing materials"),
+            Action.REQUEST_SUPPLEMENT,
             frozenset({S.SUBMITTED}),
             S.SUPPLEMENT,
             _HANDLE,
+            a.request_supplement,
             ("missing",),
+            ("note",),
             clock=Clock.PAUSE,
             guard=_notice_not_sent,
+            tell=(tell.MATERIALS_MISSING,),
+            notice=notices.SUPPLEMENT,
         ),
         Transition(
-            "supplement",
-            _("Record the supplement"),
+            Action.SUPPLEMENT,
             frozenset({S.SUPPLEMENT}),
             S.SUBMITTED,
             _HANDLE,
+            a.supplement,
+            (),
+            ("in_person",),
             clock=Clock.RESUME,
         ),
-        Transition("accept", _("Accept"), frozenset({S.SUBMITTED}), S.ACCEPTED, _HANDLE),
         Transition(
-            "refuse",
-            _("Do not accept"),
+            Action.ACCEPT,
+            frozenset({S.SUBMITTED}),
+            S.ACCEPTED,
+            _HANDLE,
+            a.accept,
+            tell=(tell.APPLICATION_ACCEPTED, tell.NOW_WITH_YOUR_UNIT),
+            notice=notices.ACCEPTANCE,
+        ),
+        Transition(
+            Action.REFUSE,
             frozenset({S.SUBMITTED, S.SUPPLEMENT}),
             S.REFUSED,
             _HANDLE,
+            a.refuse,
             ("reason", "proper_channel"),
+            tell=(tell.APPLICATION_REFUSED,),
+            notice=notices.REFUSAL,
         ),
-        Transition("review", _("Start the review"), frozenset({S.ACCEPTED}), S.IN_PROGRESS, _HANDLE, ("handler",)),
+        Transition(Action.REVIEW, frozenset({S.ACCEPTED}), S.IN_PROGRESS, _HANDLE, g.assign, ("handler",)),
         Transition(
-            "forward",
-            _("Forward to the deciding unit"),
+            Action.FORWARD,
             frozenset({S.IN_PROGRESS}),
             S.ACCEPTED,
             _HANDLE,
+            a.forward,
             ("note",),
             guard=_forwardable,
+            tell=_TO_UNIT,
         ),
         Transition(
-            "special_procedure",
-            _("Start a special procedure (clock paused)"),
+            Action.SPECIAL_PROCEDURE,
             frozenset({S.IN_PROGRESS}),
             S.PAUSED,
             _HANDLE,
+            a.special_procedure,
             ("procedure", "reason"),
             clock=Clock.PAUSE,
         ),
-        Transition("resume", _("Resume"), frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, clock=Clock.RESUME),
+        Transition(Action.RESUME, frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, g.resume, clock=Clock.RESUME),
         Transition(
-            "extend",
-            _("Extend the time limit"),
+            Action.EXTEND,
             _REVIEWING,
             None,
-            frozenset({P.CASE_APPROVE}),
+            _APPROVE,
+            a.extend,
             ("amount", "reason"),
             clock=Clock.EXTEND,
             guard=_not_extended,
         ),
         Transition(
-            "supervise",
-            _("Supervise"),
+            Action.SUPERVISE,
             frozenset({S.SUBMITTED, *_REVIEWING, S.PAUSED}),
             None,
-            frozenset({P.CASE_SUPERVISE}),
+            _SUPERVISE,
+            g.supervise,
             ("due_at", "note"),
             clock=Clock.RESET,
+            tell=(tell.SUPERVISED,),
         ),
         Transition(
-            "approve",
-            _("Approve"),
+            Action.APPROVE,
             frozenset({S.IN_PROGRESS}),
             S.COMPLETED,
             _HANDLE,
+            a.approve,
+            (),
+            ("note",),
             clock=Clock.STOP,
             guard=_decidable,
+            tell=(tell.APPLICATION_APPROVED,),
+            notice=notices.DECISION,
         ),
         Transition(
-            "deny",
-            _("Deny"),
+            Action.DENY,
             frozenset({S.IN_PROGRESS}),
             S.COMPLETED,
             _HANDLE,
+            a.deny,
             ("reason",),
             clock=Clock.STOP,
             guard=_decidable,
+            tell=(tell.APPLICATION_DENIED,),
+            notice=notices.DECISION,
         ),
         Transition(
-            "deliver",
-            _("Deliver the result"),
+            Action.DELIVER,
             frozenset({S.COMPLETED}),
             None,
             _HANDLE,
+            a.deliver,
             ("delivery_method",),
             guard=_undelivered,
         ),
         Transition(
-            "rate",
-            _("Record the rating"),
+            Action.RATE,
             frozenset({S.COMPLETED}),
             S.CLOSED,
             _HANDLE,
+            g.rate,
             ("rating",),
+            ("comment",),
             citizen=True,
             guard=_delivered,
         ),
-        GRIEVANCE["appeal_rating"],
-        GRIEVANCE["review_appeal"],
+        APPEAL_RATING,
+        REVIEW_APPEAL,
+        ATTACH,
         Transition(
-            "withdraw",
-            _("Withdraw"),
+            Action.WITHDRAW,
             frozenset({S.SUBMITTED, S.SUPPLEMENT, *_REVIEWING, S.PAUSED}),
             S.WITHDRAWN,
             _HANDLE,
+            g.withdraw,
             ("reason",),
             citizen=True,
         ),

@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models import Case as Choose
 from django.utils import timezone
 
-from bianmin.cases.applications import FORMS, ONLINE
+from bianmin.cases.applications.intake import FORMS, ONLINE
 from bianmin.cases.choices import (
     DONE_STATUSES,
     OPEN_STATUSES,

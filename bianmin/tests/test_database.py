@@ -6,12 +6,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import connection
 
-from bianmin.cases.models import Case, CaseEvent, Notification
+from bianmin.cases.models import Case
 from bianmin.cases.tests.factories import new_case
-from bianmin.database import Writes, insert_row, update_row
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's autovacuum keeps its own statistics")
@@ -57,42 +55,6 @@ def test_the_statements_every_request_makes_survive_a_migration_made_after_they_
                 migration.execute(f"ALTER TABLE {table} DROP COLUMN added_later")
 
 
-def test_held_writes_ride_with_the_next_statement_and_land(county):
-    case = new_case(county.people["cadre_a"], village=county["huanhua"])
-    last_seq = f"SELECT max(seq) FROM {CaseEvent._meta.db_table} WHERE case_id = %s"  # noqa: S608
-    with transaction.atomic(), CaptureQueriesContext(connection) as sent, Writes() as writes:
-        case.title, case.version = "改过的标题", case.version + 1
-        update_row(case, ["title", "version"], writes=writes)
-        seq = writes.run(last_seq, [case.pk])[0][0]
-        insert_row(Notification(kind="reply", case=case, dedupe_key="held:1", message="一"), writes)
-        insert_row(Notification(kind="reply", case=case, dedupe_key="held:2", message="二"), writes)
-    assert seq == 1
-    # PostgreSQL: the UPDATE rode with the SELECT, the first INSERT with the second; SQLite: one at a time.
-    assert len(sent) == (2 if connection.vendor == "postgresql" else 4), [q["sql"] for q in sent]
-    assert Case.objects.get(pk=case.pk).title == "改过的标题"
-    assert sorted(Notification.objects.filter(case=case).values_list("message", flat=True)) == ["一", "二"]
-
-
-class Interrupted(Exception):
-    pass
-
-
-def test_held_writes_are_dropped_with_a_block_that_fails(county):
-    case = new_case(county.people["cadre_a"], village=county["huanhua"])
-
-    def fail_after_holding_a_write() -> None:
-        with transaction.atomic(), Writes() as writes:
-            insert_row(Notification(kind="reply", case=case, dedupe_key="dropped", message="不发"), writes)
-            raise Interrupted
-
-    with pytest.raises(Interrupted):
-        fail_after_holding_a_write()
-    assert not Notification.objects.filter(dedupe_key="dropped").exists()
-    with Writes() as writes:  # and a block that ends well sends what it still holds
-        insert_row(Notification(kind="reply", case=case, dedupe_key="kept", message="发"), writes)
-    assert Notification.objects.filter(dedupe_key="kept").exists()
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's timestamp loader")
 def test_timestamps_are_read_as_utc_instants_by_psycopgs_own_parser(county):
     from datetime import UTC, datetime, timedelta, timezone
@@ -128,7 +90,7 @@ def test_an_intakes_statement_stays_within_what_psycopg_caches(county):
 
     with connection.execute_wrapper(record):
         case = new_case(county.people["cadre_a"], village=county["huanhua"])
-    intake, params = next((sql, n) for sql, n in sent if sql.startswith("WITH n AS (INSERT INTO cases_dailysequence"))
+    intake, params = next((sql, n) for sql, n in sent if sql.startswith('INSERT INTO "cases_case"'))
     assert "NULL" in intake  # the empty columns are written in the statement, not sent as parameters
     assert params <= limit and len(intake.encode()) <= length
     with connection.cursor() as cursor:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bianmin.cases.applications import create_application
+from bianmin.cases.applications.intake import create_application
 from bianmin.cases.choices import CaseKind, Channel
 from bianmin.cases.models import Case
 from bianmin.cases.services import create_case

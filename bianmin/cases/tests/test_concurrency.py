@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
-from bianmin.cases import events, services
+from bianmin.cases import services, store
 from bianmin.cases.attachments import add_attachment
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import verify_chains
@@ -96,7 +96,7 @@ def test_concurrent_actions_without_versions_all_land_in_one_unbroken_history(co
 def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(county, monkeypatch):
     staff = county.people["township_staff"]
     case = new_case(staff, unit=county["baidi"])
-    read_case, meanwhile = services.read_case_and_last_event, ["assign"]
+    read_case, meanwhile = store.read_case, ["assign"]
 
     def read_then_someone_assigns(key: Any, actor: Any = None) -> Any:
         row = read_case(key, actor)
@@ -104,7 +104,7 @@ def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(c
             perform(case.number, meanwhile.pop(), actor=staff, handler="township_staff")
         return row
 
-    monkeypatch.setattr(services, "read_case_and_last_event", read_then_someone_assigns)
+    monkeypatch.setattr(store, "read_case", read_then_someone_assigns)
     # The answer was decided on version 1 (accepted); the assign made it 2 (in progress) before the write
     answered = perform(case.number, "answer", actor=staff, reply="已处理。")
     assert (answered.status, answered.version, answered.handler_id) == ("completed", 3, staff.pk)
@@ -120,11 +120,11 @@ def test_a_decision_on_a_row_changed_meanwhile_is_taken_again_on_the_fresh_row(c
 
 
 def test_a_decision_prepared_before_an_attachment_is_taken_again_after_it(county, monkeypatch):
-    # An attachment adds an event without changing the case's version: the answer prepared its event to follow
-    # the one it read, finds another latest event as it writes, and is decided again on the fresh row.
+    # An attachment is an action of its own (it bumps the version): the answer prepared its event to follow the
+    # one it read, finds the case changed as it writes, and is decided again on the fresh row.
     staff = county.people["township_staff"]
     case = new_case(staff, unit=county["baidi"])
-    read_case, meanwhile = services.read_case_and_last_event, [True]
+    read_case, meanwhile = store.read_case, [True]
 
     def read_then_someone_attaches(key: Any, actor: Any = None) -> Any:
         row = read_case(key, actor)
@@ -134,27 +134,23 @@ def test_a_decision_prepared_before_an_attachment_is_taken_again_after_it(county
             )
         return row
 
-    monkeypatch.setattr(services, "read_case_and_last_event", read_then_someone_attaches)
+    monkeypatch.setattr(store, "read_case", read_then_someone_attaches)
     answered = perform(case.number, "answer", actor=staff, reply="已处理。")
-    assert (answered.status, answered.version) == ("completed", 2)
+    assert (answered.status, answered.version) == ("completed", 3)
     history = [(e.seq, e.action) for e in CaseEvent.objects.filter(case=case).order_by("seq")]
     assert history == [(1, "create"), (2, "attach"), (3, "answer")]
     assert list(verify_chains([case.number])) == []
     assert Notification.objects.filter(case=case, kind="reply").count() == 1
 
 
-def test_an_action_that_waited_for_the_lock_follows_the_event_the_other_appended(county, monkeypatch):
-    # PostgreSQL locks the case and closes its latest event in one statement. An action that waited for the
-    # lock finds that event closed by the action it waited for, and the next one not yet visible to it: it
-    # must close the true latest event itself, or the history would fork.
+def test_an_action_whose_write_waited_for_another_follows_the_event_the_other_appended(county):
+    # The answer is decided on the row as read, while another transaction holds the case it has changed: the
+    # answer's guarded write waits for it, then finds the version moved on, and is decided again on the fresh
+    # row, so its event follows the other's and the history never forks.
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks: one writer at a time")
-    monkeypatch.setattr(services, "UNLOCKED_DECISIONS", frozenset())  # both decided under the row lock
     staff = county.people["township_staff"]
     case = new_case(staff, unit=county["baidi"])
-    closings: list[int] = []
-    close_last = events._close_last
-    monkeypatch.setattr(events, "_close_last", lambda *args: closings.append(args[0]) or close_last(*args))
     waiter: list[Any] = []
     thread = threading.Thread(target=lambda: waiter.append(answer_and_close(case.number, staff)))
     with transaction.atomic():
@@ -169,10 +165,8 @@ def test_an_action_that_waited_for_the_lock_follows_the_event_the_other_appended
             time.sleep(0.05)
         else:
             pytest.fail("the second action never waited for the lock")
-        assert closings == []  # the assign closed the create event as it locked the case
     thread.join(timeout=30)
     assert isinstance(waiter[0], Case), waiter
-    assert closings == [case.pk]  # the answer closed the assign event itself, under the lock
     history = [(e.seq, e.action, e.next_at is None) for e in CaseEvent.objects.filter(case=case).order_by("seq")]
     assert history == [(1, "create", False), (2, "assign", False), (3, "answer", True)]
     assert list(verify_chains([case.number])) == []
@@ -187,28 +181,28 @@ def answer_and_close(number: str, staff: Any) -> Any:
         connection.close()
 
 
-def test_postgresql_writes_an_intake_and_a_decision_on_the_row_as_read_in_one_statement_of_its_own(county):
-    # Reads, then one guarded statement, each its own transaction: no BEGIN, lock or COMMIT round trips.
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite writes under its one write lock")
+def test_an_action_reads_without_a_transaction_and_writes_in_one_guarded_by_the_version(county):
+    # The read takes no lock and opens no transaction; the write is one transaction whose first statement is
+    # the case's UPDATE guarded by the version read. An intake is one transaction too: its number, row, event.
     staff = county.people["township_staff"]
     perform(new_case(staff, unit=county["baidi"]).number, "assign", actor=staff, handler="township_staff")
     case = new_case(staff, unit=county["baidi"])  # the caller's grants and units are kept by now
     sent: list[tuple[bool, str]] = []
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        sent.append((connection.get_autocommit(), sql))
+        sent.append((connection.get_autocommit() and not connection.in_atomic_block, sql))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(record):
         assigned = perform(case.number, "assign", actor=staff, handler="township_staff")
-    assert all(autocommit for autocommit, _ in sent)  # no transaction opened
-    assert [sql.split(None, 1)[0] for _, sql in sent if not sql.startswith("SELECT")] == ["WITH"]
+    outside = {sql.split(None, 1)[0] for autocommit, sql in sent if autocommit}
+    inside = [sql for autocommit, sql in sent if not autocommit and not sql.startswith("BEGIN")]
+    assert outside <= {"SELECT", "BEGIN"}  # the case, read as it is: nothing written outside the transaction
+    assert inside[0].startswith("UPDATE") and "version" in inside[0].rsplit("WHERE", 1)[1]
     sent.clear()
-    with connection.execute_wrapper(record):  # and an intake: its number, row and first event, one statement
+    with connection.execute_wrapper(record):
         taken = new_case(staff, unit=county["baidi"])
-    assert all(autocommit for autocommit, _ in sent)
-    assert [sql.split(None, 1)[0] for _, sql in sent if not sql.startswith("SELECT")] == ["WITH"]
+    assert {sql.split(None, 1)[0] for autocommit, sql in sent if autocommit} <= {"SELECT", "BEGIN"}
     assert list(verify_chains([taken.number])) == []
     assert (assigned.version, assigned.status) == (2, "in_progress")
     assert [e.action for e in CaseEvent.objects.filter(case=case).order_by("seq")] == ["create", "assign"]

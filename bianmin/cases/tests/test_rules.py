@@ -200,6 +200,20 @@ def test_verify_finds_a_removed_event(county):
     assert [b.seq for b in verify_chains([case.number])] == [3]
 
 
+def test_verify_finds_the_newest_event_removed_and_a_history_emptied(county):
+    """The case row carries its latest event's number and hash (issue 19 item 7): a removed tail, which leaves
+    a chain that verifies on its own, and a history deleted whole are both caught."""
+    cadre = county.people["cadre_a"]
+    case, other = new_case(cadre, village=county["huanhua"]), new_case(cadre, village=county["huanhua"])
+    perform(case, "reply", actor=cadre, reply="已修复")
+    perform(case, "complete", actor=cadre)
+    assert list(verify_chains()) == []
+    CaseEvent.objects.filter(case=case, seq=3).delete()
+    CaseEvent.objects.filter(case=other).delete()
+    broken = {(b.number, b.seq) for b in verify_chains()}
+    assert broken == {(case.number, 3), (other.number, 1)}
+
+
 def test_each_event_knows_when_the_next_one_came_and_verify_checks_it(county):
     """The validity interval [at, next_at) of each event is what past-tense reports join on: it is kept on
     every append, and an edited interval is caught like an edited event."""

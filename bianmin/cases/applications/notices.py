@@ -1,6 +1,6 @@
 """The written notices of the application workflow (行政许可法 第32条, 第38条): acceptance, not-acceptance,
-the one-time notice of missing materials and the decision, rendered as PDF when the action is taken and
-kept with the case (`CaseDocument`), in the action's transaction.
+the one-time notice of missing materials and the decision, rendered as PDF when the action is taken (each
+transition row names the notice it issues) and kept with the case (`CaseDocument`), written with the action.
 
 Official documents are issued in Chinese whatever language the interface speaks, so their wording is
 written here in Chinese rather than translated."""
@@ -24,9 +24,6 @@ REFUSAL = "refusal"
 SUPPLEMENT = "supplement"
 DECISION = "decision"
 
-# The actions that issue a notice (the application workflow's effects call `issue`).
-ISSUED_BY = frozenset({"request_supplement", "accept", "refuse", "approve", "deny"})
-
 # kind → (title, the character of the document number)
 TITLES = {
     ACCEPTANCE: ("受理通知书", "受"),
@@ -47,7 +44,9 @@ def _limit(value: int, unit: str) -> str:
     return f"{value}个工作日" if unit == "working_days" else f"{value}日"
 
 
-def _body(case: Case, kind: str, extra: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...] | None]:
+def _body(
+    case: Case, kind: str, note: str, data: dict[str, Any]
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...] | None]:
     application = case.application
     item = application.item_version
     received = _date(case.received_at)
@@ -62,8 +61,8 @@ def _body(case: Case, kind: str, extra: dict[str, Any]) -> tuple[tuple[str, ...]
             "不符合法定形式。根据《中华人民共和国行政许可法》第三十二条的规定，现一次性告知你（单位）需要补正的"
             "全部内容如下：",
         ]
-        if extra.get("other"):
-            paragraphs.append(f"其他需要补正的内容：{extra['other']}")
+        if note:
+            paragraphs.append(f"其他需要补正的内容：{note}")
         paragraphs.append("请按上述要求补正全部材料后重新提交。补正期间，本申请的办理时限暂停计算。")
         return tuple(paragraphs), tuple(rows) if len(rows) > 1 else None
     if kind == ACCEPTANCE:
@@ -82,8 +81,8 @@ def _body(case: Case, kind: str, extra: dict[str, Any]) -> tuple[tuple[str, ...]
     if kind == REFUSAL:
         return (
             f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），经审查，本机关决定不予受理。",
-            f"理由：{extra['reason']}",
-            f"你（单位）可以向{extra['proper_channel']}提出申请。",
+            f"理由：{note}",
+            f"你（单位）可以向{data['proper_channel']}提出申请。",
             REMEDIES,
         ), None
     approved = application.decision == Decision.APPROVED
@@ -92,8 +91,8 @@ def _body(case: Case, kind: str, extra: dict[str, Any]) -> tuple[tuple[str, ...]
         f"{_date(case.accepted_at)}受理。经审查，"
         + ("符合法定条件、标准，本机关决定准予。" if approved else "不符合法定条件、标准，本机关决定不予准予。"),
     ]
-    if extra.get("note"):
-        paragraphs.append(("说明：" if approved else "理由：") + extra["note"])
+    if note:
+        paragraphs.append(("说明：" if approved else "理由：") + note)
     if approved:
         paragraphs.append(f"办理结果将于{_date(application.delivery_due_at)}前送达。")
     else:
@@ -112,8 +111,9 @@ def notice_response(document: CaseDocument) -> FileResponse:
     return response
 
 
-def issue(case: Case, kind: str, *, actor: User | None, now: Any, **extra: Any) -> CaseDocument:
-    """Render the notice of `kind` for the case as it now stands and keep it with the case."""
+def draft(case: Case, kind: str, *, actor: User | None, now: Any, note: str, data: dict[str, Any]) -> CaseDocument:
+    """The notice of `kind` for the case as the action leaves it, rendered, as a row for the action to add
+    (the action's note and data give the reason, the channel to turn to, what else is missing)."""
     application = case.application
     title, mark = TITLES[kind]
     if kind == DECISION:
@@ -122,7 +122,7 @@ def issue(case: Case, kind: str, *, actor: User | None, now: Any, **extra: Any) 
             + application.item_version.name
             + title
         )
-    paragraphs, table = _body(case, kind, extra)
+    paragraphs, table = _body(case, kind, note, data)
     doc_number = f"{case.unit.name}{mark}〔{sla.local_date(now).year}〕{case.number}号"
     pdf = render(
         Notice(
@@ -141,7 +141,7 @@ def issue(case: Case, kind: str, *, actor: User | None, now: Any, **extra: Any) 
             case_number=case.number,
         )
     )
-    return CaseDocument.objects.create(
+    return CaseDocument(
         case=case,
         kind=kind,
         title=title,

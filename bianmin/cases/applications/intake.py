@@ -1,6 +1,6 @@
 """Filing an application (办件) against a catalogue item (DESIGN §2.2, §4.2): online by the citizen, at a
 window, or by a village cadre on a villager's behalf (代办, 群众办事不出村). Every application lands with
-the unit that checks its materials, awaiting the check; `application_actions` does the rest."""
+the unit that checks its materials, awaiting the check; the application workflow's rows (`bianmin.cases.workflow`) do the rest."""
 
 from __future__ import annotations
 
@@ -170,18 +170,15 @@ def create_application(
     )
     proxy = actor if channel == Channel.VILLAGE_HALL else None
 
-    def add_application(saved: Case) -> None:
-        Application.objects.create(
-            case=saved,
-            item_version=version,
-            proxy=proxy,
-            legal_limit_value=version.legal_limit,
-            legal_limit_unit=version.legal_limit_unit,
-            notice_due_at=notice_due,
-            trips=1 if channel == Channel.WINDOW else 0,
-        )
-
+    application = Application(
+        item_version=version,
+        proxy=proxy,
+        legal_limit_value=version.legal_limit,
+        legal_limit_unit=version.legal_limit_unit,
+        notice_due_at=notice_due,
+        trips=1 if channel == Channel.WINDOW else 0,
+    )
     data = {"channel": channel, "kind": CaseKind.APPLICATION, "item": item.code, "version": version.number}
     if proxy is not None:
         data["proxy"] = proxy.username
-    return save_new_case(case, data, add_application)
+    return save_new_case(case, data, [application])
