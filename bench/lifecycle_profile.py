@@ -2,7 +2,7 @@
 request handling (the deployed middleware and API), without a server or a load generator in the way.
 
     DATABASE_URL=URL BIANMIN_DATA_DIR=DIR .venv/bin/python bench/lifecycle_profile.py [--lifecycles 300]
-        [--top 40] [--sort tottime|cumtime] [--queries]
+        [--top 40] [--sort tottime|cumtime] [--queries] [--shape ordinary|minimal]
 
 The database must be migrated and hold the demo county (`bianmin migrate; bianmin demo`). Prints the mean
 time per lifecycle and per call, then the cProfile of the measured lifecycles (after 30 unmeasured ones
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--queries", action="store_true", help="print each call's SQL of one lifecycle")
     parser.add_argument("--plain", action="store_true", help="time the lifecycles without the profiler")
+    parser.add_argument("--shape", choices=("ordinary", "minimal"), default="ordinary", help="as bench/load.py")
     args = parser.parse_args()
 
     import django
@@ -52,9 +53,10 @@ def main() -> None:
     from bianmin.org.tokens import create_token
 
     token = create_token(User.objects.get(username=HANDLER), name="profile")[1]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_PREFER="return=minimal", HTTP_HOST="127.0.0.1")
+    prefer = {"HTTP_PREFER": "return=minimal"} if args.shape == "minimal" else {}
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1", **prefer)
     spent: dict[str, float] = dict.fromkeys(load.CALLS, 0.0)
-    where = argparse.Namespace(village=VILLAGE, handler=HANDLER)
+    where = argparse.Namespace(village=VILLAGE, handler=HANDLER, shape=args.shape)
 
     def timed(name: str, expect: int, method: str, path: str, body: Any) -> Any:
         began = time.perf_counter()

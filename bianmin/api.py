@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from bianmin.cases.api import router as cases_router
@@ -25,6 +28,7 @@ from bianmin.validation import django_error_fields, pydantic_error_fields
 from bianmin.workdays.api import router as workdays_router
 
 log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class TokenAuth(HttpBearer):
@@ -45,9 +49,20 @@ class StaffSession(SessionAuth):
         return user if isinstance(user, User) else None
 
 
+class ShanghaiTimes(NinjaJSONEncoder):
+    """Every moment written in Asia/Shanghai (2026-10-13T23:59:59+08:00), the time the county lives by,
+    whatever zone the database handed it back in."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and o.tzinfo is not None:
+            return o.astimezone(SHANGHAI).isoformat()
+        return super().default(o)
+
+
 class UTF8Renderer(JSONRenderer):
     """JSON as UTF-8 text, so Chinese is readable in curl and logs instead of \\u escapes."""
 
+    encoder_class = ShanghaiTimes
     json_dumps_params = {"ensure_ascii": False}
 
 

@@ -222,10 +222,29 @@ if len(_level_days) != 3 or not all(n.isdigit() and int(n) >= 1 for n in _level_
 ANALYSIS_LEVEL_DAYS = dict(zip(("village", "work_team", "township"), map(int, _level_days), strict=True))
 # Days after completion within which an unsatisfied citizen may have a case reopened (DESIGN §4.4).
 REOPEN_DAYS = env_int("REOPEN_DAYS", 7, minimum=1, maximum=365)
+# The lowest of the five rating levels counted as satisfied (DESIGN §4.4: the first three, 基本满意 = 3);
+# a rating below it is a 差评.
+SATISFIED_MIN_RATING = env_int("SATISFIED_MIN_RATING", 3, minimum=2, maximum=5)
+# Default handling limits by kind when a category has none of its own (DESIGN §4.3), as kind=days: working
+# days, except petitions (信访), which count calendar days.
+_kind_limits = dict(item.partition("=")[::2] for item in env_list("CASE_KIND_LIMITS", []))
+_kind_defaults = {"consultation": 2, "help": 10, "suggestion": 10, "complaint": 15, "report": 15, "petition": 60}
+if not set(_kind_limits) <= set(_kind_defaults) or not all(v.isdigit() and int(v) >= 1 for v in _kind_limits.values()):
+    raise ImproperlyConfigured(
+        f"CASE_KIND_LIMITS must be kind=days pairs of {sorted(_kind_defaults)}, like complaint=15, got {_kind_limits}"
+    )
+CASE_KIND_LIMITS = {kind: int(_kind_limits.get(kind, days)) for kind, days in _kind_defaults.items()}
+# Petitions (信访工作条例 2022): calendar days to accept or route one (第24条), and the most an approved extension
+# adds to the 60 days of handling (第35条).
+PETITION_ACCEPTANCE_DAYS = env_int("PETITION_ACCEPTANCE_DAYS", 15, minimum=1, maximum=60)
+PETITION_EXTENSION_DAYS = env_int("PETITION_EXTENSION_DAYS", 30, minimum=1, maximum=90)
 # Applications (行政许可法, DESIGN §4.2): working days to send the one-time notice of missing materials (第32条),
 # the most an approved extension adds (第42条), and the days to deliver the result after the decision (第44条).
 APPLICATION_NOTICE_DAYS = env_int("APPLICATION_NOTICE_DAYS", 5, minimum=1, maximum=30)
 APPLICATION_EXTENSION_DAYS = env_int("APPLICATION_EXTENSION_DAYS", 10, minimum=1, maximum=60)
 APPLICATION_DELIVERY_DAYS = env_int("APPLICATION_DELIVERY_DAYS", 10, minimum=1, maximum=60)
+# Items handled jointly (联合办理, 第26条, 第42条): at most 45 working days, and an approved extension of up to 15.
+APPLICATION_JOINT_DAYS = env_int("APPLICATION_JOINT_DAYS", 45, minimum=1, maximum=120)
+APPLICATION_JOINT_EXTENSION_DAYS = env_int("APPLICATION_JOINT_EXTENSION_DAYS", 15, minimum=1, maximum=60)
 # Analysis levels whose overdue cases `bianmin sweep` escalates by itself (comma-separated; empty: none).
 SWEEP_ESCALATE_LEVELS = env_list("SWEEP_ESCALATE_LEVELS", ["village", "work_team"])

@@ -155,6 +155,7 @@ def create(
         urgency=payload.urgency,
         address=payload.address,
         idempotency_key=key,
+        submitted=not payload.accept,
     )
     # A retried request gets the first call's case, as far as the caller may still see it.
     return (

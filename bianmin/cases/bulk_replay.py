@@ -38,6 +38,7 @@ CASE_COLUMNS = (
     "transfer_count", "supervise_count", "reopen_count", "idempotency_key", "version", "created_at", "updated_at",
     "citizen_id", "created_by_id", "handler_id", "unit_id", "village_id", "category_id", "classification_id",
     "rating_appeal", "rating_appeal_decided_at", "origin_unit_id", "master_id", "last_event_seq", "last_event_hash",
+    "sent_by_id",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id", "seq", "action", "actor_id", "from_status", "to_status", "from_unit_id", "to_unit_id", "note", "data",
@@ -47,7 +48,7 @@ PAUSE_COLUMNS = ("case_id", "started_at", "ended_at", "reason")
 EXTENSION_COLUMNS = ("case_id", "amount", "reason", "approved_by_id", "at")
 
 # The links of a case an effect sets (as objects); the state keeps their ids.
-LINKS = frozenset({"unit", "handler", "classification", "master", "category", "citizen"})
+LINKS = frozenset({"unit", "handler", "classification", "master", "category", "citizen", "sent_by"})
 Stamp = Callable[[datetime | None], Any]
 
 
@@ -117,8 +118,11 @@ class ReplayFinder(Finder):
         return self.replay.units[target] if target is not None else None
 
     def sender(self, case: Case) -> Unit | None:
-        c = cast("CaseState", case)
-        sender = next((f for f, t in reversed(c.sent_here) if t == c.unit_id), None)
+        sender = cast("CaseState", case).sent_by_id
+        return self.replay.units[sender] if sender is not None else None
+
+    def sent_to(self, case: Case, unit: Unit) -> Unit | None:
+        sender = next((f for f, t in reversed(cast("CaseState", case).sent_here) if t == unit.pk), None)
         return self.replay.units[sender] if sender is not None else None
 
     def classification(self, code: str) -> Classification | None:
@@ -201,6 +205,7 @@ class CaseState:
     rating_appeal_decided_at: datetime | None
     origin_unit_id: int
     master_id: int | None
+    sent_by_id: int | None
     events: int
     last_hash: str
     last_at: datetime
@@ -280,8 +285,8 @@ class Replay:
         c.received_at, c.accepted_at = at, None if submitted else at
         c.limit_value, c.limit_unit = sla.default_limit(kind, urgency, (category_limit, category_unit))
         c.category_id, c.created_by_id = category_id, actor
-        c.handler_id = c.classification_id = c.master_id = None
-        c.due_base_at = self.deadlines.add(at, c.limit_value, c.limit_unit)
+        c.handler_id = c.classification_id = c.master_id = c.sent_by_id = None
+        c.due_base_at = self.deadlines.add(at, *sla.intake_limit(kind, not submitted, (c.limit_value, c.limit_unit)))
         c.due_base_set_at, c.due_at = at, c.due_base_at
         c.paused_at = c.replied_at = c.completed_at = c.completed_on_time = c.rating = c.rated_at = None
         c.rating_appeal_decided_at = None
@@ -425,7 +430,7 @@ class Replay:
             c.completed_on_time, c.rating, s(c.rated_at), c.rating_comment, c.transfer_count, c.supervise_count,
             c.reopen_count, "", c.version, saved, saved, c.citizen_id, c.created_by_id, c.handler_id, c.unit_id,
             c.village_id, c.category_id, c.classification_id, c.rating_appeal, s(c.rating_appeal_decided_at),
-            c.origin_unit_id, c.master_id, c.events, c.last_hash,
+            c.origin_unit_id, c.master_id, c.events, c.last_hash, c.sent_by_id,
         )  # fmt: skip
 
 

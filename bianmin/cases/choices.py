@@ -89,10 +89,6 @@ class Rating(models.IntegerChoices):
     VERY_DISSATISFIED = 1, _("Very dissatisfied")
 
 
-# Satisfied = the first three levels (DESIGN §4.4); a 差评 is one of the last two.
-SATISFIED_MIN = Rating.FAIRLY_SATISFIED
-
-
 class RatingAppeal(models.TextChoices):
     """The unit's appeal against a malicious bad rating (申诉复核, DESIGN §4.4); upheld leaves the rates."""
 

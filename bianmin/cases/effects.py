@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
-from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, CaseStatus, Rating, RatingAppeal
+from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Rating, RatingAppeal
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Classification
 from bianmin.errors import Conflict, InvalidInput
@@ -69,9 +69,14 @@ class Finder:
         return unit.parent
 
     def sender(self, case: Case) -> Unit | None:
-        """The unit that sent the case to its current unit by a transfer or an escalation."""
+        """The unit that sent the case to its handling unit (`Case.sent_by`)."""
+        return Unit.objects.filter(pk=case.sent_by_id).first() if case.sent_by_id is not None else None
+
+    def sent_to(self, case: Case, unit: Unit) -> Unit | None:
+        """The unit that last sent the case to `unit` by a transfer or an escalation: its sender once the case
+        is returned there."""
         sent = (
-            CaseEvent.objects.filter(case=case, action__in=("transfer", "escalate"), to_unit_id=case.unit_id)
+            CaseEvent.objects.filter(case=case, action__in=("transfer", "escalate"), to_unit_id=unit.pk)
             .order_by("-seq")
             .select_related("from_unit")
             .first()
@@ -132,7 +137,11 @@ def nothing(case: Case, ctx: Context) -> Change:
 
 
 def accept(case: Case, ctx: Context) -> Change:
-    return Change(case={"accepted_at": ctx.now})
+    values: dict[str, Any] = {"accepted_at": ctx.now}
+    if case.kind == CaseKind.PETITION:  # registered with 15 days to accept; the 60 days run from acceptance
+        due = sla.add_limit(ctx.now, case.limit_value, case.limit_unit, ctx.find.calendar())
+        values |= {"due_base_at": due, "due_base_set_at": ctx.now, "due_at": due}
+    return Change(case=values)
 
 
 def refuse(case: Case, ctx: Context) -> Change:
@@ -175,7 +184,7 @@ def transfer(case: Case, ctx: Context) -> Change:
     return Change(
         note=ctx.optional_text("note"),
         data={"to_unit": target.code, "assist_units": [u.code for u in assisting]},
-        case={"unit": target, "handler": None, "transfer_count": case.transfer_count + 1},
+        case={"unit": target, "handler": None, "transfer_count": case.transfer_count + 1, "sent_by": case.unit},
         assist_units=assisting,
     )
 
@@ -185,7 +194,9 @@ def escalate(case: Case, ctx: Context) -> Change:
     target = ctx.find.next_level(case.unit)
     if target is None:
         raise Conflict(CaseError.ILLEGAL_TRANSITION, _("There is no level above this unit; transfer the case instead."))
-    return Change(note=note, data={"to_unit": target.code}, case={"unit": target, "handler": None})
+    return Change(
+        note=note, data={"to_unit": target.code}, case={"unit": target, "handler": None, "sent_by": case.unit}
+    )
 
 
 def send_back(case: Case, ctx: Context) -> Change:
@@ -194,7 +205,8 @@ def send_back(case: Case, ctx: Context) -> Change:
     sender = ctx.find.sender(case)
     if sender is None:
         raise Conflict(CaseError.NOTHING_TO_RETURN, _("This case was not sent here by another unit."))
-    return Change(note=reason, data={"to_unit": sender.code}, case={"unit": sender, "handler": None})
+    values = {"unit": sender, "handler": None, "sent_by": ctx.find.sent_to(case, sender)}
+    return Change(note=reason, data={"to_unit": sender.code}, case=values)
 
 
 def supervise(case: Case, ctx: Context) -> Change:
@@ -202,7 +214,7 @@ def supervise(case: Case, ctx: Context) -> Change:
     if not isinstance(due_at, datetime) or not now < due_at <= now + timedelta(days=366):
         raise InvalidInput({"due_at": _("Set a new deadline in the future, within a year.")})
     values = {"due_base_at": due_at, "due_base_set_at": now, "supervise_count": case.supervise_count + 1}
-    return Change(note=ctx.text("note"), data={"due_at": due_at.isoformat()}, case=values)
+    return Change(note=ctx.text("note"), data={"due_at": due_at.astimezone(sla.SHANGHAI).isoformat()}, case=values)
 
 
 def extension(ctx: Context, amount: int, unit: str) -> Change:
@@ -214,7 +226,11 @@ def extension(ctx: Context, amount: int, unit: str) -> Change:
 
 def extend(case: Case, ctx: Context) -> Change:
     amount = ctx.get("amount")
-    if not isinstance(amount, int) or not 1 <= amount <= max(case.limit_value, 30):
+    if case.kind == CaseKind.PETITION:  # 信访: at most 30 more days (信访工作条例 第35条)
+        most = settings.PETITION_EXTENSION_DAYS
+        if not isinstance(amount, int) or not 1 <= amount <= most:
+            raise InvalidInput({"amount": _("A petition is extended by 1 to %(n)s days.") % {"n": most}})
+    elif not isinstance(amount, int) or not 1 <= amount <= max(case.limit_value, 30):
         raise InvalidInput({"amount": _("Extend by a whole number between 1 and the original limit.")})
     return extension(ctx, amount, case.limit_unit)
 
@@ -263,7 +279,7 @@ def reopen(case: Case, ctx: Context) -> Change:
     if case.completed_at is None or now - case.completed_at > timedelta(days=settings.REOPEN_DAYS):
         message = _("A case can be reopened only within %(days)s days of completion.") % {"days": settings.REOPEN_DAYS}
         raise Conflict(CaseError.REOPEN_WINDOW_CLOSED, message)
-    if case.rating is not None and case.rating >= SATISFIED_MIN:
+    if case.rating is not None and case.rating >= settings.SATISFIED_MIN_RATING:
         raise Conflict(CaseError.ILLEGAL_TRANSITION, _("Only a case rated unsatisfactory can be reopened."))
     reason = ctx.text("reason")
     previous = {"rating": case.rating, "completed_at": case.completed_at.isoformat()}

@@ -46,6 +46,16 @@ class IntakeForm(forms.Form):
     citizen_phone = forms.CharField(label=_("citizen's phone"), max_length=20)
     citizen_id_number = forms.CharField(label=_("identity number"), max_length=18, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
+    on_intake = forms.ChoiceField(
+        label=_("on intake"),
+        choices=[
+            ("accept", _("Accept it now")),
+            ("register", _("Register it only: the unit accepts it, or refuses it with the proper channel")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        initial="accept",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

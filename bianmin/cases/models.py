@@ -217,6 +217,12 @@ class Case(models.Model):
     )
     rating_appeal_decided_at = models.DateTimeField(_("appeal decided at"), null=True, blank=True)
 
+    # The unit that sent the case to its handling unit by a transfer or an escalation: where 退单 returns it.
+    # Empty when the case is with the unit that took it in (nothing to return), kept by those three actions.
+    sent_by = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
+
     # Counted once per case by the KPIs (DESIGN §5); kept by the services with each event.
     transfer_count = models.PositiveIntegerField(default=0)
     supervise_count = models.PositiveIntegerField(default=0)

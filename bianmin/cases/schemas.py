@@ -41,6 +41,11 @@ class CaseIn(Plain):
     category: str | None = Field(None, description="Category code; its time limit applies.")
     urgency: Urgency = Urgency.NORMAL
     address: str = Field("", max_length=200)
+    accept: bool = Field(
+        True,
+        description="Accept the matter on intake (the default); false registers it only, for the unit to accept "
+        "or refuse (不予受理) with the proper channel. Not for applications, which are always registered.",
+    )
 
 
 class CaseItem(Plain):

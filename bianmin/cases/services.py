@@ -186,6 +186,8 @@ def decide(case: Case | None, ask: _Ask) -> store.ActionWrite:
     if ask.version is not None and ask.version != case.version:
         raise Conflict(CaseError.STALE_VERSION, _("Someone else changed this case meanwhile; reload it and try again."))
     if not transition.applies_to(case):
+        if case.status in transition.sources and transition.unmet is not None:
+            raise Conflict(*transition.unmet)
         if case.status in transition.sources:
             raise Conflict(
                 CaseError.ILLEGAL_TRANSITION,
@@ -306,7 +308,8 @@ def create_case(
     submitted: bool = False,
     received_at: Any = None,
 ) -> tuple[Case, bool]:
-    """Take in a case; staff intake accepts it at once, a citizen's own submission awaits acceptance.
+    """Take in a case; staff intake accepts it at once unless `submitted` (registered only: the unit accepts
+    it or refuses it), a citizen's own submission awaits acceptance.
 
     `actor=None` is a citizen's own submission through the public page: it must name the `unit`.
     Returns (case, created). With an `idempotency_key`, a retry returns the case the first call made."""
@@ -365,7 +368,8 @@ def create_case(
         created_by=actor,
         idempotency_key=idempotency_key,
     )
-    case.due_base_at = sla.add_limit(now, limit_value, limit_unit, current_calendar())
+    clock = sla.intake_limit(kind, not submitted, (limit_value, limit_unit))
+    case.due_base_at = sla.add_limit(now, *clock, current_calendar())
     case.due_base_set_at = now
     case.due_at = case.due_base_at
     enter_level(case, now)

@@ -11,22 +11,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from bianmin.cases.choices import CaseKind, DueWarning, LimitUnit, Urgency
 from bianmin.workdays.calendar import WorkCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = time(23, 59, 59)
 
-# DESIGN §4.3 defaults when a category carries no limit of its own.
-KIND_LIMITS: dict[str, tuple[int, str]] = {
-    CaseKind.CONSULTATION: (2, LimitUnit.WORKING_DAYS),
-    CaseKind.HELP: (10, LimitUnit.WORKING_DAYS),
-    CaseKind.SUGGESTION: (10, LimitUnit.WORKING_DAYS),
-    CaseKind.COMPLAINT: (15, LimitUnit.WORKING_DAYS),
-    CaseKind.REPORT: (15, LimitUnit.WORKING_DAYS),
-    CaseKind.PETITION: (60, LimitUnit.CALENDAR_DAYS),  # 信访: handled within 60 days (+30 approved)
-}
 URGENT_LIMIT = (0, LimitUnit.WORKING_DAYS)  # 紧急: the same day
+
+
+def kind_limit(kind: str) -> tuple[int, str]:
+    """The default limit of a kind (settings.CASE_KIND_LIMITS, DESIGN §4.3): working days, except petitions
+    (信访: handled within 60 calendar days of acceptance)."""
+    unit = LimitUnit.CALENDAR_DAYS if kind == CaseKind.PETITION else LimitUnit.WORKING_DAYS
+    return settings.CASE_KIND_LIMITS[kind], unit
 
 
 def default_limit(kind: str, urgency: str, category_limit: tuple[int | None, str]) -> tuple[int, str]:
@@ -35,7 +35,15 @@ def default_limit(kind: str, urgency: str, category_limit: tuple[int | None, str
     value, unit = category_limit
     if value is not None and unit:
         return value, unit
-    return KIND_LIMITS[kind]
+    return kind_limit(kind)
+
+
+def intake_limit(kind: str, accepted: bool, limit: tuple[int, str]) -> tuple[int, str]:
+    """The limit the clock runs from intake: a petition registered but not yet accepted must be accepted or
+    routed within 15 calendar days (信访工作条例 第24条); its handling limit runs from acceptance."""
+    if kind == CaseKind.PETITION and not accepted:
+        return settings.PETITION_ACCEPTANCE_DAYS, LimitUnit.CALENDAR_DAYS
+    return limit
 
 
 def local_date(moment: datetime) -> date:

@@ -273,6 +273,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 citizen_id_number=data["citizen_id_number"],
                 village=village,
                 address=data["address"],
+                submitted=data["on_intake"] == "register",
             )
         except DomainError as exc:
             _show_error(request, exc, form)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +20,10 @@ from bianmin.cases import effects as g
 from bianmin.cases import notifications as tell
 from bianmin.cases.applications import effects as a
 from bianmin.cases.applications import notices
-from bianmin.cases.choices import OPEN_STATUSES, SATISFIED_MIN, RatingAppeal
+from bianmin.cases.choices import OPEN_STATUSES, RatingAppeal
 from bianmin.cases.choices import CaseStatus as S
 from bianmin.cases.effects import Effect
+from bianmin.cases.errors import CaseError
 from bianmin.org.permissions import Permission as P
 
 if TYPE_CHECKING:
@@ -94,8 +96,10 @@ class Transition:
     optional: tuple[str, ...] = ()
     citizen: bool = False  # the case's own citizen may take it too
     clock: Clock = Clock.NONE
-    # Beyond the status, what the case must be like for the action to make sense (shown and allowed).
+    # Beyond the status, what the case must be like for the action to make sense (shown and allowed), and
+    # the error (code, message) that says why when it is not; by default "does not apply to this case".
     guard: Callable[[Case], bool] | None = None
+    unmet: tuple[str, str | Promise] | None = None
     tell: tuple[tell.Message, ...] = ()  # who hears of it, once it is written
     notice: str = ""  # the written notice it issues (`applications.notices`), if any
     # Offered as a button and through the API's actions route; False for an action with a door of its own
@@ -110,8 +114,16 @@ class Transition:
         return case.status in self.sources and (self.guard is None or self.guard(case))
 
 
+def _sent_here(case: Case) -> bool:
+    return case.sent_by_id is not None
+
+
 def _appealable(case: Case) -> bool:
-    return case.rating is not None and case.rating < SATISFIED_MIN and case.rating_appeal == RatingAppeal.NONE
+    return (
+        case.rating is not None
+        and case.rating < settings.SATISFIED_MIN_RATING
+        and case.rating_appeal == RatingAppeal.NONE
+    )
 
 
 def _appeal_pending(case: Case) -> bool:
@@ -173,7 +185,16 @@ GRIEVANCE: dict[str, Transition] = {
             Action.ESCALATE, _OPEN_WORK, S.ACCEPTED, _HANDLE, g.escalate, ("note",), clock=Clock.LEVEL, tell=_TO_UNIT
         ),
         Transition(
-            Action.RETURN, _OPEN_WORK, S.ACCEPTED, _HANDLE, g.send_back, ("reason",), clock=Clock.LEVEL, tell=_TO_UNIT
+            Action.RETURN,
+            _OPEN_WORK,
+            S.ACCEPTED,
+            _HANDLE,
+            g.send_back,
+            ("reason",),
+            clock=Clock.LEVEL,
+            guard=_sent_here,
+            unmet=(CaseError.NOTHING_TO_RETURN, _("This case was not sent here by another unit.")),
+            tell=_TO_UNIT,
         ),
         Transition(
             Action.SUPERVISE,

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,7 @@ class ItemContent:
     charges: bool = False
     fee_basis: str = ""
     delegated_down: bool = False
+    joint_handling: bool = False
     life_events: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
@@ -188,6 +190,17 @@ def clean_content(content: ItemContent) -> ItemContent:
                 errors[name] = " ".join(str(m) for m in exc.messages)
     if content.delegated_down and not {Level.TOWNSHIP, Level.VILLAGE} & set(lists["levels"]):
         errors["delegated_down"] = _("An item delegated down is handled at a township or a village.")
+    if (
+        content.joint_handling
+        and "legal_limit" not in errors
+        and content.legal_limit_unit == LimitUnit.WORKING_DAYS
+        and content.legal_limit > settings.APPLICATION_JOINT_DAYS
+    ):
+        # 行政许可法 第42条: handled jointly, at most 45 days, working days (第82条). The 15 days of an approved
+        # extension belong to the application, not to the item's limit.
+        errors["legal_limit"] = _("An item handled jointly has a legal time limit of at most %(n)s working days.") % {
+            "n": settings.APPLICATION_JOINT_DAYS
+        }
     materials = _clean_materials(content.materials, errors)
     if errors:
         raise InvalidInput(errors)

@@ -1,7 +1,7 @@
 """The demo catalogue: about thirty common items of a county's 办事指南 at county, township and village level,
-with realistic materials and time limits, some delegated down to the townships (下放), many filed by a
-village cadre on a villager's behalf (代办). Deterministic and safe to load again: items are matched by
-their implementation code and an unchanged item gets no new version."""
+with realistic materials and time limits, some delegated down to the townships (下放), one handled jointly by
+several departments (联合办理), many filed by a village cadre on a villager's behalf (代办). Deterministic and
+safe to load again: items are matched by their implementation code and an unchanged item gets no new version."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class Spec:
     aliases: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     delegated: bool = False
+    joint: bool = False  # 联合办理 (行政许可法 第26条): the legal limit is 45 working days (第42条)
     entrusted: str = ""
     place: str = ""
     objects: list[str] = field(default_factory=lambda: ["person"])
@@ -759,7 +760,8 @@ SPECS: list[Spec] = [
     ),
 ]
 
-# Each township approves its villagers' houses itself (农村宅基地审批, 乡镇人民政府实施): one item per township.
+# Each township approves its villagers' houses itself (农村宅基地审批, 乡镇人民政府实施): one item per township,
+# reviewed jointly with the agriculture and natural-resources departments (联审联办, 农经发〔2019〕6号).
 HOMESTEAD = Spec(
     90,
     "农村宅基地建房审批",
@@ -767,7 +769,7 @@ HOMESTEAD = Spec(
     K.LICENSE,
     [L.TOWNSHIP, L.VILLAGE],
     [F.WINDOW, F.PROXY],
-    (20, WD),
+    (45, WD),
     (15, WD),
     2,
     [E.HOUSING, E.AGRICULTURE],
@@ -785,6 +787,7 @@ HOMESTEAD = Spec(
     aliases=["盖房子", "建房审批", "宅基地审批", "农房建设"],
     keywords=["起房子", "修房子", "建房"],
     delegated=True,
+    joint=True,
     entrusted="",
     place="乡镇便民服务中心；可由村便民服务站代办",
 )
@@ -823,6 +826,7 @@ def content_for(spec: Spec, unit: Unit) -> ItemContent:
         complaint_phone=COMPLAINT,
         entrusted=spec.entrusted,
         delegated_down=spec.delegated,
+        joint_handling=spec.joint,
         life_events=tuple(spec.events),
         aliases=tuple(spec.aliases),
         keywords=tuple(spec.keywords),

@@ -101,6 +101,14 @@ class ItemVersion(models.Model):
     consult_phone = models.CharField(_("phone for questions"), max_length=30)
     complaint_phone = models.CharField(_("phone for complaints"), max_length=30)
     delegated_down = models.BooleanField(_("delegated down"), default=False)
+    joint_handling = models.BooleanField(
+        _("handled jointly"),
+        default=False,
+        help_text=_(
+            "联合办理: several departments decide the application together (行政许可法 第26条), within the "
+            "longer legal limit of 第42条."
+        ),
+    )
     life_events = models.JSONField(_("life events"), default=list)
     aliases = models.JSONField(_("colloquial names"), default=list)
     keywords = models.JSONField(_("keywords"), default=list)

@@ -49,6 +49,11 @@ class CatalogContentIn(Schema):
     consult_phone: str = Field(min_length=1, max_length=30)
     complaint_phone: str = Field(min_length=1, max_length=30)
     delegated_down: bool = False
+    joint_handling: bool = Field(
+        False,
+        description="Several departments decide it together (联合办理): a legal limit of at most 45 working days "
+        "(APPLICATION_JOINT_DAYS).",
+    )
     life_events: list[LifeEvent] = Field(default_factory=list, max_length=14)
     aliases: list[Word] = Field(default_factory=list, max_length=20, description="Colloquial names (俗称).")
     keywords: list[Word] = Field(default_factory=list, max_length=20)
@@ -105,6 +110,7 @@ class CatalogItemSummary(Schema):
     handling_forms: list[HandlingForm]
     life_events: list[LifeEvent]
     delegated_down: bool
+    joint_handling: bool = Field(description="Several departments decide it together (联合办理).")
     proxy: bool = Field(description="A village cadre may file it on a villager's behalf (代办).")
     legal_limit: CatalogLimit
     promised_limit: CatalogLimit

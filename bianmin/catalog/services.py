@@ -55,6 +55,8 @@ def facets(content: ItemContent) -> str:
     tags += [f"event:{v}" for v in content.life_events]
     if content.delegated_down:
         tags.append("delegated")
+    if content.joint_handling:
+        tags.append("joint")
     return "|" + "|".join(tags) + "|"
 
 

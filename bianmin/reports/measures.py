@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import (
     Aggregate,
     Count,
@@ -40,7 +41,6 @@ from bianmin.cases.choices import (
     DONE_STATUSES,
     OPEN_STATUSES,
     PAUSED_STATUSES,
-    SATISFIED_MIN,
     CaseStatus,
     Channel,
     DeliveryMethod,
@@ -174,9 +174,9 @@ class Measures:
     def satisfied(self) -> Q:
         """Rated in one of the satisfied levels (DESIGN §4.4)."""
         if self.as_of is None:
-            return self.rated() & Q(rating__gte=SATISFIED_MIN)
+            return self.rated() & Q(rating__gte=settings.SATISFIED_MIN_RATING)
         # A case is reopened only after a bad rating, so an earlier rating than the present one was bad.
-        return self.rated() & Q(rating__gte=SATISFIED_MIN, rated_at__lte=self.as_of)
+        return self.rated() & Q(rating__gte=settings.SATISFIED_MIN_RATING, rated_at__lte=self.as_of)
 
     def rating_is(self, level: int) -> Q:
         """Rated `level` (for the distribution); in the past, an earlier rating of a reopened case is read

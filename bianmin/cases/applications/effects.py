@@ -126,8 +126,10 @@ def special_procedure(case: Case, ctx: Context) -> Change:
 
 
 def extend(case: Case, ctx: Context) -> Change:
-    """延期 once, by at most APPLICATION_EXTENSION_DAYS, approved by the one who takes it (第42条)."""
-    limit = settings.APPLICATION_EXTENSION_DAYS
+    """延期 once, approved by the one who takes it (第42条): by at most APPLICATION_EXTENSION_DAYS, or
+    APPLICATION_JOINT_EXTENSION_DAYS for an item handled jointly (联合办理: 45 working days + 15)."""
+    joint = application(ctx).item_version.joint_handling
+    limit = settings.APPLICATION_JOINT_EXTENSION_DAYS if joint else settings.APPLICATION_EXTENSION_DAYS
     amount = ctx.get("amount")
     if not isinstance(amount, int) or not 1 <= amount <= limit:
         raise InvalidInput({"amount": _("Extend by a whole number of days from 1 to %(n)s.") % {"n": limit}})

@@ -281,7 +281,6 @@ def test_return_refuses_a_case_no_unit_sent(county):
         ), status
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19 item 9: 退单 is not offered where it would answer 409")
 def test_return_is_not_offered_on_a_case_no_unit_sent(county):
     """Given cases never sent to 浣花村 by another unit, when county_admin opens them, then 退单 is not offered."""
     admin = county.people["county_admin"]

@@ -114,6 +114,24 @@ def test_bad_input_gets_field_messages_in_the_request_language(county, api_as):
     assert unknown.status_code == 400 and "unit" in unknown.json()["fields"]
 
 
+def test_joint_handling_round_trips_and_bounds_the_legal_limit(county, api_as):
+    # Given the homestead approval, handled jointly (联合办理), written by an administrator of 白帝镇
+    api = api_as(county.people["township_admin"])
+    code = "115002361010000000002000900"
+    payload = {**body("农村宅基地建房审批"), "basic_code": "000200090000", "code": code, "unit": "500236101000"}
+    assert payload["joint_handling"] is True
+    created = api.post("/catalog/items", payload)
+    # Then the flag comes back from the write, the item and the list
+    assert created.status_code == 201 and created.json()["joint_handling"] is True
+    assert api_as(None).get(f"/catalog/items/{code}").json()["joint_handling"] is True
+    assert [i["joint_handling"] for i in api_as(None).get("/catalog/items").json()["items"]] == [True]
+    # And a legal limit past 45 working days is refused on its field, while switching the flag off is an edit
+    too_long = put(api, f"/catalog/items/{code}", {**body("农村宅基地建房审批", legal_limit=46), "version": 1})
+    assert too_long.status_code == 400 and "45个工作日" in too_long.json()["fields"]["legal_limit"]
+    off = put(api, f"/catalog/items/{code}", {**body("农村宅基地建房审批", joint_handling=False), "version": 1})
+    assert off.status_code == 200 and (off.json()["joint_handling"], off.json()["version"]) == (False, 2)
+
+
 def test_a_blank_form_is_uploaded_and_downloadable(county, api_as, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     item = new_item(county["rsj"])

@@ -13,6 +13,8 @@ def test_every_demo_item_is_valid_and_the_levels_and_proxy_are_varied(county):
     assert {level for c in contents for level in c.levels} == {"county", "township", "village"}
     assert sum("proxy" in c.handling_forms for c in contents) >= 10
     assert sum(c.delegated_down for c in contents) >= 5
+    joint = [c for c in contents if c.joint_handling]
+    assert joint and all((c.legal_limit, c.legal_limit_unit) == (45, "working_days") for c in joint)
     assert len({c.name for c in contents}) == len(contents)
 
 

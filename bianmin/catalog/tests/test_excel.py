@@ -37,6 +37,9 @@ def test_the_workbook_has_the_staff_layout(two_items):
     assert row["事项名称"] == "最低生活保障申请" and row["事项类型"] == "行政给付"
     assert row["行使层级"] == "乡镇级、村级" and row["办理形式"] == "窗口办理、代办"
     assert (row["承诺办结时限"], row["承诺时限单位"]) == (20, "工作日") and row["是否下放"] == "是"
+    homestead = {h: c.value for h, c in zip(headings, items[3], strict=True)}
+    assert (row["是否联合办理"], homestead["是否联合办理"]) == ("否", "是")
+    assert headings.index("是否联合办理") == headings.index("是否下放") + 1
     assert [c.value for c in materials[1]][:4] == ["实施编码", "序号", "材料名称", "是否必要"]
     assert materials.max_row - 1 == sum(i.current.materials.count() for i in two_items)
 
@@ -54,6 +57,7 @@ def test_import_into_an_empty_catalogue_recreates_the_same_items(two_items):
     _wipe()
     assert import_items(file, actor=None).created == 2
     assert {i.code: _snapshot(i) for i in ServiceItem.objects.all()} == before
+    assert [i.current.joint_handling for i in ServiceItem.objects.order_by("basic_code")] == [False, True]
 
 
 def _wipe():
@@ -83,6 +87,19 @@ def test_an_edited_cell_makes_one_new_version(two_items):
     assert (result.updated, result.unchanged) == (1, 1)
     assert ServiceItem.objects.get(code=two_items[0].code).current.promised_limit == 15
     assert ItemVersion.objects.filter(item=two_items[0]).count() == 2
+
+
+def test_the_joint_handling_cell_is_read_back(two_items):
+    book = load_workbook(exported())
+    sheet = book["事项"]
+    col = {c.value: i + 1 for i, c in enumerate(sheet[1])}
+    sheet.cell(row=2, column=col["是否联合办理"], value="是")  # 低保 (legal limit 30 working days) becomes joint
+    sheet.cell(row=3, column=col["是否联合办理"], value="否")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    assert import_items(buffer, actor=None).updated == 2
+    assert [i.current.joint_handling for i in ServiceItem.objects.order_by("basic_code")] == [True, False]
 
 
 def test_a_bad_file_changes_nothing_and_says_where(two_items):

@@ -14,6 +14,8 @@ from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.tests.factories import new_item
 from bianmin.org.tests.test_api_permissions import PERSONAS
 
+JOINT_CHIP = '<span class="chip">{}</span>'
+
 
 @pytest.fixture
 def items(county):
@@ -40,6 +42,7 @@ def test_the_guide_browses_by_life_event_and_level_in_chinese(items, client):
 def test_the_guide_searches_in_colloquial_words(items, client):
     html = client.get("/guide/", {"q": "盖房子"}).content.decode()
     assert "农村宅基地建房审批" in html and "最低生活保障申请" not in html
+    assert JOINT_CHIP.format("联合办理") in html
     assert "没有找到" in client.get("/guide/", {"q": "火星签证"}).content.decode()
 
 
@@ -49,6 +52,8 @@ def test_the_guide_in_english(items, client):
     assert "Service guide" in html and "Social assistance" in html
     item = client.get(f"/guide/{items[0].code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Materials to bring" in item and "20 working days" in item
+    joint = client.get(f"/guide/{items[1].code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert JOINT_CHIP.format("Handled jointly") in joint and JOINT_CHIP.format("Handled jointly") not in item
 
 
 def test_an_item_page_is_printable_with_a_qr_code_to_itself(items, client):
@@ -60,6 +65,9 @@ def test_an_item_page_is_printable_with_a_qr_code_to_itself(items, client):
     assert "<svg" in html and f"http://testserver/guide/{item.code}/" in html  # the QR code, inline
     assert "guide.css" in html  # with its print rules
     assert "可由村干部在村便民服务站代为办理" in html
+    assert JOINT_CHIP.format("联合办理") not in html
+    joint = client.get(f"/guide/{items[1].code}/").content.decode()  # the homestead approval, handled jointly
+    assert JOINT_CHIP.format("联合办理") in joint and "45个工作日" in joint
 
 
 def qr_modules(html: str) -> set[tuple[int, int]]:

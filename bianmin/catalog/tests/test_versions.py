@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from bianmin.catalog.content import MaterialContent, content_of
+from bianmin.catalog.content import MaterialContent, clean_content, content_of
 from bianmin.catalog.models import ItemMaterial, ItemVersion, ServiceItem
 from bianmin.catalog.services import attach_material_file, create_item, set_active, update_item
 from bianmin.catalog.tests.factories import content, new_item
@@ -82,6 +82,25 @@ def test_validation_reports_every_broken_rule_on_its_field_in_chinese(county):
     assert "代办" in fields["handling_forms"]
     assert "同名" in fields["materials.1.name"] and "1" in fields["materials.1.copies"]
     assert ServiceItem.objects.count() == 0
+
+
+def test_an_item_handled_jointly_has_a_legal_limit_of_at_most_45_working_days(county):
+    # Given the homestead approval, handled jointly by several departments (行政许可法 第42条: 45 days)
+    assert content("农村宅基地建房审批").joint_handling
+    # When its legal limit is one working day longer, then it is refused on that field, in the user's language
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as caught:
+        new_item(county["baidi"], "农村宅基地建房审批", legal_limit=46)
+    assert {name: str(text) for name, text in caught.value.fields.items()} == {
+        "legal_limit": "联合办理的事项，法定办结时限最长为45个工作日。"
+    }
+    with translation.override("en"), pytest.raises(InvalidInput) as english:
+        clean_content(content("农村宅基地建房审批", legal_limit=46))
+    message = str(english.value.fields["legal_limit"])
+    assert message == "An item handled jointly has a legal time limit of at most 45 working days."
+    assert not ServiceItem.objects.exists()
+    # And 45 working days are accepted
+    version = new_item(county["baidi"], "农村宅基地建房审批", legal_limit=45).current
+    assert (version.joint_handling, version.legal_limit, version.legal_limit_unit) == (True, 45, "working_days")
 
 
 def test_codes_are_checked(county):

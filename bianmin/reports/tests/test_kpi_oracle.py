@@ -18,9 +18,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from bianmin.cases.choices import SATISFIED_MIN, Channel
+from bianmin.cases.choices import Channel
 from bianmin.cases.models import Application, Case, CaseEvent, Category
 from bianmin.cases.services import create_case, perform
 from bianmin.demo import load_demo
@@ -65,6 +66,7 @@ KIND_LIMITS = {
     "petition": (60, CALENDAR_DAYS),
 }
 URGENT_LIMIT = (0, WORKING_DAYS)
+PETITION_ACCEPTANCE = (15, CALENDAR_DAYS)  # 信访: accepted or routed within 15 days, handled within 60 of it
 NOTICE_DAYS = 5  # 一次性告知 within 5 working days of receipt, else accepted on receipt (第32条)
 RUNNING = frozenset({"submitted", "accepted", "in_progress", "replied"})  # open, the clock not paused
 PAUSING = frozenset({"pause", "request_supplement", "special_procedure"})
@@ -172,6 +174,8 @@ def replay(case: Case, history: list[CaseEvent], limits: dict[int, tuple[int, st
     received = history[0].at
     if application:  # until acceptance the clock is the one-time notice's
         clock = Clock(limit_end(received, NOTICE_DAYS, WORKING_DAYS, days), received, promised_unit, extension_unit)
+    elif case.kind == "petition" and history[0].to_status == "submitted":  # until acceptance, the 15 days
+        clock = Clock(limit_end(received, *PETITION_ACCEPTANCE, days), received, promised_unit, extension_unit)
     else:
         clock = Clock(limit_end(received, promised, promised_unit, days), received, promised_unit, extension_unit)
     legal_clock: Clock | None = None
@@ -196,6 +200,8 @@ def replay(case: Case, history: list[CaseEvent], limits: dict[int, tuple[int, st
             start = received if late else at
             clock = Clock(limit_end(start, promised, promised_unit, days), start, promised_unit, extension_unit)
             legal_clock = Clock(limit_end(start, legal, legal_unit, days), start, legal_unit, extension_unit)
+        elif action == "accept" and case.kind == "petition":
+            clock = Clock(limit_end(at, promised, promised_unit, days), at, promised_unit, extension_unit)
         elif action == "extend":
             for c in clocks:
                 c.extended += event.data["amount"]
@@ -287,7 +293,7 @@ def oracle(
             )
             if not upheld:
                 counts["rated"] += 1
-                counts["satisfied"] += rate.data["rating"] >= SATISFIED_MIN
+                counts["satisfied"] += rate.data["rating"] >= settings.SATISFIED_MIN_RATING
     return dict(counts)
 
 
