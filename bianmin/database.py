@@ -145,42 +145,57 @@ def update_statement(instance: Model, names: list[str], expect: dict[str, Any] |
 # token, the locked case, a case found by number).
 
 
+Fields = tuple[str, ...] | None  # the fields (attnames) a partial row reads; None: all of them
+
+
 @cache
-def columns_of(model: type[Model], alias: str) -> str:
-    """The model's columns, qualified by the table alias `alias`, in the order `from_rows` expects."""
+def _fields_of(model: type[Model], fields: Fields) -> tuple[Field[Any, Any], ...]:
+    concrete = tuple(model._meta.concrete_fields)
+    return concrete if fields is None else tuple(f for f in concrete if f.attname in fields)
+
+
+@cache
+def columns_of(model: type[Model], alias: str, fields: Fields = None) -> str:
+    """The model's columns (or those of `fields`, the primary key among them), qualified by the table alias
+    `alias`, in the order `from_rows` expects."""
     quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(str(f.column))}" for f in model._meta.concrete_fields)
+    return ", ".join(f"{alias}.{quote(str(f.column))}" for f in _fields_of(model, fields))
 
 
-def read_rows(model: type[Model], sql: str, params: list[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
-    """Run `sql` (which selects `columns_of(model, …)` first) and give `from_rows` of what it returns."""
+def read_rows(
+    model: type[Model], sql: str, params: list[Any], fields: Fields = None
+) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Run `sql` (which selects `columns_of(model, …, fields)` first) and give `from_rows` of what it returns."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
-        return from_rows(model, cursor.fetchall())
+        return from_rows(model, cursor.fetchall(), fields)
 
 
-def from_rows(model: type[Model], rows: list[tuple[Any, ...]]) -> list[tuple[Any, tuple[Any, ...]]]:
-    """Each row whose first columns are `columns_of(model, …)` as (instance, the row's other columns)."""
-    fields = model._meta.concrete_fields
+def from_rows(
+    model: type[Model], rows: list[tuple[Any, ...]], fields: Fields = None
+) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Each row whose first columns are `columns_of(model, …, fields)` as (instance, the row's other columns). A
+    partial instance (`fields`) loads any other field from the database when it is read, as `only()` does."""
+    chosen = _fields_of(model, fields)
     wrapper = connections[DEFAULT_DB_ALIAS]
-    converters = _converters(model, wrapper.vendor)
-    names = [f.attname for f in fields]
+    converters = _converters(model, wrapper.vendor, fields)
+    names = [f.attname for f in chosen]
     found = []
     for row in rows:
-        values = list(row[: len(fields)])
+        values = list(row[: len(chosen)])
         for position, (functions, expression) in converters:
             value = values[position]
             for function in functions:
                 value = function(value, expression, wrapper)
             values[position] = value
-        found.append((model.from_db(wrapper.alias, names, values), tuple(row[len(fields) :])))
+        found.append((model.from_db(wrapper.alias, names, values), tuple(row[len(chosen) :])))
     return found
 
 
 @cache
-def _converters(model: type[Model], vendor: str) -> list[tuple[int, tuple[list[Any], Any]]]:
+def _converters(model: type[Model], vendor: str, fields: Fields = None) -> list[tuple[int, tuple[list[Any], Any]]]:
     # Per vendor, not per connection: the converters are the backend's and the fields' own functions, which
     # read nothing of the connection they were first resolved on (each call is given the caller's).
     compiler = connection.ops.compiler("SQLCompiler")(Query(model), connection, connection.alias)
-    columns: list[Any] = [field.get_col(model._meta.db_table) for field in model._meta.concrete_fields]
+    columns: list[Any] = [field.get_col(model._meta.db_table) for field in _fields_of(model, fields)]
     return sorted(compiler.get_converters(columns).items())

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.params.functions import Header
 from pydantic import Field
 
+from bianmin.cases import sla, store
 from bianmin.cases.applications.intake import create_application
 from bianmin.cases.applications.notices import notice_response
 from bianmin.cases.attachments import add_attachment
@@ -17,7 +18,7 @@ from bianmin.cases.choices import CaseKind, CaseStatus
 from bianmin.cases.models import Case, CaseDocument, Category
 from bianmin.cases.presenters import Presenter, attachment_body
 from bianmin.cases.queries import analysis_counts, is_case_number, search_cases, visible_case_by_number
-from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem
+from bianmin.cases.schemas import ActionIn, AttachmentRef, CaseDetail, CaseFilters, CaseIn, CaseItem, SimilarOut
 from bianmin.cases.services import create_case, perform
 from bianmin.catalog.models import ServiceItem
 from bianmin.errors import InvalidInput, NotFound, error_responses
@@ -64,11 +65,6 @@ def _case(user: User, number: str) -> Case:
     return case
 
 
-def _fresh(case: Case) -> Case:
-    """A case the caller has just written (so may see), read again with what the presenter shows."""
-    return _related(Case.objects.all()).get(pk=case.pk)
-
-
 PREFER_MINIMAL = "Prefer: return=minimal"
 WRITE_ANSWER = (
     f"The case as the caller now sees it, with its history. With `{PREFER_MINIMAL}` (RFC 7240) only its number, "
@@ -79,13 +75,13 @@ WRITE_ANSWER = (
 def _written(request: HttpRequest, user: User, case: Case, status: int = 200) -> Status[dict[str, Any]] | JsonResponse:
     """The answer to a write: the full detail, or with `Prefer: return=minimal` the case's reference."""
     if "return=minimal" not in request.headers.get("Prefer", ""):
-        return Status(status, Presenter(user).detail(_fresh(case)))
+        return Status(status, Presenter(user).detail(case))  # the case as written: nothing read again
     body = {
         "number": case.number,
         "version": case.version,
         "status": case.status,
         "status_label": str(CaseStatus(case.status).label),
-        "due_at": case.due_at.isoformat() if case.due_at else None,
+        "due_at": case.due_at.astimezone(sla.SHANGHAI).isoformat() if case.due_at else None,
     }
     response = JsonResponse(
         body, status=status, json_dumps_params={"ensure_ascii": False}
@@ -177,18 +173,15 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
         found = list(cases.select_related(*LISTED)[:1])
         shown = found if page.offset == 0 else []
         return {"items": [presenter.item(case) for case in shown], "count": len(found), "count_capped": False}
-    # One read of the matching ids in order, up to the cap, from the workbench index (a text search reads
-    # its rows once): the count and the page come from it; then just the page's rows with their relations.
-    ordered = cases.order_by("due_at", "number").values_list("id", flat=True)
-    end = page.offset + page.limit
-    if end <= COUNT_CAP:
-        matching = list(ordered[: COUNT_CAP + 1])
-        ids, count = matching[page.offset : end], len(matching)
-    else:  # deep pages, for scripts walking a list
-        ids, count = list(ordered[page.offset : end]), cases.order_by().values("id")[: COUNT_CAP + 1].count()
+    # The page's ids in order from the workbench index, then the count up to the cap, counted in the database
+    # (not needed when the whole list fits on the first page); then just the page's rows with their names.
+    ids = list(cases.order_by("due_at", "number").values_list("id", flat=True)[page.offset : page.offset + page.limit])
+    if page.offset == 0 and len(ids) < page.limit:
+        count = len(ids)
+    else:
+        count = cases.order_by().values("id")[: COUNT_CAP + 1].count()
     place = {pk: i for i, pk in enumerate(ids)}
-    listed = Case.objects.filter(pk__in=ids).select_related(*LISTED)
-    rows = sorted(listed, key=lambda case: place[case.pk])
+    rows = sorted(store.read_listed("id", ids, user), key=lambda case: place[case.pk]) if ids else []
     return {
         "items": [presenter.item(case) for case in rows],
         "count": min(count, COUNT_CAP),
@@ -221,6 +214,18 @@ def analysis(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     user = actor(request)
     return Presenter(user).detail(_case(user, number))
+
+
+@router.get(
+    "/cases/{number}/similar",
+    response={200: list[SimilarOut], **error_responses(404)},
+    summary="Open cases of the same village with similar text: candidates to merge",
+    description="Among the cases the caller sees, received within 30 days of it; empty unless the caller handles "
+    "or supervises the case and it is open. Searched when asked for, not with every answer.",
+)
+def similar(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    user = actor(request)
+    return Presenter(user).similar(_case(user, number))
 
 
 @router.post(

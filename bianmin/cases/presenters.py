@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from bianmin.cases import sla
+from bianmin.cases import sla, store
 from bianmin.cases.choices import (
     OPEN_STATUSES,
     PAUSED_STATUSES,
@@ -17,14 +17,14 @@ from bianmin.cases.choices import (
     LimitUnit,
     Workflow,
 )
-from bianmin.cases.models import Application, Case, CaseAttachment, CaseDocument, CaseEvent
+from bianmin.cases.models import Application, Case, CaseAttachment, CaseDocument
 from bianmin.cases.services import allowed_actions
 from bianmin.cases.triage import similar_open_cases
 from bianmin.cases.workflow import action_label
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
-from bianmin.org.scope import in_scope, scope_paths
+from bianmin.org.scope import in_scope, kept_unit, scope_paths
 from bianmin.workdays.services import current_calendar, schedule_warning
 
 
@@ -38,6 +38,7 @@ class Presenter:
         self.everywhere = any(paths is None for paths in full)
         self.paths = tuple(path for paths in full if paths for path in paths)
         self.user = user
+        self._unit_names: dict[int, str] = {}
 
     def sees_phone(self, case: Case) -> bool:
         return self.sees_phone_at(case.unit.path, case.citizen_id)
@@ -80,14 +81,30 @@ class Presenter:
             return Case.objects.all()
         return Case.objects.restrict(self.user, Permission.CASE_VIEW)
 
+    def _unit_name(self, pk: int | None) -> str | None:
+        if pk is None:
+            return None
+        if pk not in self._unit_names:
+            self._unit_names[pk] = kept_unit(self.user, pk).name
+        return self._unit_names[pk]
+
     def detail(self, case: Case) -> dict[str, Any]:
-        events = CaseEvent.objects.filter(case=case).select_related("actor", "from_unit", "to_unit").order_by("seq")
+        """The case with its history, as the caller may see it: what it shows is read once, in a bounded number
+        of plain statements (the history with its actors' names, the attachments, the assisting units; an
+        application's own), the units from the worker's kept units. A write answers with this, on the case it
+        has just written. Similar cases, which cost a search, are asked for apart (`similar`)."""
+        if not Case.unit.is_cached(case):
+            case.unit = kept_unit(self.user, case.unit_id)
+        if case.village_id is not None and not Case.village.is_cached(case):
+            case.village = kept_unit(self.user, case.village_id)
+        if case.handler_id is not None and not Case.handler.is_cached(case):
+            case.handler = self.user if case.handler_id == self.user.pk else store.read_person(case.handler_id)
         body = self.item(case)
         body.update(
             content=case.content,
             address=case.address,
             citizen_id_number=case.citizen_id_number if self.sees_phone(case) else "",
-            assist_units=[{"code": u.code, "name": u.name} for u in case.assist_units.all()],
+            assist_units=[{"code": u.code, "name": u.name} for u in store.read_assist_units(case, self.user)],
             classification=case.classification.name if case.classification else None,
             master=case.master.number if case.master else None,
             accepted_at=case.accepted_at,
@@ -108,33 +125,37 @@ class Presenter:
                     "at": e.at,
                     "action": e.action,
                     "action_label": action_label(e.action),
-                    "actor": str(e.actor) if e.actor else None,
+                    "actor": actor,
                     "from_status": e.from_status,
                     "to_status": e.to_status,
-                    "from_unit": e.from_unit.name if e.from_unit else None,
-                    "to_unit": e.to_unit.name if e.to_unit else None,
+                    "from_unit": self._unit_name(e.from_unit_id),
+                    "to_unit": self._unit_name(e.to_unit_id),
                     "note": e.note,
                     "data": e.data,
                 }
-                for e in events
+                for e, actor in store.read_history(case)
             ],
             actions=[
                 {"action": t.action, "label": str(t.label), "required": list(t.required)}
                 for t in allowed_actions(case, self.user)
             ],
-            similar=[
-                {"number": s.number, "title": s.title, "status": s.status, "score": s.score}
-                for s in similar_open_cases(case, self._same_village(case))
-            ]
-            if case.status in OPEN_STATUSES and case.workflow == Workflow.GRIEVANCE and self.sees_phone(case)
-            else [],
-            attachments=[attachment_body(a) for a in case.attachments.all()],
+            attachments=[attachment_body(a) for a in store.read_attachments(case)],
             calendar_warning=schedule_warning(sla.local_date(case.received_at), sla.local_date(case.due_at))
             if case.due_at
             else None,
             application=application_body(case) if case.workflow == Workflow.APPLICATION else None,
         )
         return body
+
+    def similar(self, case: Case) -> list[dict[str, Any]]:
+        """Open cases of the same village with similar text (candidates to merge), among those the caller sees;
+        only for those who handle or supervise the case, while it is open."""
+        if case.status not in OPEN_STATUSES or case.workflow != Workflow.GRIEVANCE or not self.sees_phone(case):
+            return []
+        return [
+            {"number": s.number, "title": s.title, "status": s.status, "score": s.score}
+            for s in similar_open_cases(case, self._same_village(case))
+        ]
 
 
 def _limit(value: int, unit: str) -> str:

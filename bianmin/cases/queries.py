@@ -8,15 +8,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bianmin.cases import sla
+from bianmin.cases import sla, store
 from bianmin.cases.choices import OPEN_STATUSES, PAUSED_STATUSES, CaseStatus
-from bianmin.cases.models import Case, Category, OpenCaseText
+from bianmin.cases.models import Case, OpenCaseText
 from bianmin.cases.schemas import CaseFilters
-from bianmin.database import columns_of, read_rows
 from bianmin.errors import InvalidInput
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import kept_unit, subtree_q
+from bianmin.org.scope import subtree_q
 
 CASE_NUMBER = re.compile(r"\d{8}-\d{5,}")
 
@@ -28,32 +27,12 @@ def is_case_number(q: str | None) -> bool:
 def visible_case_by_number(user: User, number: str) -> Case | None:
     """The case numbered `number`, with what a list item shows, if `user` may see it; else None.
 
-    One plain statement reads the row by its unique index with its handler's and category's names; the
-    units come from the worker's kept units and the scope is decided in Python (`Case.in_scope`, the rule
-    of `restrict` for one case), as `perform` decides it. Looking a case up by its number is the commonest
-    search, and compiling the scoped query cost more than running it."""
-    cases, users, categories = Case._meta.db_table, User._meta.db_table, Category._meta.db_table
-    sql = (
-        f"SELECT {columns_of(Case, 'c')}, h.username, h.display_name, k.code FROM {cases} c "  # noqa: S608
-        f"LEFT JOIN {users} h ON h.id = c.handler_id LEFT JOIN {categories} k ON k.id = c.category_id "
-        "WHERE c.number = %s"
-    )
-    found = read_rows(Case, sql, [number])
-    if not found:
-        return None
-    case: Case = found[0][0]
-    handler_username, handler_display_name, category_code = found[0][1]
-    case.unit = kept_unit(user, case.unit_id)
-    case.village = kept_unit(user, case.village_id) if case.village_id is not None else None
-    if not case.in_scope(user, Permission.CASE_VIEW):
-        return None
-    # Partial rows (the other columns load if read): the names are all an item shows.
-    if case.handler_id is not None:
-        names, values = ["id", "username", "display_name"], [case.handler_id, handler_username, handler_display_name]
-        case.handler = User.from_db(connection.alias, names, values)
-    if case.category_id is not None:
-        case.category = Category.from_db(connection.alias, ["id", "code"], [case.category_id, category_code])
-    return case
+    One plain statement reads the row by its unique index with its names (`store.read_listed`), and the scope
+    is decided in Python (`Case.in_scope`, the rule of `restrict` for one case), as `perform` decides it.
+    Looking a case up by its number is the commonest search, and compiling the scoped query cost more than
+    running it."""
+    found = store.read_listed("number", [number], user)
+    return found[0] if found and found[0].in_scope(user, Permission.CASE_VIEW) else None
 
 
 def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> QuerySet[Case]:

@@ -173,9 +173,6 @@ class CaseDetail(CaseItem):
     events: list[EventOut]
     actions: list[ActionOut] = Field(description="What the caller may do now, from the workflow's table.")
     attachments: list[AttachmentRef]
-    similar: list[SimilarOut] = Field(
-        description="Open cases about the same village with similar text in the last 30 days: candidates to merge."
-    )
     calendar_warning: str | None
     application: ApplicationOut | None
 

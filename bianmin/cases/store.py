@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Model
 
-from bianmin.cases.models import Application, Case, CaseEvent, CasePause, Notification
+from bianmin.cases.models import Application, Case, CaseAttachment, CaseEvent, CasePause, Category, Notification
 from bianmin.cases.notifications import Outgoing, deliver_after_commit
 from bianmin.database import columns_of, insert_row, read_rows, update_row
 from bianmin.org.models import Unit, User
@@ -33,6 +34,91 @@ def read_case(key: int | str, actor: User | None) -> Case | None:
     case: Case = found[0][0]
     case.unit = kept_unit(actor, case.unit_id)
     return case
+
+
+# The columns of a case a list item shows (`Presenter.item`), and those the scope and the workflow's rules read
+# (a case found by its number is checked and may be acted on). Other columns load if read.
+LISTED = (
+    "id", "number", "workflow", "kind", "channel", "urgency", "title", "status", "unit_id", "village_id",
+    "category_id", "handler_id", "citizen_id", "citizen_name", "citizen_phone", "analysis_level", "received_at",
+    "due_at", "supervise_count", "version", "origin_unit_id",
+)  # fmt: skip
+
+
+def read_listed(column: str, values: list[Any], actor: User) -> list[Case]:
+    """The cases whose `column` ("id" or "number") is among `values`, with what a list item shows: the
+    handler's and the category's names joined in, the units from the worker's kept units. One plain
+    statement: a page of the workbench is read on every call, and compiling the ORM's four-join query cost
+    more than running it."""
+    cases, users, categories = Case._meta.db_table, User._meta.db_table, Category._meta.db_table
+    marks = ", ".join(["%s"] * len(values))
+    sql = (
+        f"SELECT {columns_of(Case, 'c', LISTED)}, h.username, h.display_name, k.code FROM {cases} c "  # noqa: S608
+        f"LEFT JOIN {users} h ON h.id = c.handler_id LEFT JOIN {categories} k ON k.id = c.category_id "
+        f"WHERE c.{column} IN ({marks})"
+    )
+    found, units = [], {}  # one copy of each kept unit for the whole page: the items only show them
+
+    def unit(pk: int) -> Unit:
+        if pk not in units:
+            units[pk] = kept_unit(actor, pk)
+        return units[pk]
+
+    for case, (handler_username, handler_display_name, category_code) in read_rows(Case, sql, values, LISTED):
+        case.unit = unit(case.unit_id)
+        case.village = unit(case.village_id) if case.village_id is not None else None
+        # Partial rows (the other columns load if read): the names are all an item shows.
+        if case.handler_id is not None:
+            names = ["id", "username", "display_name"]
+            case.handler = User.from_db(
+                connection.alias, names, [case.handler_id, handler_username, handler_display_name]
+            )
+        if case.category_id is not None:
+            case.category = Category.from_db(connection.alias, ["id", "code"], [case.category_id, category_code])
+        found.append(case)
+    return found
+
+
+PERSON = ("id", "username", "display_name")  # what a case shows of a person: the name they go by
+
+
+def read_person(pk: int) -> User | None:
+    """The person `pk` as a case shows them (a partial row: other fields load if read)."""
+    sql = f"SELECT {columns_of(User, 'u', PERSON)} FROM {User._meta.db_table} u WHERE u.id = %s"  # noqa: S608
+    found = read_rows(User, sql, [pk], PERSON)
+    return found[0][0] if found else None
+
+
+def read_history(case: Case) -> list[tuple[CaseEvent, str | None]]:
+    """The case's events in order, each with the name its actor goes by (None: the citizen or the system)."""
+    events, users = CaseEvent._meta.db_table, User._meta.db_table
+    sql = (
+        f"SELECT {columns_of(CaseEvent, 'e')}, a.username, a.display_name FROM {events} e "  # noqa: S608
+        f"LEFT JOIN {users} a ON a.id = e.actor_id WHERE e.case_id = %s ORDER BY e.seq"
+    )
+    return [
+        (event, (display or username) if username else None)
+        for event, (username, display) in read_rows(CaseEvent, sql, [case.pk])
+    ]
+
+
+def read_attachments(case: Case) -> list[CaseAttachment]:
+    sql = (
+        f"SELECT {columns_of(CaseAttachment, 'a')} FROM {CaseAttachment._meta.db_table} a "  # noqa: S608
+        "WHERE a.case_id = %s ORDER BY a.at, a.id"
+    )
+    found = [row for row, _rest in read_rows(CaseAttachment, sql, [case.pk])]
+    for attachment in found:
+        attachment.case = case
+    return found
+
+
+def read_assist_units(case: Case, actor: User) -> list[Unit]:
+    """The units assisting the handling unit (协办), in the order they were named."""
+    through = Case.assist_units.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT unit_id FROM {through} WHERE case_id = %s ORDER BY id", [case.pk])  # noqa: S608
+        return [kept_unit(actor, pk) for (pk,) in cursor.fetchall()]
 
 
 @dataclass
@@ -79,8 +165,14 @@ def write_action(write: ActionWrite) -> bool:
 
 
 def _close_event(case_id: int, seq: int, at: datetime) -> None:
-    """End the interval of the case's event `seq` at `at`: the next one has come."""
-    CaseEvent.objects.filter(case_id=case_id, seq=seq).update(next_at=at)
+    """End the interval of the case's event `seq` at `at`: the next one has come. (Plain SQL: the ORM compiles
+    this UPDATE afresh on every action, inside the write's transaction.)"""
+    table = CaseEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_at = %s WHERE case_id = %s AND seq = %s",  # noqa: S608
+            [connection.ops.adapt_datetimefield_value(at), case_id, seq],
+        )
 
 
 def _owe(case_id: int, message: Outgoing) -> None:

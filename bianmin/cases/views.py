@@ -175,16 +175,18 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                 messages.success(request, _("Done: %(action)s.") % {"action": form.transition.label})
                 return HttpResponseRedirect(request.path)
         forms[action] = form
-    body = Presenter(user).detail(
-        Case.objects.select_related("unit", "village", "category", "handler", "classification", "master").get(
-            pk=case.pk
-        )
+    presenter = Presenter(user)
+    shown = Case.objects.select_related("unit", "village", "category", "handler", "classification", "master").get(
+        pk=case.pk
     )
-    return render(
-        request,
-        "cases/detail.html",
-        {"case": body, "forms": forms.values(), "open": request.method == "POST", "can_attach": may_attach(case, user)},
-    )
+    context = {
+        "case": presenter.detail(shown),
+        "similar": presenter.similar(shown),
+        "forms": forms.values(),
+        "open": request.method == "POST",
+        "can_attach": may_attach(case, user),
+    }
+    return render(request, "cases/detail.html", context)
 
 
 @login_required

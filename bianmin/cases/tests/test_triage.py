@@ -25,8 +25,9 @@ def test_intake_suggests_open_cases_of_the_same_village_with_similar_text(county
     new_case(county.people["cadre_b"], village=county["shima"], content="三组到四组的村道塌方，摩托车无法通行")
     second = new_case(cadre, village=county["huanhua"], content="村道三组到四组塌方了，摩托车过不去")
     assert [s.number for s in similar_open_cases(second, Case.objects.all())] == [first.number]
-    body = api_as(cadre).get(f"/cases/{second.number}").json()
-    assert [s["number"] for s in body["similar"]] == [first.number]
+    found = api_as(cadre).get(f"/cases/{second.number}/similar").json()  # searched when asked for
+    assert [s["number"] for s in found] == [first.number]
+    assert "similar" not in api_as(cadre).get(f"/cases/{second.number}").json()
 
 
 def test_old_or_closed_cases_are_not_suggested(county):
@@ -50,7 +51,32 @@ def test_suggestions_never_show_a_case_outside_the_viewers_scope(county, api_as)
     first = new_case(cadre, village=county["huanhua"], content="三组到四组的村道塌方，摩托车无法通行")
     second = new_case(cadre, village=county["huanhua"], content="村道三组到四组塌方了，摩托车过不去")
     perform(second, "transfer", actor=county.people["county_admin"], to_unit="500236-RSJ")
-    dept = api_as(county.people["dept"]).get(f"/cases/{second.number}").json()
-    assert dept["similar"] == []  # 浣花村's own case is not the department's to see
-    leader = api_as(county.people["county_admin"]).get(f"/cases/{second.number}").json()
-    assert [s["number"] for s in leader["similar"]] == [first.number]
+    dept = api_as(county.people["dept"]).get(f"/cases/{second.number}/similar").json()
+    assert dept == []  # 浣花村's own case is not the department's to see
+    leader = api_as(county.people["county_admin"]).get(f"/cases/{second.number}/similar").json()
+    assert [s["number"] for s in leader] == [first.number]
+
+
+def test_every_persona_reaches_the_suggestions_exactly_where_they_reach_the_case(county, api_as):
+    """GET /cases/{number}/similar answers as the case's detail does: 404 outside the caller's scope; inside it,
+    suggestions only for those who handle or supervise the case, among the cases they see (a viewer gets an
+    empty list, and the case's own citizen sees no one else's case)."""
+    from bianmin.org.tests.test_api_permissions import PERSONAS
+
+    cadre = county.people["cadre_a"]
+    first = new_case(cadre, village=county["huanhua"], content="三组到四组的村道塌方，摩托车无法通行")
+    second = new_case(
+        cadre,
+        village=county["huanhua"],
+        content="村道三组到四组塌方了，摩托车过不去",
+        citizen=county.people["villager"],
+    )
+    for persona in PERSONAS:
+        api = api_as(county.people[persona])
+        detail, found = api.get(f"/cases/{second.number}"), api.get(f"/cases/{second.number}/similar")
+        assert found.status_code == detail.status_code, persona
+        if found.status_code == 404:
+            continue
+        numbers = [s["number"] for s in found.json()]
+        handles = detail.json()["citizen_phone"] == second.citizen_phone and persona != "villager"
+        assert numbers == ([first.number] if handles else []), persona
