@@ -252,6 +252,15 @@ def classify(case: Case, ctx: Context) -> Change:
     return Change(data={"classification": found.code}, case={"classification": found})
 
 
+def consult(case: Case, ctx: Context) -> Change:
+    """会商: the units consulted and what they agreed (the note); the case stays with its unit."""
+    note = ctx.text("note")
+    units = [_unit(ctx, u, "assist_units") for u in (ctx.get("assist_units") or [])]
+    if not units or any(u.pk == case.unit_id for u in units):
+        raise InvalidInput({"assist_units": _("Name the other units consulted.")})
+    return Change(note=note, data={"units": [u.code for u in units]})
+
+
 def reply(case: Case, ctx: Context) -> Change:
     text = ctx.text("reply")
     return Change(note=text, case={"reply": text, "replied_at": ctx.now})

@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     PAUSE = "pause", _("Pause (waiting for the citizen)")
     RESUME = "resume", _("Resume")
     CLASSIFY = "classify", _("Classify the demand")
+    CONSULT = "consult", _("Hold a joint consultation")
     REPLY = "reply", _("Reply")
     COMPLETE = "complete", _("Complete")
     RATE = "rate", _("Record the rating")
@@ -210,6 +211,8 @@ GRIEVANCE: dict[str, Transition] = {
         Transition(Action.PAUSE, _OPEN_WORK, S.PAUSED, _HANDLE, g.pause, ("reason",), clock=Clock.PAUSE),
         Transition(Action.RESUME, frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, g.resume, clock=Clock.RESUME),
         Transition(Action.CLASSIFY, _OPEN_WORK, None, _HANDLE, g.classify, ("classification",)),
+        # 会商: the handling unit consults the units concerned on a hard case; the note records the outcome.
+        Transition(Action.CONSULT, _OPEN_WORK, None, _HANDLE, g.consult, ("assist_units", "note")),
         Transition(Action.REPLY, _OPEN_WORK, S.REPLIED, _HANDLE, g.reply, ("reply",), tell=(tell.REPLIED,)),
         Transition(
             Action.COMPLETE, frozenset({S.REPLIED}), S.COMPLETED, _HANDLE, g.complete, (), ("note",), clock=Clock.STOP

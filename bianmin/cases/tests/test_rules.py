@@ -281,3 +281,17 @@ def test_identity_numbers_are_checked_by_form_date_and_check_digit(county, numbe
         with pytest.raises(InvalidInput) as refused:
             new_case(county.people["cadre_a"], citizen_id_number=number)
         assert "citizen_id_number" in refused.value.fields
+
+
+def test_a_joint_consultation_records_the_units_and_what_they_agreed(county):
+    """会商: the township consults the county's departments on a hard case; the case stays where it is."""
+    staff = county.people["township_staff"]
+    case = new_case(staff, village=county["huanhua"], unit=county["baidi"])
+    for units in ([], [county["baidi"].code]):  # nobody, or only the handling unit itself
+        with pytest.raises(InvalidInput) as wrong:
+            perform(case, "consult", actor=staff, assist_units=units, note="会商")
+        assert "assist_units" in wrong.value.fields
+    done = perform(case, "consult", actor=staff, assist_units=["500236-RSJ"], note="人社局核实参保记录后答复")
+    assert (done.status, done.unit, done.version) == (case.status, county["baidi"], case.version + 1)
+    event = done.events.order_by("-seq").first()
+    assert (event.action, event.note, event.data) == ("consult", "人社局核实参保记录后答复", {"units": ["500236-RSJ"]})

@@ -55,6 +55,7 @@ TABLE: dict[str, dict[str, str]] = {
     "pause": {"accepted": "paused", "in_progress": "paused"},  # 挂起
     "resume": {"paused": "in_progress"},  # 恢复
     "classify": {"accepted": "accepted", "in_progress": "in_progress"},
+    "consult": {"accepted": "accepted", "in_progress": "in_progress"},  # 会商
     "reply": {"accepted": "replied", "in_progress": "replied"},  # 答复
     "complete": {"replied": "completed"},  # 办结
     "rate": {"completed": "closed"},  # 回访
@@ -82,6 +83,7 @@ OFFERED: dict[str, set[str]] = {
         "extend",
         "pause",
         "classify",
+        "consult",
         "reply",
         "merge",
         "withdraw",
@@ -96,6 +98,7 @@ OFFERED: dict[str, set[str]] = {
         "extend",
         "pause",
         "classify",
+        "consult",
         "reply",
         "merge",
         "withdraw",
@@ -128,6 +131,7 @@ def valid_fields(action: str, other: Case) -> dict[str, Any]:
         "extend": {"amount": 2, "reason": "需现场勘查"},
         "pause": {"reason": "等待群众补充材料"},
         "classify": {"classification": "reasonable"},
+        "consult": {"assist_units": ["500236-RSJ"], "note": "与县人社局会商：由镇政府牵头，人社局配合核实"},
         "reply": {"reply": "已安排施工队修复。"},
         "rate": {"rating": 5},
         "reopen": {"reason": "问题没有解决"},
