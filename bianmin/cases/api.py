@@ -1,11 +1,11 @@
 """Cases for staff under /api/v1/cases: intake, the scoped list, detail, and the workflow's actions."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params.functions import Header
 from pydantic import Field
@@ -31,6 +31,9 @@ from bianmin.pagination import MAX_OFFSET
 from bianmin.schemas import Plain
 
 router = Router(tags=["cases"])
+# A case number as the platform gives them (20261206-00042); documented so that a client, and the fuzzer, can
+# tell GET /cases/{number} from the fixed routes beside it (/cases/analysis).
+CaseNumber = Annotated[str, Field(pattern=r"^\d{8}-\d{5,}$", description="The case number, e.g. 20261206-00042.")]
 
 
 # What a list item shows (`Presenter.item`), no more: each join of the detail's `_related` costs.
@@ -211,7 +214,7 @@ def analysis(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any
 
 
 @router.get("/cases/{number}", response={200: CaseDetail, **error_responses(404)}, summary="A case with its history")
-def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_case(request: HttpRequest, number: Path[CaseNumber]) -> dict[str, Any]:
     user = actor(request)
     return Presenter(user).detail(_case(user, number))
 

@@ -38,7 +38,7 @@ CASE_COLUMNS = (
     "transfer_count", "supervise_count", "reopen_count", "idempotency_key", "version", "created_at", "updated_at",
     "citizen_id", "created_by_id", "handler_id", "unit_id", "village_id", "category_id", "classification_id",
     "rating_appeal", "rating_appeal_decided_at", "origin_unit_id", "master_id", "last_event_seq", "last_event_hash",
-    "sent_by_id",
+    "sent_by_id", "rectify_due_at", "rectified_at", "called_back_at",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id", "seq", "action", "actor_id", "from_status", "to_status", "from_unit_id", "to_unit_id", "note", "data",
@@ -206,6 +206,9 @@ class CaseState:
     origin_unit_id: int
     master_id: int | None
     sent_by_id: int | None
+    rectify_due_at: datetime | None
+    rectified_at: datetime | None
+    called_back_at: datetime | None
     events: int
     last_hash: str
     last_at: datetime
@@ -289,7 +292,7 @@ class Replay:
         c.due_base_at = self.deadlines.add(at, *sla.intake_limit(kind, not submitted, (c.limit_value, c.limit_unit)))
         c.due_base_set_at, c.due_at = at, c.due_base_at
         c.paused_at = c.replied_at = c.completed_at = c.completed_on_time = c.rating = c.rated_at = None
-        c.rating_appeal_decided_at = None
+        c.rating_appeal_decided_at = c.rectify_due_at = c.rectified_at = c.called_back_at = None
         c.reply = c.rating_comment = ""
         c.rating_appeal = RatingAppeal.NONE
         c.transfer_count = c.supervise_count = c.reopen_count = 0
@@ -430,7 +433,8 @@ class Replay:
             c.completed_on_time, c.rating, s(c.rated_at), c.rating_comment, c.transfer_count, c.supervise_count,
             c.reopen_count, "", c.version, saved, saved, c.citizen_id, c.created_by_id, c.handler_id, c.unit_id,
             c.village_id, c.category_id, c.classification_id, c.rating_appeal, s(c.rating_appeal_decided_at),
-            c.origin_unit_id, c.master_id, c.events, c.last_hash, c.sent_by_id,
+            c.origin_unit_id, c.master_id, c.events, c.last_hash, c.sent_by_id, s(c.rectify_due_at),
+            s(c.rectified_at), s(c.called_back_at),
         )  # fmt: skip
 
 

@@ -97,6 +97,12 @@ PAUSES = ["等待群众补充现场照片", "群众外出务工，待其返乡�
 BAD_COMMENTS = ["问题没有解决", "办理太慢，没人回复", "答复敷衍，没有实际解决"]
 GOOD_COMMENTS = ["满意，感谢", "处理及时", "工作人员态度很好"]
 REOPENS = ["群众回访表示问题没有解决", "回访不满意，要求重新办理"]
+RECTIFICATIONS = [
+    "已约谈承办人员，重新上门核实处理",
+    "已督促相关单位返工整改，群众现场确认",
+    "已补充解释政策依据并提供办理指引",
+]
+CALLBACKS = ["电话回访，群众对整改结果表示认可", "电话回访，群众表示理解，仍有意见已记录", "上门回访，群众认可整改"]
 APPEALS = ["经核实，群众诉求已依法依规办理，差评系对政策规定不满", "群众诉求超出政策范围，已耐心解释"]
 REVIEWS = {
     RatingAppeal.UPHELD: "经复核，申诉理由成立，该评价不计入满意率",
@@ -380,6 +386,21 @@ class Story:
                 t = self.after(t, r.uniform(24, 120))
                 decision = RatingAppeal.UPHELD if r.random() < 0.4 else RatingAppeal.REJECTED
                 act(c, "review_appeal", actor=self.w.supervisor, at=t, decision=decision, note=REVIEWS[decision])
+                if decision == RatingAppeal.REJECTED:
+                    self._rectify(c, t)
+        else:
+            self._rectify(c, t)
+
+    def _rectify(self, c: CaseState, t: datetime) -> None:
+        """整改 and 回访 after a bad rating that stands (DESIGN §4.4): most within the days, some late, a few
+        still open."""
+        r, act = self.rng, self.replay.perform
+        if r.random() < 0.85:
+            t = self.after(t, r.uniform(6, 150))
+            act(c, "rectify", actor=self._by(c), at=t, note=r.choice(RECTIFICATIONS))
+        if r.random() < 0.9:
+            t = self.after(t, r.uniform(2, 60))
+            act(c, "call_back", actor=self._by(c), at=t, note=r.choice(CALLBACKS))
 
     def _handle_again(self, c: CaseState, t: datetime, self_submitted: bool) -> None:
         r, act = self.rng, self.replay.perform

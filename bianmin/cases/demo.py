@@ -334,4 +334,9 @@ def _play(
     case = perform(case, "rate", actor=cadre, at=step(rng.uniform(2, 48)), rating=rating, comment="")
     if state == "reopened" and case.status == CaseStatus.CLOSED:
         case = perform(case, "reopen", actor=cadre, at=step(2), reason="群众回访表示问题没有解决")
+    elif case.rectify_due_at is not None and rng.random() < 0.6:  # a 差评 that stands: rectified, called back
+        case = perform(
+            case, "rectify", actor=cadre, at=step(rng.uniform(8, 96)), note="已重新上门核实处理，群众现场确认"
+        )
+        case = perform(case, "call_back", actor=cadre, at=step(rng.uniform(2, 24)), note="电话回访，群众认可整改结果")
     return case

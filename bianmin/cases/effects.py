@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases import sla
-from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, Rating, RatingAppeal
+from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, LimitUnit, Rating, RatingAppeal
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Classification
 from bianmin.errors import Conflict, InvalidInput
@@ -276,11 +276,22 @@ def rate(case: Case, ctx: Context) -> Change:
     if rating not in Rating.values:
         raise InvalidInput({"rating": _("Choose one of the five levels.")})
     comment = ctx.optional_text("comment", 500)
-    return Change(
-        note=comment,
-        data={"rating": int(rating)},
-        case={"rating": int(rating), "rated_at": ctx.now, "rating_comment": comment},
-    )
+    values: dict[str, Any] = {"rating": int(rating), "rated_at": ctx.now, "rating_comment": comment}
+    if int(rating) < settings.SATISFIED_MIN_RATING:  # 差评: a rectification and a callback are owed
+        due = sla.add_limit(ctx.now, settings.RECTIFICATION_DAYS, LimitUnit.WORKING_DAYS, ctx.find.calendar())
+        values |= {"rectify_due_at": due, "rectified_at": None, "called_back_at": None}
+    return Change(note=comment, data={"rating": int(rating)}, case=values)
+
+
+def rectify(case: Case, ctx: Context) -> Change:
+    """整改: what the unit did about the bad rating; on time when by the rectification's deadline."""
+    on_time = case.rectify_due_at is None or ctx.now <= case.rectify_due_at
+    return Change(note=ctx.text("note"), data={"on_time": on_time}, case={"rectified_at": ctx.now})
+
+
+def call_back(case: Case, ctx: Context) -> Change:
+    """回访: the citizen called back after a bad rating; the note records what they said."""
+    return Change(note=ctx.text("note"), case={"called_back_at": ctx.now})
 
 
 def reopen(case: Case, ctx: Context) -> Change:
@@ -300,6 +311,7 @@ def reopen(case: Case, ctx: Context) -> Change:
         "rating_comment": "",
         "rating_appeal": RatingAppeal.NONE,
         "rating_appeal_decided_at": None,
+        "rectify_due_at": None,  # 重办 is the rectification: the case is handled again
         "reopen_count": case.reopen_count + 1,
         "due_base_at": sla.add_limit(now, case.limit_value, case.limit_unit, ctx.find.calendar()),
         "due_base_set_at": now,
@@ -315,7 +327,9 @@ def review_appeal(case: Case, ctx: Context) -> Change:
     decision = ctx.get("decision")
     if decision not in (RatingAppeal.UPHELD, RatingAppeal.REJECTED):
         raise InvalidInput({"decision": _("Select a valid choice.")})
-    values = {"rating_appeal": decision, "rating_appeal_decided_at": ctx.now}
+    values: dict[str, Any] = {"rating_appeal": decision, "rating_appeal_decided_at": ctx.now}
+    if decision == RatingAppeal.UPHELD:  # a malicious rating: nothing to rectify, no one to call back
+        values["rectify_due_at"] = None
     return Change(note=ctx.text("note"), data={"decision": decision, "rating": case.rating}, case=values)
 
 

@@ -112,6 +112,10 @@ class TrackForm(forms.Form):
     phone_tail = forms.RegexField(label=_("Last four digits of your phone"), regex=r"^\d{4}$", max_length=4)
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("What is still not solved?"), max_length=2000, widget=TEXTAREA)
+
+
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("rating"), choices=Rating.choices, coerce=int, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("rating comment"), max_length=500, required=False, widget=TEXTAREA)

@@ -216,6 +216,11 @@ class Case(models.Model):
         _("appeal against the rating"), max_length=10, choices=RatingAppeal.choices, blank=True, default=""
     )
     rating_appeal_decided_at = models.DateTimeField(_("appeal decided at"), null=True, blank=True)
+    # The 差评 loop (DESIGN §4.4): a bad rating owes a rectification by this deadline (RECTIFICATION_DAYS working
+    # days) and a callback to the citizen, who gave their name (100%); an upheld appeal lifts both.
+    rectify_due_at = models.DateTimeField(_("rectification due by"), null=True, blank=True)
+    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
 
     # The unit that sent the case to its handling unit by a transfer or an escalation: where 退单 returns it.
     # Empty when the case is with the unit that took it in (nothing to return), kept by those three actions.

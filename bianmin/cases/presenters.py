@@ -117,6 +117,9 @@ class Presenter:
             rating=case.rating,
             rating_comment=case.rating_comment,
             rating_appeal=case.rating_appeal,
+            rectify_due_at=case.rectify_due_at,
+            rectified_at=case.rectified_at,
+            called_back_at=case.called_back_at,
             transfer_count=case.transfer_count,
             reopen_count=case.reopen_count,
             events=[

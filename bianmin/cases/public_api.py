@@ -1,9 +1,11 @@
 """The citizen's side, no login: submit, track with number + last four phone digits, rate."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -11,9 +13,9 @@ from pydantic import Field
 
 from bianmin.cases.choices import CaseStatus, Channel
 from bianmin.cases.models import Case, CaseEvent
-from bianmin.cases.schemas import PublicCaseCreated, PublicCaseIn, PublicCaseOut, PublicRatingIn
+from bianmin.cases.schemas import PublicCaseCreated, PublicCaseIn, PublicCaseOut, PublicRatingIn, PublicReopenIn
 from bianmin.cases.services import create_case, perform
-from bianmin.cases.workflow import action_label
+from bianmin.cases.workflow import WORKFLOWS, Action, action_label
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.models import Unit
 from bianmin.throttle import allow, client_address
@@ -45,6 +47,14 @@ def proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
     return case
 
 
+def may_reopen(case: Case, now: datetime) -> bool:
+    """Whether the citizen may ask for 重办 now: as the workflow's row and effect decide it."""
+    transition = WORKFLOWS[case.workflow].get(Action.REOPEN)
+    window = timedelta(days=settings.REOPEN_DAYS)
+    recent = case.completed_at is not None and now - case.completed_at <= window
+    return transition is not None and transition.citizen and transition.applies_to(case) and recent
+
+
 def public_view(case: Case) -> dict[str, Any]:
     events = CaseEvent.objects.filter(case=case).order_by("seq").values_list("at", "action", "to_status")
     return {
@@ -58,6 +68,8 @@ def public_view(case: Case) -> dict[str, Any]:
         "reply": case.reply,
         "rating": case.rating,
         "can_rate": case.status == CaseStatus.COMPLETED,
+        "can_reopen": may_reopen(case, timezone.now()),
+        "callback_due": case.rectify_due_at is not None and case.called_back_at is None,
         # What happened and when; never who, nor staff notes.
         "events": [
             {
@@ -116,4 +128,15 @@ def track(request: HttpRequest, number: str, proof: Query[Proof]) -> dict[str, A
 def rate(request: HttpRequest, number: str, payload: PublicRatingIn) -> dict[str, Any]:
     case = proven_case(request, number, payload.phone_tail)
     done = perform(case, "rate", actor=None, by_citizen=True, rating=payload.rating, comment=payload.comment)
+    return public_view(Case.objects.select_related("unit").get(pk=done.pk))
+
+
+@router.post(
+    "/public/cases/{number}/reopen",
+    response={200: PublicCaseOut, **error_responses(404, 409, 429)},
+    summary="Ask for a case rated unsatisfactory to be handled again (重办), within REOPEN_DAYS of completion",
+)
+def reopen(request: HttpRequest, number: str, payload: PublicReopenIn) -> dict[str, Any]:
+    case = proven_case(request, number, payload.phone_tail)
+    done = perform(case, Action.REOPEN, actor=None, by_citizen=True, reason=payload.reason)
     return public_view(Case.objects.select_related("unit").get(pk=done.pk))

@@ -168,6 +168,9 @@ class CaseDetail(CaseItem):
     rating: int | None
     rating_comment: str
     rating_appeal: str
+    rectify_due_at: datetime | None = Field(description="After a bad rating (差评): the rectification is due by then.")
+    rectified_at: datetime | None
+    called_back_at: datetime | None = Field(description="When the citizen was called back after a bad rating.")
     transfer_count: int
     reopen_count: int
     events: list[EventOut]
@@ -255,7 +258,19 @@ class PublicCaseOut(Schema):
     reply: str
     rating: int | None
     can_rate: bool
+    can_reopen: bool = Field(
+        description="Rated unsatisfactory (or not rated) and completed within the last REOPEN_DAYS days: the "
+        "citizen may ask for the case to be handled again (重办)."
+    )
+    callback_due: bool = Field(description="A bad rating was given: the unit will call the citizen back.")
     events: list[PublicEvent]
+
+
+class PublicReopenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    phone_tail: str = Field(pattern=r"^\d{4}$")
+    reason: str = Field(min_length=1, max_length=2000, description="What is still not solved.")
 
 
 class PublicRatingIn(Schema):

@@ -26,6 +26,7 @@ from bianmin.cases.forms import (
     IntakeForm,
     PublicSubmitForm,
     RatingForm,
+    ReopenForm,
     TrackForm,
     place_choices,
 )
@@ -318,6 +319,7 @@ def public_track(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = TrackForm(data)
     rating_form = RatingForm(request.POST if request.POST.get("rating") else None)
+    reopen_form = ReopenForm(request.POST if request.POST.get("reason") else None)
     found = None
     if data is not None and form.is_valid():
         number, tail = form.cleaned_data["number"].strip(), form.cleaned_data["phone_tail"]
@@ -329,9 +331,13 @@ def public_track(request: HttpRequest) -> HttpResponse:
                     case, "rate", actor=None, by_citizen=True, rating=rating["rating"], comment=rating["comment"]
                 )
                 messages.success(request, _("Thank you for your rating."))
+            elif request.method == "POST" and reopen_form.is_valid():
+                case = perform(case, "reopen", actor=None, by_citizen=True, reason=reopen_form.cleaned_data["reason"])
+                messages.success(request, _("Your case will be handled again; you will be told of the result."))
             found = public_view(Case.objects.select_related("unit").get(pk=case.pk))
         except HttpError:
             form.add_error(None, _("Too many attempts; please try again later."))
         except DomainError as exc:
             form.add_error(None, str(exc.message))
-    return render(request, "cases/public_track.html", {"form": form, "case": found, "rating_form": RatingForm()})
+    context = {"form": form, "case": found, "rating_form": RatingForm(), "reopen_form": ReopenForm()}
+    return render(request, "cases/public_track.html", context)

@@ -54,6 +54,8 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Reopen")
     APPEAL_RATING = "appeal_rating", _("Appeal against the rating")
     REVIEW_APPEAL = "review_appeal", _("Review the appeal")
+    RECTIFY = "rectify", _("Record the rectification")
+    CALL_BACK = "call_back", _("Record the callback")
     MERGE = "merge", _("Merge into another case")
     WITHDRAW = "withdraw", _("Withdraw")
     REQUEST_SUPPLEMENT = "request_supplement", _("Send the one-time notice of missing materials")
@@ -131,6 +133,18 @@ def _appeal_pending(case: Case) -> bool:
     return case.rating_appeal == RatingAppeal.PENDING
 
 
+def _rectification_owed(case: Case) -> bool:
+    return case.rectify_due_at is not None and case.rectified_at is None
+
+
+def _callback_owed(case: Case) -> bool:
+    return case.rectify_due_at is not None and case.called_back_at is None
+
+
+def _not_rated_satisfied(case: Case) -> bool:
+    return case.rating is None or case.rating < settings.SATISFIED_MIN_RATING
+
+
 _OPEN_WORK = frozenset({S.ACCEPTED, S.IN_PROGRESS})
 _HANDLE = frozenset({P.CASE_HANDLE})
 _SUPERVISE = frozenset({P.CASE_SUPERVISE})
@@ -148,6 +162,29 @@ REVIEW_APPEAL = Transition(
     g.review_appeal,
     ("decision", "note"),
     guard=_appeal_pending,
+)
+
+# The 差评 loop (DESIGN §4.4): a bad rating owes a rectification by the unit and a callback to the citizen (by
+# the unit, or the supervisors' callback desk); `rate` opens both, an upheld appeal or 重办 lifts them.
+RECTIFY = Transition(
+    Action.RECTIFY, frozenset({S.CLOSED}), None, _HANDLE, g.rectify, ("note",), guard=_rectification_owed
+)
+CALL_BACK = Transition(
+    Action.CALL_BACK, frozenset({S.CLOSED}), None, _HANDLE | _SUPERVISE, g.call_back, ("note",), guard=_callback_owed
+)
+# 重办: by the unit or a supervisor, or the citizen from the tracking page, within REOPEN_DAYS of completion
+# (the effect checks the days, on the action's own clock) and never after a satisfied rating.
+REOPEN = Transition(
+    Action.REOPEN,
+    frozenset({S.COMPLETED, S.CLOSED}),
+    S.IN_PROGRESS,
+    _HANDLE | _SUPERVISE,
+    g.reopen,
+    ("reason",),
+    citizen=True,
+    clock=Clock.RESTART,
+    guard=_not_rated_satisfied,
+    unmet=(CaseError.ILLEGAL_TRANSITION, _("Only a case rated unsatisfactory can be reopened.")),
 )
 
 # Only those who may act on the case now may attach a file to it, and its own citizen; never once closed.
@@ -220,19 +257,12 @@ GRIEVANCE: dict[str, Transition] = {
         Transition(
             Action.RATE, frozenset({S.COMPLETED}), S.CLOSED, _HANDLE, g.rate, ("rating",), ("comment",), citizen=True
         ),
-        Transition(
-            Action.REOPEN,
-            frozenset({S.COMPLETED, S.CLOSED}),
-            S.IN_PROGRESS,
-            _HANDLE | _SUPERVISE,
-            g.reopen,
-            ("reason",),
-            citizen=True,
-            clock=Clock.RESTART,
-        ),
+        REOPEN,
         # 申诉复核 (DESIGN §4.4): the unit appeals a malicious bad rating; a supervisor upholds or rejects it.
         APPEAL_RATING,
         REVIEW_APPEAL,
+        RECTIFY,
+        CALL_BACK,
         ATTACH,
         Transition(Action.MERGE, frozenset({S.SUBMITTED, *_OPEN_WORK}), S.MERGED, _HANDLE, g.merge, ("master",)),
         Transition(
@@ -410,6 +440,8 @@ APPLICATION: dict[str, Transition] = {
         ),
         APPEAL_RATING,
         REVIEW_APPEAL,
+        RECTIFY,
+        CALL_BACK,
         ATTACH,
         Transition(
             Action.WITHDRAW,

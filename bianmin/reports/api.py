@@ -11,7 +11,7 @@ from bianmin.errors import error_responses
 from bianmin.org.api import actor
 from bianmin.reports import kpi
 from bianmin.reports.presenters import figures_body, group_body, kpi_body, report_args, unit_body
-from bianmin.reports.schemas import GroupsOut, KpiOut, ReportAnalysisOut, ReportQuery, TrendOut
+from bianmin.reports.schemas import GroupsOut, KpiOut, RectificationOut, ReportAnalysisOut, ReportQuery, TrendOut
 
 router = Router(tags=["reports"])
 
@@ -72,3 +72,13 @@ def trend(request: HttpRequest, query: Query[TrendQuery]) -> dict[str, Any]:
 def analysis(request: HttpRequest, query: Query[ReportQuery]) -> dict[str, Any]:
     unit, period, options = _args(request, query)
     return {"unit": unit_body(unit), "levels": kpi.analysis_figures(unit, period, basis=options["basis"])}
+
+
+@router.get(
+    "/reports/rectification",
+    response={200: RectificationOut, **error_responses(403)},
+    summary="The 差评 loop: rectifications and callbacks owed for the period's cases, as they stand now",
+)
+def rectification(request: HttpRequest, query: Query[ReportQuery]) -> dict[str, Any]:
+    unit, period, options = _args(request, query)
+    return {"unit": unit_body(unit), **kpi.rectification_figures(unit, period, basis=options["basis"])}

@@ -15,7 +15,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import F, Func, QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -382,3 +382,22 @@ def _as_date(value: date | str) -> date:
 def analysis_figures(unit: Unit, period: Period, *, basis: Basis | None = None) -> list[dict[str, object]]:
     """The three-level analysis (三级研判) for the period's cases: solved and being solved per level."""
     return analysis_counts(cases_in(unit, period, basis or default_basis(unit)))
+
+
+def rectification_figures(unit: Unit, period: Period, *, basis: Basis | None = None) -> dict[str, Any]:
+    """The 差评 loop (DESIGN §4.4) for the period's cases, as it stands now: bad ratings that owe a rectification
+    (upheld appeals and 重办 lift it), those not yet rectified and those past their deadline, and the callbacks
+    owed to the citizens (every 差评: 100%), with those overdue. One aggregate over the cases."""
+    now = timezone.now()
+    owed = Q(rectify_due_at__isnull=False)
+    open_ = owed & Q(rectified_at__isnull=True)
+    not_called = owed & Q(called_back_at__isnull=True)
+    counts = cases_in(unit, period, basis or default_basis(unit)).aggregate(
+        bad_ratings=Count("received_at", filter=owed),
+        rectifications_open=Count("received_at", filter=open_),
+        rectifications_overdue=Count("received_at", filter=open_ & Q(rectify_due_at__lt=now)),
+        callbacks_owed=Count("received_at", filter=not_called),
+        callbacks_overdue=Count("received_at", filter=not_called & Q(rectify_due_at__lt=now)),
+    )
+    called = counts["bad_ratings"] - counts["callbacks_owed"]
+    return {**counts, "callback_rate": truncated_percent(called, counts["bad_ratings"])}

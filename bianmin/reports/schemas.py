@@ -128,3 +128,15 @@ class ReportLevel(Schema):
 class ReportAnalysisOut(Schema):
     unit: ReportUnit
     levels: list[ReportLevel]
+
+
+class RectificationOut(Schema):
+    """The 差评 loop for the period's cases, as it stands now (DESIGN §4.4)."""
+
+    unit: ReportUnit
+    bad_ratings: int = Field(description="Bad ratings (差评) that owe a rectification: less upheld appeals and 重办.")
+    rectifications_open: int
+    rectifications_overdue: int = Field(description="Open past the rectification deadline (RECTIFICATION_DAYS).")
+    callbacks_owed: int = Field(description="Citizens not yet called back after their bad rating.")
+    callbacks_overdue: int
+    callback_rate: float | None = Field(description="Called back ÷ bad ratings, percent (the target is 100).")

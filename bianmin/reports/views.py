@@ -158,6 +158,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "overdue_rows": overdue_rows,
         "overdue_total": report.figures.overdue,
         "analysis": kpi.analysis_figures(unit, period, basis=options["basis"]),
+        "rectification": kpi.rectification_figures(unit, period, basis=options["basis"]),
         "chart": chart,
         "params": request.GET.urlencode(),
         "calendar_warning": schedule_warning(period.start, period.end),

@@ -353,3 +353,50 @@ def test_a_supervisor_reads_the_dashboard_and_drills_down_to_a_village(server, b
     page.screenshot(path=str(ARTIFACTS / "dashboard-wall.png"))
     assert outside == []  # everything from the platform itself: no CDN
     page.close()
+
+
+def test_a_bad_rating_is_rectified_called_back_and_counted_then_the_citizen_asks_to_reopen(server, browser):
+    """The 差评 loop (DESIGN §4.4) in the browser: the citizen rates 不满意 on a phone and is told a callback
+    will come; the village rectifies and calls back from the case page; the dashboard counts it; the citizen
+    asks from the tracking page for the case to be handled again."""
+    citizen = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    citizen.goto(server["base"] + "/service/submit/")
+    citizen.select_option("#id_kind", label="求助")
+    citizen.select_option("#id_village", label="白帝镇 · 浣花村")
+    citizen.fill("#id_title", "路灯不亮")
+    citizen.fill("#id_content", "浣花村二组路口的路灯坏了一个月。")
+    citizen.fill("#id_citizen_name", "李秀兰")
+    citizen.fill("#id_citizen_phone", "13800005566")
+    citizen.get_by_role("button", name="提交").click()
+    number = citizen.locator(".big-number").inner_text().strip()
+
+    cadre = login(browser, server, "village_cadre")
+    cadre.goto(server["base"] + f"/cases/{number}/")
+    act(cadre, "直接答复", {"reply": "已联系电工更换灯泡。"})
+
+    track = server["base"] + f"/service/track/?number={number}&phone_tail=5566"
+    citizen.goto(track)
+    citizen.get_by_label("不满意", exact=True).check()
+    citizen.get_by_role("button", name="提交评价").click()
+    expect(citizen.locator("body")).to_contain_text("承办单位将回访您")
+    expect(citizen.get_by_role("button", name="申请重办")).to_be_visible()
+    citizen.screenshot(path=str(ARTIFACTS / "citizen-bad-rating.png"), full_page=True)
+
+    cadre.goto(server["base"] + f"/cases/{number}/")
+    act(cadre, "登记整改情况", {"note": "已更换整条线路，路灯恢复"})
+    act(cadre, "登记回访", {"note": "电话回访，群众认可整改"})
+    expect(cadre.locator(".timeline")).to_contain_text("登记回访")
+    cadre.goto(server["base"] + "/reports/")
+    panel = cadre.locator("section.rectification")
+    expect(panel).to_contain_text("差评整改与回访")
+    expect(panel).to_contain_text("回访率")
+    cadre.screenshot(path=str(ARTIFACTS / "dashboard-rectification.png"), full_page=True)
+
+    citizen.goto(track)
+    citizen.fill("textarea[name='reason']", "路灯又不亮了")
+    citizen.get_by_role("button", name="申请重办").click()
+    expect(citizen.locator("body")).to_contain_text("您的事项将重新办理")
+    expect(citizen.locator("body")).to_contain_text("办理中")
+    citizen.screenshot(path=str(ARTIFACTS / "citizen-reopen.png"), full_page=True)
+    for page in (citizen, cadre):
+        page.close()

@@ -92,6 +92,8 @@ GRIEVANCE_MAY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "reopen": (G_REOPEN, OUTSIDER),
     "appeal_rating": (G_HANDLE, OUTSIDER),
     "review_appeal": (G_SUPERVISE, NOBODY),
+    "rectify": (G_HANDLE, OUTSIDER),
+    "call_back": (G_HANDLE | G_SUPERVISE, OUTSIDER),
     "merge": (G_HANDLE, OUTSIDER),
     "withdraw": (G_HANDLE_OR_CITIZEN, OUTSIDER),
 }
@@ -142,6 +144,12 @@ APPLICATION_MAY: dict[str, list[tuple[str, frozenset[str]]]] = {
     ],
     "appeal_rating": [("township", A_HANDLE_TOWNSHIP), ("county", A_HANDLE_COUNTY), ("away", NOBODY)],
     "review_appeal": [("township", A_SUPERVISE_TOWNSHIP), ("county", A_SUPERVISE_COUNTY), ("away", NOBODY)],
+    "rectify": [("township", A_HANDLE_TOWNSHIP), ("county", A_HANDLE_COUNTY), ("away", NOBODY)],
+    "call_back": [
+        ("township", A_HANDLE_TOWNSHIP | A_SUPERVISE_TOWNSHIP),
+        ("county", A_HANDLE_COUNTY | A_SUPERVISE_COUNTY),
+        ("away", NOBODY),
+    ],
     "withdraw": [("township", A_HANDLE_TOWNSHIP | {"villager"}), ("away", NOBODY)],
 }
 
@@ -164,6 +172,8 @@ GRIEVANCE_FIELDS: dict[str, dict[str, Any]] = {
     "reopen": {"reason": "问题没有解决"},
     "appeal_rating": {"reason": "评价人与本事项无关，系恶意差评"},
     "review_appeal": {"decision": "upheld", "note": "经核实属恶意差评"},
+    "rectify": {"note": "已重新修复并加装护栏"},
+    "call_back": {"note": "已电话回访，群众认可整改"},
     "withdraw": {"reason": "群众自行解决"},
 }
 # The fields that depend on where the case is: (浣花村, 其他村).
@@ -185,6 +195,8 @@ APPLICATION_FIELDS: dict[str, dict[str, Any]] = {
     "rate": {"rating": 5},
     "appeal_rating": {"reason": "评价人与本事项无关"},
     "review_appeal": {"decision": "upheld", "note": "经核实属恶意差评"},
+    "rectify": {"note": "已向申请人补充说明审批依据"},
+    "call_back": {"note": "已电话回访申请人"},
     "withdraw": {"reason": "申请人自愿撤回"},
 }
 
@@ -200,6 +212,8 @@ GRIEVANCE_BEFORE: dict[str, list[str]] = {
     "reopen": ["answer"],
     "appeal_rating": ["answer", "rate_badly"],
     "review_appeal": ["answer", "rate_badly", "appeal_rating"],
+    "rectify": ["answer", "rate_badly"],
+    "call_back": ["answer", "rate_badly"],
 }
 # Applications are filed submitted. At 白帝镇 (or 其他镇):
 CHECKED = ["accept", "review"]
@@ -217,6 +231,8 @@ APPLICATION_BEFORE: dict[str, list[str]] = {
     "rate": [*DECIDED, "deliver"],
     "appeal_rating": [*DECIDED, "deliver", "rate_badly"],
     "review_appeal": [*DECIDED, "deliver", "rate_badly", "appeal_rating"],
+    "rectify": [*DECIDED, "deliver", "rate_badly"],
+    "call_back": [*DECIDED, "deliver", "rate_badly"],
 }
 # At 县民政局: the township checked it and forwarded it; there it is reviewed again and decided.
 FORWARDED = [*CHECKED, "forward"]
@@ -230,6 +246,8 @@ AT_THE_COUNTY_BEFORE: dict[str, list[str]] = {
     "rate": [*FORWARDED, "review", "approve", "deliver"],
     "appeal_rating": [*FORWARDED, "review", "approve", "deliver", "rate_badly"],
     "review_appeal": [*FORWARDED, "review", "approve", "deliver", "rate_badly", "appeal_rating"],
+    "rectify": [*FORWARDED, "review", "approve", "deliver", "rate_badly"],
+    "call_back": [*FORWARDED, "review", "approve", "deliver", "rate_badly"],
 }
 SETUP_FIELDS: dict[str, dict[str, Any]] = {
     **GRIEVANCE_FIELDS,

@@ -58,6 +58,8 @@ TABLE: dict[str, dict[str, str]] = {
     "rate": {"completed": "closed"},  # 评价, once delivered
     "appeal_rating": {"closed": "closed"},  # 申诉 (with a bad rating not yet appealed)
     "review_appeal": {"closed": "closed"},  # 复核 (with an appeal pending)
+    "rectify": {"closed": "closed"},  # 整改 (after a 差评)
+    "call_back": {"closed": "closed"},  # 回访 (after a 差评)
     "withdraw": {
         "submitted": "withdrawn",
         "supplement": "withdrawn",
@@ -99,6 +101,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "withdraw": {"reason": "申请人自愿撤回"},
     "appeal_rating": {"reason": "评价人与本事项无关"},
     "review_appeal": {"decision": "upheld", "note": "经核实属恶意差评"},
+    "rectify": {"note": "已向申请人补充说明审批依据"},
+    "call_back": {"note": "已电话回访申请人"},
 }
 
 # What the application must carry for an action's guard: the decision is taken where the item is
@@ -111,6 +115,8 @@ GUARD_FACTS: dict[str, dict[str, Any]] = {
     "rate": {"application": DELIVERED},
     "appeal_rating": {"case": {"rating": 1}, "application": DELIVERED},
     "review_appeal": {"case": {"rating": 1, "rating_appeal": "pending"}, "application": DELIVERED},
+    "rectify": {"case": {"rating": 1, "rectify_due_at": True}, "application": DELIVERED},
+    "call_back": {"case": {"rating": 1, "rectify_due_at": True}, "application": DELIVERED},
 }
 
 
@@ -142,7 +148,7 @@ def application_in(status: str, county, items, wanted: dict[str, Any]) -> Case:
     if status in (CaseStatus.COMPLETED, CaseStatus.CLOSED):
         facts["completed_at"] = now - timedelta(days=1)
         extra.update(decision="approved", decided_at=now - timedelta(days=1))
-    facts.update({k: items.mzj if v == "mzj" else v for k, v in wanted.get("case", {}).items()})
+    facts.update({k: items.mzj if v == "mzj" else now if v is True else v for k, v in wanted.get("case", {}).items()})
     extra.update({k: now if v is True else v for k, v in wanted.get("application", {}).items()})
     Case.objects.filter(pk=case.pk).update(**facts)
     Application.objects.filter(case=case).update(**extra)

@@ -268,6 +268,8 @@ NOTE_FIELD = {
     "reopen": "reason",
     "appeal_rating": "reason",
     "review_appeal": "note",
+    "rectify": "note",
+    "call_back": "note",
     "withdraw": "reason",
 }
 DATA_FIELDS = {

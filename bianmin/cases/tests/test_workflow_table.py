@@ -62,6 +62,8 @@ TABLE: dict[str, dict[str, str]] = {
     "reopen": {"completed": "in_progress", "closed": "in_progress"},  # 重办
     "appeal_rating": {"closed": "closed"},  # 申诉 (with a bad rating not yet appealed)
     "review_appeal": {"closed": "closed"},  # 复核 (with an appeal pending)
+    "rectify": {"closed": "closed"},  # 整改 (after a 差评, not yet rectified)
+    "call_back": {"closed": "closed"},  # 回访 (after a 差评, not yet called back)
     "merge": {"submitted": "merged", "accepted": "merged", "in_progress": "merged"},  # 并单
     "withdraw": {"submitted": "withdrawn", "accepted": "withdrawn", "in_progress": "withdrawn", "paused": "withdrawn"},
     # 附件: while the case is open; never offered as a button (an upload has its own door)
@@ -116,6 +118,8 @@ OFFERED: dict[str, set[str]] = {
 GUARD_FACTS: dict[str, dict[str, Any]] = {
     "appeal_rating": {"rating": 1},
     "review_appeal": {"rating": 1, "rating_appeal": "pending"},
+    "rectify": {"rating": 2, "rectify_due_at": timezone.now() + timedelta(days=5)},
+    "call_back": {"rating": 2, "rectify_due_at": timezone.now() + timedelta(days=5)},
 }
 
 
@@ -140,6 +144,8 @@ def valid_fields(action: str, other: Case) -> dict[str, Any]:
         "attach": {"file": attachment()},
         "appeal_rating": {"reason": "评价人与本事项无关，系恶意差评"},
         "review_appeal": {"decision": "upheld", "note": "经核实属恶意差评"},
+        "rectify": {"note": "已重新清理沟渠并加装护栏"},
+        "call_back": {"note": "已电话回访，群众认可整改"},
     }.get(action, {})
 
 
@@ -239,7 +245,9 @@ def test_actions_offered_in_each_status(county):
     assert not wrong, "\n".join(wrong)
 
 
-# 申诉复核 (DESIGN §4.4) on a closed case: (action, the case's rating facts, expected outcome, why).
+NOW, SOON = timezone.now(), timezone.now() + timedelta(days=5)
+
+# 申诉复核 and the 差评 loop (DESIGN §4.4) on a closed case: (action, the case's rating facts, expected outcome, why).
 GUARDED: list[tuple[str, dict[str, Any], str, str]] = [
     ("appeal_rating", {"rating": 5}, REFUSED, "非常满意: no bad rating to appeal against"),
     ("appeal_rating", {"rating": 3}, REFUSED, "基本满意 counts as satisfied"),
@@ -250,6 +258,11 @@ GUARDED: list[tuple[str, dict[str, Any], str, str]] = [
     ("review_appeal", {"rating": 5}, REFUSED, "no appeal to review"),
     ("review_appeal", {"rating": 1}, REFUSED, "a bad rating, but no appeal to review"),
     ("review_appeal", {"rating": 1, "rating_appeal": "upheld"}, REFUSED, "the appeal was already reviewed"),
+    ("rectify", {"rating": 5}, REFUSED, "a satisfied rating owes no rectification"),
+    ("rectify", {"rating": 1, "rectify_due_at": SOON, "rectified_at": NOW}, REFUSED, "already rectified"),
+    ("call_back", {"rating": 1, "rectify_due_at": SOON, "called_back_at": NOW}, REFUSED, "already called back"),
+    ("reopen", {"rating": 4}, REFUSED, "满意: nothing to handle again"),
+    ("reopen", {"rating": 3}, REFUSED, "基本满意 counts as satisfied"),
 ]
 
 

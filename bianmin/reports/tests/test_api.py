@@ -15,7 +15,13 @@ from bianmin.org.tests.test_api_permissions import HOME, PERSONAS
 
 MON = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
-ROUTES = ["/reports/kpi", "/reports/kpi/by?dimension=kind", "/reports/trend?bucket=week", "/reports/analysis"]
+ROUTES = [
+    "/reports/kpi",
+    "/reports/kpi/by?dimension=kind",
+    "/reports/trend?bucket=week",
+    "/reports/analysis",
+    "/reports/rectification",
+]
 
 
 def filed(county, village="huanhua", when=MON, **overrides):
