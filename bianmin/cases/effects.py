@@ -50,7 +50,7 @@ class Change:
 
 class Finder:
     """The reads an effect needs beyond the case itself, from the database. The bulk demo answers them
-    from memory (`bianmin.demo.bulk`)."""
+    from memory (`bianmin.demo.bulk_replay`)."""
 
     def person(self, username: str) -> User | None:
         return User.objects.filter(username=username, is_active=True).first()

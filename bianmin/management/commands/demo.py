@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bianmin.cases.bulk_demo import BULK_THRESHOLD
 from bianmin.demo import format_accounts, load_demo
+from bianmin.demo.bulk import BULK_THRESHOLD
 
 
 class Command(BaseCommand):

@@ -15,10 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from bianmin.cases.bulk_demo import BULK_THRESHOLD, load_bulk_cases
-from bianmin.cases.demo import load_demo_cases
-from bianmin.cases.demo_applications import application_share, load_demo_applications
 from bianmin.catalog.demo import load_demo_catalog
+from bianmin.demo.applications import application_share, load_demo_applications
+from bianmin.demo.bulk import BULK_THRESHOLD, load_bulk_cases
+from bianmin.demo.cases import load_demo_cases
 from bianmin.org import services
 from bianmin.org.choices import EmploymentType, Role, UnitKind
 from bianmin.org.models import Unit, User

@@ -14,12 +14,12 @@ from django.test import override_settings
 
 from bianmin.cases import sla
 from bianmin.cases.choices import CaseStatus, Channel, Decision, Workflow
-from bianmin.cases.demo_applications import PLAN, load_demo_applications
 from bianmin.cases.events import verify_chains
 from bianmin.cases.models import Case, CaseDocument, CaseEvent
 from bianmin.cases.sweep import sweep
-from bianmin.cases.tests.test_bulk_demo import assert_open_case_text_matches
 from bianmin.demo import load_demo
+from bianmin.demo.applications import PLAN, load_demo_applications
+from bianmin.demo.tests.test_bulk import assert_open_case_text_matches
 from bianmin.org.choices import UnitKind
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission

@@ -23,7 +23,11 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from bianmin.cases import sla
-from bianmin.cases.bulk_replay import (
+from bianmin.cases.choices import Channel, LimitUnit, Urgency
+from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Category, Classification, DailySequence
+from bianmin.cases.queries import rebuild_open_case_text
+from bianmin.database import refresh_statistics
+from bianmin.demo.bulk_replay import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
     EXTENSION_COLUMNS,
@@ -34,7 +38,7 @@ from bianmin.cases.bulk_replay import (
     same_stamp,
     sqlite_stamp,
 )
-from bianmin.cases.bulk_story import (
+from bianmin.demo.bulk_story import (
     ANYTIME_PROFILE,
     CATEGORY_DEPARTMENTS,
     CATEGORY_WEIGHTS,
@@ -49,11 +53,7 @@ from bianmin.cases.bulk_story import (
     StoryWorld,
     seeded,
 )
-from bianmin.cases.choices import Channel, LimitUnit, Urgency
-from bianmin.cases.demo import CATEGORIES, GIVEN, SURNAMES, _handler
-from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Category, Classification, DailySequence
-from bianmin.cases.queries import rebuild_open_case_text
-from bianmin.database import refresh_statistics
+from bianmin.demo.cases import CATEGORIES, GIVEN, SURNAMES, _handler
 from bianmin.org.choices import UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.workdays.services import current_calendar
@@ -229,7 +229,7 @@ def _check_columns() -> None:
         if actual != set(columns):
             raise RuntimeError(
                 f"bulk demo: {model._meta.db_table} columns changed (missing here: {sorted(actual - set(columns))}, "
-                f"gone from the model: {sorted(set(columns) - actual)}); update bianmin/cases/bulk_replay.py"
+                f"gone from the model: {sorted(set(columns) - actual)}); update bianmin/demo/bulk_replay.py"
             )
 
 

@@ -15,13 +15,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bianmin.cases import sla
-from bianmin.cases.bulk_demo import load_bulk_cases
 from bianmin.cases.choices import DONE_STATUSES, OPEN_STATUSES, CaseStatus
 from bianmin.cases.events import verify_chains
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, DailySequence, OpenCaseText
 from bianmin.cases.services import create_case, perform, refresh_due
 from bianmin.cases.workflow import GRIEVANCE
 from bianmin.demo import load_demo
+from bianmin.demo.bulk import load_bulk_cases
 from bianmin.org.models import Unit, User
 from bianmin.workdays.services import current_calendar
 

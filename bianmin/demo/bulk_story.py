@@ -20,9 +20,9 @@ from itertools import accumulate
 from django.conf import settings
 
 from bianmin.cases import sla
-from bianmin.cases.bulk_replay import CaseState, Replay
 from bianmin.cases.choices import CaseKind, CaseStatus, Channel, RatingAppeal
-from bianmin.cases.demo import REPLIES
+from bianmin.demo.bulk_replay import CaseState, Replay
+from bianmin.demo.cases import REPLIES
 
 # Office hours in minutes after midnight (Asia/Shanghai): 8:30–12:00 and 14:00–17:30.
 MORNING, NOON, AFTERNOON, EVENING = 510, 720, 840, 1050
@@ -112,7 +112,7 @@ REVIEWS = {
 
 def seeded(seed: int, part: str) -> random.Random:
     """A generator of its own for each part (each day): a string seed is hashed the same in every process."""
-    return random.Random(f"bianmin-bulk-demo:{seed}:{part}")  # noqa: S311 (reproducible demo data, not secrets)
+    return random.Random(f"bianmin-bulk-demo:{seed}:{part}")
 
 
 class _Stop(Exception):

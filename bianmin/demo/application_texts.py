@@ -1,4 +1,4 @@
-"""What the demo applications say (`bianmin.cases.demo_applications`): per catalogue item, the applicant's
+"""What the demo applications say (`bianmin.demo.applications`): per catalogue item, the applicant's
 request and the wording of each step a handler writes, as a county's staff would write them. Official
 wording is Chinese whatever the interface language, so it is written here in Chinese, not translated.
 

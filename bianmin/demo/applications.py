@@ -21,12 +21,12 @@ from stdnum.cn import ric
 from bianmin.cases import sla
 from bianmin.cases.applications.intake import create_application
 from bianmin.cases.choices import Channel, DeliveryMethod, Workflow
-from bianmin.cases.demo import SURNAMES, _handler
-from bianmin.cases.demo_application_texts import PROXY_COMMENTS, RATING_COMMENTS, TEXTS, ItemText
 from bianmin.cases.models import Case
 from bianmin.cases.services import perform
 from bianmin.catalog.choices import Level
 from bianmin.catalog.models import ServiceItem
+from bianmin.demo.application_texts import PROXY_COMMENTS, RATING_COMMENTS, TEXTS, ItemText
+from bianmin.demo.cases import SURNAMES, _handler
 from bianmin.org.choices import Role, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.workdays.services import current_calendar
@@ -214,7 +214,7 @@ class Days:
 
 class People:
     """The accounts that act in the demo: the demo's own where one serves the unit, else the demo handler
-    of the unit (`bianmin.cases.demo`)."""
+    of the unit (`bianmin.demo.cases`)."""
 
     def __init__(self) -> None:
         self.cache: dict[int, User] = {}
@@ -248,7 +248,7 @@ def load_demo_applications(seed: int, count: int | None = None, now: datetime | 
     """File the first `count` applications of the plan (all by default); returns how many were filed."""
     if Case.objects.filter(workflow=Workflow.APPLICATION).exists():
         return 0
-    rng = random.Random(f"applications-{seed}")  # noqa: S311 (reproducible demo data, not secrets)
+    rng = random.Random(f"applications-{seed}")
     now = now or timezone.now()
     days, people = Days(now), People()
     places = list(Unit.objects.places().select_related("parent").order_by("code"))
