@@ -227,6 +227,9 @@ REOPEN_DAYS = env_int("REOPEN_DAYS", 7, minimum=1, maximum=365)
 SATISFIED_MIN_RATING = env_int("SATISFIED_MIN_RATING", 3, minimum=2, maximum=5)
 # Working days the unit has to rectify after a 差评, and by which the citizen is called back (DESIGN §4.4).
 RECTIFICATION_DAYS = env_int("RECTIFICATION_DAYS", 5, minimum=1, maximum=30)
+# Units with fewer accepted cases in a period than this are listed apart from the ranking by completion rate
+# (two cases of two completed would otherwise top it).
+RANKING_MIN_ACCEPTED = env_int("RANKING_MIN_ACCEPTED", 10, minimum=1, maximum=10000)
 # Default handling limits by kind when a category has none of its own (DESIGN §4.3), as kind=days: working
 # days, except petitions (信访), which count calendar days.
 _kind_limits = dict(item.partition("=")[::2] for item in env_list("CASE_KIND_LIMITS", []))

@@ -23,6 +23,7 @@ from bianmin.cases.choices import CaseKind, CaseStatus, Channel, Rating
 from bianmin.cases.models import Case
 from bianmin.cases.presenters import Presenter
 from bianmin.cases.sla import SHANGHAI
+from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import User
 from bianmin.org.schemas import mask_phone
 from bianmin.reports.kpi import Figures, KpiReport
@@ -92,8 +93,14 @@ def kpi_workbook(report: KpiReport, path: Path) -> Path:
         cell = sheet.cell(row=3, column=index, value=heading)
         cell.font, cell.alignment, cell.border = Font(bold=True), CENTER, BOX
     sheet.row_dimensions[3].height = 48  # three lines of a wrapped heading
-    rows: list[tuple[str, Figures]] = [(group.label, group.figures) for group in report.breakdown]
+    # Regions always; other units only where matters arose with them (the dashboard's rule).
+    shown = [g for g in report.breakdown if g.kind in REGION_KINDS or g.figures.accepted or g.figures.overdue]
+    shown += [g for g in report.breakdown if g not in shown and g.figures.applications_received]
+    rows: list[tuple[str, Figures]] = [(group.label, group.figures) for group in shown]
     rows.append((_("Total"), report.figures))
+    # The departments by the cases they handle, below the total they are part of (a matter arises in a
+    # township; the department it was sent to handles it): the dashboard's second table.
+    rows += [(_("%(unit)s (by handling unit)") % {"unit": group.label}, group.figures) for group in report.departments]
     for offset, (label, figures) in enumerate(rows):
         row = 4 + offset
         values = [label, *(_number(read(figures)) for _heading, read in columns)]
@@ -102,7 +109,7 @@ def kpi_workbook(report: KpiReport, path: Path) -> Path:
             cell.border = BOX
             if index > 1:
                 cell.alignment = Alignment(horizontal="right")
-        if offset == len(rows) - 1:
+        if offset == len(shown):  # the total
             for index in range(1, width + 1):
                 sheet.cell(row=row, column=index).font = Font(bold=True)
     note_row = 4 + len(rows) + 1

@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,7 @@ from bianmin.cases.models import Case, Category
 from bianmin.cases.queries import analysis_counts
 from bianmin.cases.sla import SHANGHAI, local_date
 from bianmin.errors import InvalidInput, PermissionDenied
-from bianmin.org.choices import REGION_KINDS
+from bianmin.org.choices import REGION_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import PATH_WIDTH
@@ -200,6 +201,20 @@ class KpiReport:
     breakdown: list[Group]
     calendar_days: int
     workdays: int
+    # A county's (or city's, province's) departments by the cases they handle now, beside the breakdown by
+    # origin, where a department counts only what was taken in there (applications at the county hall's
+    # windows): a grievance arises in a township, and the department it is sent to handles it.
+    departments: list[Group] = field(default_factory=list)
+
+    def ranked(self, groups: Iterable[Group] | None = None) -> list[Group]:
+        """The groups with enough accepted cases to rank (RANKING_MIN_ACCEPTED), by completion rate."""
+        enough = [g for g in (self.breakdown if groups is None else groups) if g.figures.accepted >= _minimum()]
+        return sorted(enough, key=lambda g: (-(g.figures.completion_rate or -1), -g.figures.accepted))
+
+    def unranked(self, groups: Iterable[Group] | None = None) -> list[Group]:
+        """The groups listed apart: fewer accepted cases than the ranking needs, by accepted cases."""
+        few = [g for g in (self.breakdown if groups is None else groups) if g.figures.accepted < _minimum()]
+        return sorted(few, key=lambda g: -g.figures.accepted)
 
     @property
     def daily_average(self) -> Decimal | None:
@@ -208,6 +223,14 @@ class KpiReport:
     @property
     def daily_average_workdays(self) -> Decimal | None:
         return truncated_ratio(self.figures.accepted, self.workdays)
+
+
+def _minimum() -> int:
+    return int(settings.RANKING_MIN_ACCEPTED)
+
+
+# The levels that have departments of their own.
+DEPARTMENT_LEVELS = (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY)
 
 
 def report_unit(user: User, code: str | None) -> Unit:
@@ -259,9 +282,11 @@ def kpi_summary(
     basis: Basis | None = None,
     ratings: bool = True,
     kinds: Iterable[str] = (),
+    departments: bool = True,
 ) -> KpiReport:
     """The unit's figures and their breakdown by its child units, from one GROUP BY over the cases;
-    `kinds` keeps only units of those kinds (the county's departments, counted by handling unit)."""
+    `kinds` keeps only units of those kinds. With `departments`, a county-level unit's report by origin also
+    carries its departments by handling unit (one more GROUP BY), as every page, export and API shows them."""
     basis = basis or default_basis(unit)
     measures = Measures(as_of)
     field = "origin_unit_id" if basis == Basis.ORIGIN else "unit_id"
@@ -292,7 +317,13 @@ def kpi_summary(
         total.ratings = measures.ratings(cases)
     moment = as_of or timezone.now()
     calendar_days, workdays = period.days(moment)
-    return KpiReport(unit, basis, period, moment, total, breakdown, calendar_days, workdays)
+    report = KpiReport(unit, basis, period, moment, total, breakdown, calendar_days, workdays)
+    if departments and basis == Basis.ORIGIN and unit.kind in DEPARTMENT_LEVELS and not kinds:
+        handling = kpi_summary(
+            unit, period, as_of=as_of, basis=Basis.HANDLING, ratings=False, kinds=[UnitKind.DEPARTMENT]
+        )
+        report.departments = [g for g in handling.breakdown if g.kind == UnitKind.DEPARTMENT]
+    return report
 
 
 class Dimension(StrEnum):

@@ -44,23 +44,23 @@ def report_args(user: User, query: ReportQuery) -> tuple[Unit, Period, dict[str,
     return unit, Period(query.start, query.end), {"as_of": moment(query.as_of), "basis": basis_arg(query.basis)}
 
 
-def _rate(value: Decimal | None) -> float | None:
+def rate(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
 def figures_body(figures: Figures) -> dict[str, Any]:
     body: dict[str, Any] = {name: getattr(figures, name) for name in FIGURES}
     body |= {
-        "completion_rate": _rate(figures.completion_rate),
-        "on_time_rate": _rate(figures.on_time_rate),
-        "satisfaction_rate": _rate(figures.satisfaction_rate),
-        "village_completion_rate": _rate(figures.village_completion_rate),
-        "application_completion_rate": _rate(figures.application_completion_rate),
-        "application_on_time_rate": _rate(figures.application_on_time_rate),
-        "application_legal_on_time_rate": _rate(figures.application_legal_on_time_rate),
-        "application_online_share": _rate(figures.application_online_share),
-        "application_average_trips": _rate(figures.application_average_trips),
-        "application_one_trip_share": _rate(figures.application_one_trip_share),
+        "completion_rate": rate(figures.completion_rate),
+        "on_time_rate": rate(figures.on_time_rate),
+        "satisfaction_rate": rate(figures.satisfaction_rate),
+        "village_completion_rate": rate(figures.village_completion_rate),
+        "application_completion_rate": rate(figures.application_completion_rate),
+        "application_on_time_rate": rate(figures.application_on_time_rate),
+        "application_legal_on_time_rate": rate(figures.application_legal_on_time_rate),
+        "application_online_share": rate(figures.application_online_share),
+        "application_average_trips": rate(figures.application_average_trips),
+        "application_one_trip_share": rate(figures.application_one_trip_share),
     }
     return body
 
@@ -90,10 +90,11 @@ def kpi_body(report: KpiReport) -> dict[str, Any]:
         "as_of": report.as_of,
         "calendar_days": report.calendar_days,
         "workdays": report.workdays,
-        "daily_average": _rate(report.daily_average),
-        "daily_average_workdays": _rate(report.daily_average_workdays),
+        "daily_average": rate(report.daily_average),
+        "daily_average_workdays": rate(report.daily_average_workdays),
         **figures_body(report.figures),
         "ratings": ratings_body(report.figures),
         "breakdown": [group_body(group) for group in report.breakdown],
+        "departments": [group_body(group) for group in report.departments],
         "calendar_warning": str(warning) if warning else None,
     }

@@ -98,7 +98,11 @@ class KpiOut(FiguresOut):
     daily_average: float | None = Field(description="日均: accepted ÷ calendar days elapsed in the period.")
     daily_average_workdays: float | None = Field(description="accepted ÷ working days elapsed.")
     ratings: list[RatingCount]
-    breakdown: list[GroupOut] = Field(description="By child unit (townships, streets, departments …).")
+    breakdown: list[GroupOut] = Field(description="By child unit where matters arise (townships, streets …).")
+    departments: list[GroupOut] = Field(
+        description="A county's (city's, province's) departments by the cases they handle: a matter arises in a "
+        "township, the department it is sent to handles it. Empty below that level or with basis=handling."
+    )
     calendar_warning: str | None
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -20,14 +21,14 @@ from pydantic import ValidationError
 from bianmin.cases.models import Case
 from bianmin.cases.presenters import Presenter
 from bianmin.errors import DomainError
-from bianmin.org.choices import REGION_KINDS, UnitKind
+from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import PATH_WIDTH
 from bianmin.reports import kpi
 from bianmin.reports.exports import cases_workbook, kpi_workbook
 from bianmin.reports.measures import Measures
-from bianmin.reports.presenters import group_body, kpi_body, ratings_body, report_args
+from bianmin.reports.presenters import group_body, kpi_body, rate, ratings_body, report_args
 from bianmin.reports.schemas import ReportQuery
 from bianmin.workdays.services import schedule_warning
 
@@ -106,12 +107,6 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     body = kpi_body(report)
     bucket = trend_bucket(period)
     trend = kpi.kpi_trend(unit, period, bucket, **options)
-    departments: list[dict[str, Any]] = []
-    if unit.kind in (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY):  # the level that has departments
-        handling = kpi.kpi_summary(
-            unit, period, as_of=options["as_of"], basis=kpi.Basis.HANDLING, ratings=False, kinds=[UnitKind.DEPARTMENT]
-        )
-        departments = [group_body(g) for g in handling.breakdown if g.kind == UnitKind.DEPARTMENT]
     overdue_rows = _overdue(user, unit, period, report.basis)
     top = kpi.report_unit(user, None)
     drillable = {g.key for g in report.breakdown if g.kind in REGION_KINDS and g.key != unit.code}
@@ -125,9 +120,8 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
             ],
         },
         "ranking": [
-            {"name": g["label"], "accepted": g["accepted"], "completion_rate": g["completion_rate"]}
-            for g in body["breakdown"]
-            if g["accepted"]
+            {"name": g.label, "accepted": g.figures.accepted, "completion_rate": rate(g.figures.completion_rate)}
+            for g in report.ranked()
         ],
         "ratings": ratings_body(report.figures),
         "labels": {
@@ -145,11 +139,17 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "presets": presets(timezone.localdate()),
         "bucket": bucket,
         # Regions always; other units (departments, the service center) only where matters arose with them.
-        "breakdown": sorted(
-            (g for g in body["breakdown"] if g["kind"] in REGION_KINDS or g["accepted"] or g["overdue"]),
-            key=lambda g: (-(g["completion_rate"] or -1), -g["accepted"]),
-        ),
-        "departments": sorted(departments, key=lambda g: -g["accepted"]),
+        # Regions always; other units (the service center) only where matters arose with them. Those with too
+        # few accepted cases to rank are listed apart.
+        "breakdown": [group_body(g) for g in report.ranked()],
+        "unranked": [
+            group_body(g)
+            for g in report.unranked()
+            if g.kind in REGION_KINDS or g.figures.accepted or g.figures.overdue
+        ],
+        "ranking_minimum": settings.RANKING_MIN_ACCEPTED,
+        "departments": [group_body(g) for g in report.ranked(report.departments)],
+        "departments_unranked": [group_body(g) for g in report.unranked(report.departments) if g.figures.accepted],
         # The application figures by unit, where applications were filed.
         "application_rows": sorted(
             (g for g in body["breakdown"] if g["applications_received"]), key=lambda g: -g["applications_received"]

@@ -6,7 +6,8 @@ from dataclasses import replace
 from typing import Any
 
 from bianmin.catalog.content import ItemContent
-from bianmin.catalog.demo import HOMESTEAD, SPECS, content_for
+from bianmin.catalog.demo import SPECS, content_for
+from bianmin.catalog.demo_items_work import HOMESTEAD
 from bianmin.catalog.models import ServiceItem
 from bianmin.catalog.services import create_item
 from bianmin.org.models import Unit

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bianmin.catalog.content import clean_content
-from bianmin.catalog.demo import HOMESTEAD, SPECS, content_for, load_demo_catalog
+from bianmin.catalog.demo import SPECS, content_for, load_demo_catalog
+from bianmin.catalog.demo_items_work import HOMESTEAD
 from bianmin.catalog.models import ItemVersion, ServiceItem
 
 

@@ -196,7 +196,10 @@ def test_the_report_costs_the_same_queries_for_one_case_or_many(county, items, a
         body = api.get("/reports/kpi", **MARCH).json()
     assert (body["accepted"], body["applications_received"], body["village_handled"]) == (19, 6, 6)
     assert len(many) == len(one)
-    assert sum("cases_application" in q["sql"] for q in many) == 1  # the case aggregate does without the join
+    # The case aggregates do without the join: one over the applications by origin, one for the departments
+    # by handling unit.
+    assert sum("cases_application" in q["sql"] for q in many) == 2
+    assert [d["key"] for d in body["departments"]] == sorted(d["key"] for d in body["departments"])
     for route in ROUTES[1:]:
         with CaptureQueriesContext(connection) as queries:
             assert get(api, route).status_code == 200

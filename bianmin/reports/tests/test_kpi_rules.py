@@ -187,6 +187,10 @@ def test_the_county_breakdown_has_every_township_and_department(county):
     }
     assert by_origin["500236101000"] == 1 and by_origin["500236-RSJ"] == 0
     assert by_handler["500236101000"] == 0 and by_handler["500236-RSJ"] == 1
+    # The county's report by origin carries its departments by handling unit too (the KPI Excel and the API
+    # as the dashboard): 人社局 handles the case that arose in 白帝镇.
+    departments = {g.key: g.figures.accepted for g in kpi_summary(county["county"], MARCH).departments}
+    assert departments["500236-RSJ"] == 1 and "500236101000" not in departments
     assert report_unit(county.people["dept"], None) == county["rsj"]
     assert kpi_summary(county["rsj"], MARCH).basis == Basis.HANDLING
 

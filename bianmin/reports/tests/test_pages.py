@@ -196,3 +196,35 @@ def test_the_cli_refuses_bad_input_with_a_message(county):
         call_command("report", "kpi", "--start", "2026-03-01", "--end", "2026-03-31", "--unit", "NOPE")
     with pytest.raises(CommandError, match="needs --output"):
         call_command("report", "kpi", "--start", "2026-03-01", "--end", "2026-03-31", "--format", "xlsx")
+
+
+def test_the_kpi_table_and_the_dashboard_show_the_departments_by_what_they_handle(county, client):
+    """A matter that arose in 白帝镇 and was sent to 人社局, completed there: the county's statistical table shows
+    人社局 by handling unit with the same figures as the dashboard's department table (issue 19: it showed 0)."""
+    case = filed(county)
+    admin, dept = county.people["county_admin"], county.people["dept"]
+    case = perform(case, "transfer", actor=admin, at=MON + timedelta(hours=1), to_unit="500236-RSJ")
+    perform(case, "answer", actor=dept, at=MON + timedelta(hours=2), reply="已解决")
+    client.force_login(county.people["supervisor"])
+    rows = list(workbook(client.get(f"/reports/kpi.xlsx?{MARCH}")).active.iter_rows(values_only=True))
+    by_unit = {row[0]: row for row in rows[3:] if row[0]}
+    assert list(by_unit["县人力社保局（按承办单位）"][1:6]) == [1, 1, 0, 1, 100.0]
+    assert list(by_unit["白帝镇"][1:6]) == [1, 1, 0, 1, 100.0]  # by origin, where it arose
+    assert "县人力社保局" not in by_unit  # no row of zeros by origin for a department nothing arose at
+    shown = client.get(f"/reports/?{MARCH}").context
+    departments = {g["key"]: g for g in [*shown["departments"], *shown["departments_unranked"]]}
+    assert (departments["500236-RSJ"]["accepted"], departments["500236-RSJ"]["completed"]) == (1, 1)
+
+
+def test_units_with_too_few_cases_are_listed_apart_from_the_ranking(county, client, settings):
+    """RANKING_MIN_ACCEPTED: 白帝镇 with 3 accepted cases ranks at a minimum of 3, and is listed apart at 4."""
+    for _n in range(3):
+        filed(county)
+    client.force_login(county.people["supervisor"])
+    settings.RANKING_MIN_ACCEPTED = 3
+    ranked = client.get(f"/reports/?{MARCH}").context
+    assert [g["key"] for g in ranked["breakdown"]] == ["500236101000"]
+    settings.RANKING_MIN_ACCEPTED = 4
+    apart = client.get(f"/reports/?{MARCH}").context
+    assert apart["breakdown"] == [] and "500236101000" in [g["key"] for g in apart["unranked"]]
+    assert "受理不足 4 件，单列，不参与排名" in client.get(f"/reports/?{MARCH}").content.decode()
