@@ -124,9 +124,9 @@ def measure_count() -> dict[str, Any]:
 
 def measure_reports(repeat: int) -> dict[str, Any]:
     from django.db import connection
+    from django.test import Client  # the same middleware chain as the server
     from django.utils import timezone
 
-    from bianmin.handlers import RoutedClient as Client  # as the server routes its calls
     from bianmin.org.models import Unit, User
     from bianmin.org.tokens import create_token
     from bianmin.reports import kpi

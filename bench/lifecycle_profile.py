@@ -46,9 +46,9 @@ def main() -> None:
 
     courier.in_server = True  # notifications delivered in batches on the courier thread, as in the server
     from django.db import connection
+    from django.test import Client  # the same middleware chain as the server
     from django.test.utils import CaptureQueriesContext
 
-    from bianmin.handlers import RoutedClient as Client  # as the server routes its calls
     from bianmin.org.models import User
     from bianmin.org.tokens import create_token
 

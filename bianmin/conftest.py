@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.test import Client
 
 from bianmin.cases.models import Classification
-from bianmin.handlers import RoutedClient
 from bianmin.org.choices import Role, UnitKind
 from bianmin.org.models import OrgVersion, Unit, User
 from bianmin.org.tests.factories import UnitFactory, UserFactory, member
@@ -104,7 +104,7 @@ class Api:
     """A client of /api/v1/ acting as one user through a real bearer token (or anonymously)."""
 
     def __init__(self, user: User | None, language: str = "zh-hans") -> None:
-        self.client = RoutedClient(HTTP_ACCEPT_LANGUAGE=language)
+        self.client = Client(HTTP_ACCEPT_LANGUAGE=language)
         self.headers = {}
         if user is not None:
             _row, token = create_token(user, name="test")
@@ -130,9 +130,3 @@ class Api:
 @pytest.fixture
 def api_as() -> Any:
     return Api
-
-
-@pytest.fixture
-def client() -> RoutedClient:
-    """pytest-django's test client, its calls routed as the server routes them (`bianmin.handlers`)."""
-    return RoutedClient()

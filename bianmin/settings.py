@@ -36,31 +36,22 @@ INSTALLED_APPS = [
     "axes",
 ]
 
+# The PageOnly… ones are Django's (and WhiteNoise's) own, passed by for a call to the JSON API with a bearer
+# token, which has no session, no CSRF cookie and no static file to serve (bianmin.middleware.page_only).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bianmin.middleware.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "bianmin.middleware.PageOnlyWhiteNoiseMiddleware",
+    "bianmin.middleware.PageOnlySessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "bianmin.middleware.RejectNulMiddleware",  # after LocaleMiddleware: its message is translated
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "bianmin.middleware.PageOnlyCsrfViewMiddleware",
+    "bianmin.middleware.PageOnlyAuthenticationMiddleware",
+    "bianmin.middleware.PageOnlyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes requires
 ]
-# What only pages need: a call to the JSON API with a bearer token passes by these (bianmin.handlers).
-PAGE_ONLY_MIDDLEWARE = frozenset(
-    {
-        "whitenoise.middleware.WhiteNoiseMiddleware",
-        "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
-        "django.contrib.messages.middleware.MessageMiddleware",
-        "axes.middleware.AxesMiddleware",
-    }
-)
 
 ROOT_URLCONF = "bianmin.urls"
 WSGI_APPLICATION = "bianmin.wsgi.application"

@@ -7,6 +7,8 @@ of the tree in Python.
 from __future__ import annotations
 
 import copy
+import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -58,17 +60,39 @@ def outermost(paths: list[str]) -> list[str]:
     return kept
 
 
+@dataclass
+class Access:
+    """What one request knows of its caller's rights, in one object on the request's user (`access_of`):
+    the organisation's version its authentication read (None for a page's session login or a command:
+    then nothing is taken from the worker's store), the caller's grants once read, and the scopes worked
+    out from them. A user object belongs to one request, so the object is never shared between threads."""
+
+    org_version: int | None = None
+    grants: list[tuple[str, str]] | None = None
+    paths: dict[Permission, list[str]] = field(default_factory=dict)
+    units: dict[Permission, Any] = field(default_factory=dict)
+
+
+def access_of(user: User | AnonymousUser) -> Access:
+    """The request's `Access` of `user`: the one its authentication made (`bianmin.org.tokens`), else a new
+    one, made once."""
+    found = user.__dict__.get("access")
+    if not isinstance(found, Access):
+        found = user.__dict__["access"] = Access()
+    return found
+
+
 def scope_paths(user: User | AnonymousUser, permission: Permission) -> list[str] | None:
     """The paths of the subtrees `user` holds `permission` on; None means everywhere (superuser).
 
     All of a user's grants are read in one query the first time any permission is asked for, and kept
-    on the user object for the rest of the request."""
+    in the request's `Access` for the rest of it."""
     if not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
         return None
     grants = _grants(user)
-    cache: dict[Permission, list[str]] = user.__dict__.setdefault("_scope_cache", {})
+    cache = access_of(user).paths
     if permission not in cache:
         roles = set(roles_granting(permission))
         cache[permission] = outermost([path for role, path in grants if role in roles])
@@ -86,7 +110,7 @@ def scope_units(user: User | AnonymousUser, permission: Permission) -> list[int]
     paths = scope_paths(user, permission)
     if paths is None:
         return None
-    cache: dict[Permission, list[int] | QuerySet[Unit, int]] = user.__dict__.setdefault("_scope_units", {})
+    cache: dict[Permission, list[int] | QuerySet[Unit, int]] = access_of(user).units
     if permission not in cache:
         kept, key = _kept(user, "units"), tuple(paths)
 
@@ -101,23 +125,28 @@ def scope_units(user: User | AnonymousUser, permission: Permission) -> list[int]
     return cache[permission]
 
 
-class _Kept:
-    """What this worker derived from the org tree, memberships and coverage, valid while the organisation's
-    version token (read with each API request's token, `bianmin.org.tokens`) stays the same."""
-
-    version: int | None = None
-    by_kind: dict[str, dict[Any, Any]] = {}
+# What this worker derived from the org tree, memberships and coverage, valid while the organisation's version
+# token (read with each API request's token, `bianmin.org.tokens`) stays the same: (version, {kind: {key:
+# value}}). A new version replaces the pair in one assignment, under the lock, so a thread that read the pair
+# before keeps a consistent one (whose entries were all true of its own version).
+_store: tuple[int | None, dict[str, dict[Any, Any]]] = (None, {})
+_store_lock = threading.Lock()
 
 
 def _kept(user: User | AnonymousUser, kind: str) -> dict[Any, Any]:
     """This worker's store of `kind` for the org version `user`'s request read; a throwaway dict when the
     request read none (a page's session login, a command): then everything is read afresh."""
-    version = user.__dict__.get("org_version")
+    global _store
+    version = access_of(user).org_version
     if version is None:
         return {}
-    if version != _Kept.version:
-        _Kept.version, _Kept.by_kind = version, {}
-    return _Kept.by_kind.setdefault(kind, {})
+    current = _store
+    if current[0] != version:
+        with _store_lock:
+            if _store[0] != version:
+                _store = (version, {})
+            current = _store
+    return current[1].setdefault(kind, {})
 
 
 def kept_unit(user: User | None, pk: int) -> Unit:
@@ -157,9 +186,10 @@ def _grants(user: User) -> list[tuple[str, str]]:
     per request, running this one takes a few hundredths of that (timed in-process, 2026-11-27)."""
     from bianmin.org.models import Membership, Unit
 
-    if "_grants" not in user.__dict__ and user.pk in (kept := _kept(user, "grants")):
-        user.__dict__["_grants"] = kept[user.pk]
-    if "_grants" not in user.__dict__:
+    access = access_of(user)
+    if access.grants is None and user.pk in (kept := _kept(user, "grants")):
+        access.grants = kept[user.pk]
+    if access.grants is None:
         unit, member = Unit._meta.db_table, Membership._meta.db_table
         covers = Unit.covers.through._meta.db_table
         with connection.cursor() as cursor:
@@ -171,9 +201,8 @@ def _grants(user: User) -> list[tuple[str, str]]:
                 f"JOIN {unit} v ON v.id = c.to_unit_id WHERE m.user_id = %s AND m.role <> ''",
                 [user.pk, user.pk],
             )
-            user.__dict__["_grants"] = kept[user.pk] = sorted((role, path) for role, path in cursor.fetchall())
-    grants_list: list[tuple[str, str]] = user.__dict__["_grants"]
-    return grants_list
+            access.grants = kept[user.pk] = sorted((role, path) for role, path in cursor.fetchall())
+    return access.grants
 
 
 def in_scope(user: User | AnonymousUser, permission: Permission, *unit_paths: str | None) -> bool:

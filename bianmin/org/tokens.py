@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bianmin.database import columns_of, read_rows
 from bianmin.org.models import ApiToken, OrgVersion, User
+from bianmin.org.scope import Access
 
 PREFIX = "bm_"
 # Refresh last_used_at at most this often, so authenticating is not a write on every request.
@@ -51,7 +52,8 @@ def authenticate_token(token: str) -> User | None:
     if not found or not found[0][0].is_active:
         return None
     user: User = found[0][0]
-    token_id, last_used, user.__dict__["org_version"] = found[0][1]  # read by bianmin.org.scope
+    token_id, last_used, org_version = found[0][1]
+    user.__dict__["access"] = Access(org_version=org_version)  # what bianmin.org.scope keeps for the request
     if last_used is None or now - _aware(last_used) > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user

@@ -1,5 +1,5 @@
-"""The server's WSGI application: bearer-token API calls take the shorter middleware chain, and answer as
-the whole chain would; pages and session calls keep every guard (`bianmin.handlers`)."""
+"""The server's WSGI application: bearer-token API calls pass by the page-only middleware and answer as the
+whole chain would; pages and session calls keep every guard (`bianmin.middleware.page_only`)."""
 
 from __future__ import annotations
 
@@ -10,23 +10,27 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
+from django.utils.module_loading import import_string
 
-from bianmin.handlers import Application, is_token_api_call
+from bianmin.middleware import is_token_api_call
 from bianmin.org.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def application() -> Application:
-    return Application()
+def application() -> WSGIHandler:
+    from bianmin.wsgi import application
+
+    return application
 
 
 def call(
-    app: Application, method: str, path: str, body: bytes = b"", **headers: str
+    app: WSGIHandler, method: str, path: str, body: bytes = b"", **headers: str
 ) -> tuple[int, dict[str, str], Any]:
     """One request through the WSGI interface, as gunicorn makes it."""
     path, _, query = path.partition("?")
@@ -76,20 +80,28 @@ def test_only_api_calls_with_a_bearer_token_take_the_short_chain():
     assert not is_token_api_call({"PATH_INFO": "/admin/", "HTTP_AUTHORIZATION": "Bearer bm_x"})
 
 
-def test_the_short_chain_leaves_out_only_the_page_middleware(application):
-    def chain(handler: Any) -> list[str]:
-        names, step = [], handler._middleware_chain
-        while hasattr(step, "get_response") or hasattr(step, "__wrapped__"):
-            step = getattr(step, "__wrapped__", step)
-            if hasattr(step, "get_response"):
-                names.append(f"{type(step).__module__}.{type(step).__name__}")
-                step = step.get_response
-        return names
+PAGE_ONLY = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+}
 
-    assert chain(application.pages) == settings.MIDDLEWARE
-    assert chain(application.token_api) == [m for m in settings.MIDDLEWARE if m not in settings.PAGE_ONLY_MIDDLEWARE]
-    assert "django.middleware.locale.LocaleMiddleware" in chain(application.token_api)
-    assert "bianmin.middleware.RejectNulMiddleware" in chain(application.token_api)
+
+def test_a_token_call_passes_by_only_the_page_middleware(application):
+    """The chain is settings.MIDDLEWARE for every call; the page-only entries are Django's own classes that a
+    bearer-token API call passes by; the language, the NUL guard and the security headers are for everyone."""
+    chain = [import_string(path) for path in settings.MIDDLEWARE]
+    wrapped = {f"{base.__module__}.{base.__name__}" for cls in chain for base in cls.__mro__[1:2]}
+    page_only = [cls for cls in chain if cls.__name__.startswith("PageOnly")]
+    assert {f"{cls.__mro__[1].__module__}.{cls.__mro__[1].__name__}" for cls in page_only} == PAGE_ONLY
+    assert wrapped >= PAGE_ONLY
+    everyone = [path for path in settings.MIDDLEWARE if not import_string(path).__name__.startswith("PageOnly")]
+    assert "django.middleware.locale.LocaleMiddleware" in everyone
+    assert "bianmin.middleware.RejectNulMiddleware" in everyone
+    assert "django.middleware.security.SecurityMiddleware" in everyone
+    assert "axes.middleware.AxesMiddleware" in everyone  # its lockout check is cheap and axes requires it
 
 
 def test_a_token_call_answers_with_the_same_guards_and_no_cookie(county, application):

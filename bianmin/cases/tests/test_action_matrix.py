@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from bianmin.cases.models import Case
 from bianmin.cases.services import perform
 from bianmin.cases.tests.factories import new_application, new_case
-from bianmin.handlers import RoutedClient
 from bianmin.org.choices import Role
 from bianmin.org.models import User
 from bianmin.org.tests.factories import member
@@ -289,7 +289,7 @@ def check(rows: list[Row], people: dict[str, User], api_as: Any) -> list[str]:
     """Every row × persona; the mismatches, each naming the action, the case, the persona, what was expected
     and what came."""
     apis = {name: api_as(person) for name, person in people.items()}
-    pages = {name: RoutedClient() for name in people}
+    pages = {name: Client() for name in people}
     for name, person in people.items():
         pages[name].force_login(person)
     problems: list[str] = []

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bianmin.cases.tests.factories import new_case
 from bianmin.org.models import Membership, OrgVersion, Unit
-from bianmin.org.scope import kept_unit
+from bianmin.org.scope import Access, kept_unit
 
 
 def test_a_removed_membership_takes_effect_on_the_next_request(county, api_as):
@@ -58,7 +58,7 @@ def test_a_renamed_unit_is_read_again_and_a_kept_unit_is_never_shared(county, ap
     done = api.post(f"/cases/{case.number}/actions/reply", {"version": first.json()["version"], "reply": "已答复"})
     assert done.status_code == 200 and done.json()["unit"]["name"] == "白帝镇人民政府"
     # A caller that changes the unit it was given changes only its own copy
-    staff.__dict__["org_version"] = OrgVersion.objects.get().token
+    staff.__dict__["access"] = Access(org_version=OrgVersion.objects.get().token)  # as the token's check leaves it
     kept_unit(staff, county["baidi"].pk).name = "改过的名字"
     assert kept_unit(staff, county["baidi"].pk).name == "白帝镇人民政府"
 
