@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -26,6 +25,7 @@ from bianmin.cases.sla import SHANGHAI
 from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import User
 from bianmin.org.schemas import mask_phone
+from bianmin.reports.figures import TABLE, Figure
 from bianmin.reports.kpi import Figures, KpiReport
 
 THIN = Side(style="thin")
@@ -34,34 +34,13 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def kpi_columns() -> list[tuple[str, Any]]:
-    """The statistical table's columns: a heading and how to read the figure from a `Figures`."""
-    return [
-        (_("Accepted"), lambda f: f.accepted),
-        (_("Transferred"), lambda f: f.transferred),
-        (_("Supervised"), lambda f: f.supervised),
-        (pgettext("statistics", "Completed"), lambda f: f.completed),
-        (_("Completion rate (%)"), lambda f: f.completion_rate),
-        (_("Completed on time"), lambda f: f.completed_on_time),
-        (_("On-time rate (%)"), lambda f: f.on_time_rate),
-        (_("Rated"), lambda f: f.rated),
-        (_("Satisfied"), lambda f: f.satisfied),
-        (_("Satisfaction rate (%)"), lambda f: f.satisfaction_rate),
-        (_("Overdue"), lambda f: f.overdue),
-        # Applications (办件), then the village system (不出村): applications filed at or for a village.
-        (_("Applications received"), lambda f: f.applications_received),
-        (_("Applications accepted"), lambda f: f.applications_accepted),
-        (_("Applications completed"), lambda f: f.applications_completed),
-        (_("Within the promised limit"), lambda f: f.applications_on_time),
-        (_("On-time rate, promised limit (%)"), lambda f: f.application_on_time_rate),
-        (_("Within the legal limit"), lambda f: f.applications_within_legal_limit),
-        (_("On-time rate, legal limit (%)"), lambda f: f.application_legal_on_time_rate),
-        (_("Filed online"), lambda f: f.applications_online),
-        (_("Online share (%)"), lambda f: f.application_online_share),
-        (_("Average trips"), lambda f: f.application_average_trips),
-        (_("At most one trip (%)"), lambda f: f.application_one_trip_share),
-        (_("Handled at villages"), lambda f: f.village_handled),
-        (_("Completed at villages"), lambda f: f.village_completed),
-    ]
+    """The statistical table's columns (the registry's figures that have a heading, in order): a heading and
+    how to read the figure from a `Figures`."""
+    return [(str(figure.heading), _reader(figure)) for figure in TABLE]
+
+
+def _reader(figure: Figure) -> Any:
+    return lambda figures: figure.value(figures.counts)
 
 
 def _local(moment: datetime | None) -> str:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -29,7 +29,8 @@ from bianmin.org.choices import REGION_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import PATH_WIDTH
-from bianmin.reports.measures import COUNTS, FIGURES, Measures
+from bianmin.reports.figures import BY_NAME, COUNTED, truncated_percent, truncated_ratio
+from bianmin.reports.measures import COUNTS, Measures
 from bianmin.workdays.services import current_calendar
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -47,104 +48,36 @@ def default_basis(unit: Unit) -> Basis:
     return Basis.ORIGIN if unit.kind in REGION_KINDS else Basis.HANDLING
 
 
-def truncated_percent(part: int, whole: int) -> Decimal | None:
-    """A rate in percent with one decimal, truncated, never rounded up: 5804 of 5834 → 99.4."""
-    if whole == 0:
-        return None
-    return Decimal(part * 1000 // whole) / 10
-
-
-def truncated_ratio(count: int, per: int) -> Decimal | None:
-    """An average with one decimal, truncated like the rates: 5 trips over 3 applications → 1.6."""
-    if per == 0:
-        return None
-    return (Decimal(count) / Decimal(per)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-
-
-@dataclass
 class Figures:
-    """The counts of one group (the whole unit, a township, a category, a day) and the rates from them."""
+    """The counted figures of one group (the whole unit, a township, a category, a day), by name, and every other
+    figure of the registry (`bianmin.reports.figures`) computed from them: `figures.completion_rate`."""
 
-    accepted: int = 0
-    transferred: int = 0
-    supervised: int = 0
-    completed: int = 0
-    completed_on_time: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    overdue: int = 0
-    # Applications (办件): received, accepted, completed; completed within the promised and the legal limit;
-    # filed online; the trips of the completed ones and how many took at most one (最多跑一次).
-    applications_received: int = 0
-    applications_accepted: int = 0
-    applications_completed: int = 0
-    applications_on_time: int = 0
-    applications_within_legal_limit: int = 0
-    applications_online: int = 0
-    application_trips: int = 0
-    applications_one_trip: int = 0
-    # The village system (不出村): applications filed at or on behalf of a village, accepted / completed.
-    village_handled: int = 0
-    village_completed: int = 0
-    ratings: dict[int, int] = field(default_factory=dict)
+    def __init__(self, counts: Mapping[str, Any] | None = None) -> None:
+        given = counts or {}
+        self.counts: dict[str, int] = {name: int(given.get(name) or 0) for name in COUNTED}
+        self.ratings: dict[int, int] = {}
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Figures:
-        figures = cls()
-        for name in FIGURES:
-            setattr(figures, name, row.get(name) or 0)
-        return figures
+        return cls(row)
 
     def add(self, other: Figures) -> None:
-        for name in FIGURES:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in COUNTED:
+            self.counts[name] += other.counts[name]
         for level, count in other.ratings.items():
             self.ratings[level] = self.ratings.get(level, 0) + count
 
-    @property
-    def completion_rate(self) -> Decimal | None:
-        return truncated_percent(self.completed, self.accepted)
+    def __getattr__(self, name: str) -> Any:
+        figure = BY_NAME.get(name)
+        if figure is None:
+            raise AttributeError(name)
+        return figure.value(self.counts)
 
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return truncated_percent(self.completed_on_time, self.completed)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Figures) and (self.counts, self.ratings) == (other.counts, other.ratings)
 
-    @property
-    def satisfaction_rate(self) -> Decimal | None:
-        return truncated_percent(self.satisfied, self.rated)
-
-    @property
-    def village_completion_rate(self) -> Decimal | None:
-        return truncated_percent(self.village_completed, self.village_handled)
-
-    @property
-    def application_completion_rate(self) -> Decimal | None:
-        return truncated_percent(self.applications_completed, self.applications_accepted)
-
-    @property
-    def application_on_time_rate(self) -> Decimal | None:
-        """Completed within the promised limit (承诺时限) ÷ completed."""
-        return truncated_percent(self.applications_on_time, self.applications_completed)
-
-    @property
-    def application_legal_on_time_rate(self) -> Decimal | None:
-        """Completed within the legal limit (法定时限) ÷ completed."""
-        return truncated_percent(self.applications_within_legal_limit, self.applications_completed)
-
-    @property
-    def application_online_share(self) -> Decimal | None:
-        """Filed online ÷ received (网上申请率)."""
-        return truncated_percent(self.applications_online, self.applications_received)
-
-    @property
-    def application_average_trips(self) -> Decimal | None:
-        """Trips per completed application (跑动次数), one decimal, truncated."""
-        return truncated_ratio(self.application_trips, self.applications_completed)
-
-    @property
-    def application_one_trip_share(self) -> Decimal | None:
-        """Completed with at most one trip ÷ completed (最多跑一次)."""
-        return truncated_percent(self.applications_one_trip, self.applications_completed)
+    def __repr__(self) -> str:
+        return f"Figures({self.counts}, ratings={self.ratings})"
 
 
 @dataclass(frozen=True)

@@ -47,32 +47,12 @@ from bianmin.cases.choices import (
     RatingAppeal,
 )
 from bianmin.cases.models import Case, CaseEvent
+from bianmin.reports.figures import APPLICATION_COUNTS, CASE_COUNTS, COUNTED
 
-# The figures every report carries, in the order of the government's table.
-COUNTS = (
-    "accepted",
-    "transferred",
-    "supervised",
-    "completed",
-    "completed_on_time",
-    "rated",
-    "satisfied",
-    "overdue",
-)
-# The application figures, from the aggregate over the applications (`Measures.application_aggregates`).
-APPLICATION_COUNTS = (
-    "applications_received",
-    "applications_accepted",
-    "applications_completed",
-    "applications_on_time",
-    "applications_within_legal_limit",
-    "applications_online",
-    "application_trips",
-    "applications_one_trip",
-    "village_handled",
-    "village_completed",
-)
-FIGURES = COUNTS + APPLICATION_COUNTS
+# The counted figures (`bianmin.reports.figures`): each case count is the condition of the method of its name;
+# the application counts are `application_aggregates`.
+COUNTS = CASE_COUNTS
+FIGURES = COUNTED
 RATING_LEVELS = (5, 4, 3, 2, 1)
 # What a count counts: a column every case has and the report index holds. Counting the id (outside the
 # index) would send PostgreSQL to every row of the table; Django allows no COUNT(*) with a filter.

@@ -13,8 +13,9 @@ from bianmin.cases.choices import Rating
 from bianmin.cases.sla import SHANGHAI
 from bianmin.errors import InvalidInput
 from bianmin.org.models import Unit, User
+from bianmin.reports.figures import REGISTRY
 from bianmin.reports.kpi import Basis, Figures, Group, KpiReport, Period, report_unit
-from bianmin.reports.measures import FIGURES, RATING_LEVELS
+from bianmin.reports.measures import RATING_LEVELS
 from bianmin.reports.schemas import ReportQuery
 from bianmin.workdays.services import schedule_warning
 
@@ -49,19 +50,11 @@ def rate(value: Decimal | None) -> float | None:
 
 
 def figures_body(figures: Figures) -> dict[str, Any]:
-    body: dict[str, Any] = {name: getattr(figures, name) for name in FIGURES}
-    body |= {
-        "completion_rate": rate(figures.completion_rate),
-        "on_time_rate": rate(figures.on_time_rate),
-        "satisfaction_rate": rate(figures.satisfaction_rate),
-        "village_completion_rate": rate(figures.village_completion_rate),
-        "application_completion_rate": rate(figures.application_completion_rate),
-        "application_on_time_rate": rate(figures.application_on_time_rate),
-        "application_legal_on_time_rate": rate(figures.application_legal_on_time_rate),
-        "application_online_share": rate(figures.application_online_share),
-        "application_average_trips": rate(figures.application_average_trips),
-        "application_one_trip_share": rate(figures.application_one_trip_share),
-    }
+    """Every figure of the registry, counts as integers and rates and averages as numbers (None: no whole)."""
+    body: dict[str, Any] = {}
+    for figure in REGISTRY:
+        value = figure.value(figures.counts)
+        body[figure.name] = value if figure.counted else rate(value)  # type: ignore[arg-type]
     return body
 
 

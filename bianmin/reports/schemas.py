@@ -1,8 +1,9 @@
 from datetime import date, datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, create_model
 
+from bianmin.reports.figures import REGISTRY
 from bianmin.schemas import SaneDate
 
 
@@ -28,51 +29,16 @@ class ReportUnit(Schema):
     kind: str
 
 
-class FiguresOut(Schema):
-    accepted: int = Field(description="受理: accepted (not refused, withdrawn before acceptance or merged).")
-    transferred: int = Field(description="转办: accepted cases transferred at least once.")
-    supervised: int = Field(description="督办: accepted cases supervised at least once.")
-    completed: int = Field(description="办结: completed or later; a reopened case once completed again.")
-    completed_on_time: int
-    rated: int = Field(description="Rated, less ratings removed by an upheld appeal.")
-    satisfied: int = Field(description="Rated 非常满意, 满意 or 基本满意.")
-    overdue: int = Field(description="Open, clock running, past the deadline at as_of.")
-    completion_rate: float | None = Field(description="办结率 in percent, one decimal, truncated (99.4).")
-    on_time_rate: float | None = Field(description="按时办结率: completed on time ÷ completed, percent.")
-    satisfaction_rate: float | None = Field(description="满意率: satisfied ÷ rated, percent.")
-    applications_received: int = Field(description="办件 申请: applications received (filed) in the period.")
-    applications_accepted: int = Field(description="办件 受理: applications accepted (including by law on receipt).")
-    applications_completed: int = Field(description="办件 办结: applications decided (approved or denied).")
-    applications_on_time: int = Field(description="Completed applications decided within the promised limit.")
-    applications_within_legal_limit: int = Field(
-        description="Completed applications decided within the legal limit (法定时限)."
-    )
-    applications_online: int = Field(description="Applications filed online (web or mobile).")
-    application_trips: int = Field(description="跑动次数: the trips of the completed applications' applicants.")
-    applications_one_trip: int = Field(description="最多跑一次: completed applications with at most one trip.")
-    village_handled: int = Field(
-        description="不出村 办理: accepted applications filed at or on behalf of a village (village hall, 代办)."
-    )
-    village_completed: int = Field(description="不出村 办结: those of them completed.")
-    village_completion_rate: float | None = Field(description="village_completed ÷ village_handled, percent.")
-    application_completion_rate: float | None = Field(
-        description="applications_completed ÷ applications_accepted, percent."
-    )
-    application_on_time_rate: float | None = Field(
-        description="承诺时限按时办结率: applications_on_time ÷ applications_completed, percent."
-    )
-    application_legal_on_time_rate: float | None = Field(
-        description="法定时限按时办结率: applications_within_legal_limit ÷ applications_completed, percent."
-    )
-    application_online_share: float | None = Field(
-        description="网上申请率: applications_online ÷ applications_received, percent."
-    )
-    application_average_trips: float | None = Field(
-        description="平均跑动次数: application_trips ÷ applications_completed, one decimal, truncated."
-    )
-    application_one_trip_share: float | None = Field(
-        description="最多跑一次率: applications_one_trip ÷ applications_completed, percent."
-    )
+# Every figure of the registry (`bianmin.reports.figures`), in the statistical table's order: a count, or a rate
+# or an average (None where its whole is 0).
+FiguresOut: type[Schema] = create_model(  # type: ignore[call-overload]
+    "FiguresOut",
+    __base__=Schema,
+    **{
+        figure.name: (int if figure.counted else float | None, Field(description=figure.description))
+        for figure in REGISTRY
+    },
+)
 
 
 class GroupOut(FiguresOut):
