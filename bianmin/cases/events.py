@@ -91,6 +91,7 @@ def next_event(
         note=note,
         data=data,
         at=at,
+        due_at=case.due_at,
         prev_hash=prev,
         hash=event_hash(prev, case.number, fields),
     )

@@ -415,6 +415,10 @@ class CaseEvent(models.Model):
     # When the next event happened: this event's state held over [at, next_at). Derived from the chain
     # (not hashed, checked by `verify`) so a report "as of" a moment joins one event per case.
     next_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The case's deadline as this event left it: what "overdue" at a moment within [at, next_at) compares with
+    # (DESIGN §5: figures as of a moment). Not hashed, like next_at; empty on events written before
+    # migration 0022, for which the reports fall back to the case's present deadline.
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -42,7 +42,7 @@ CASE_COLUMNS = (
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id", "seq", "action", "actor_id", "from_status", "to_status", "from_unit_id", "to_unit_id", "note", "data",
-    "at", "next_at", "prev_hash", "hash",
+    "at", "next_at", "prev_hash", "hash", "due_at",
 )  # fmt: skip
 PAUSE_COLUMNS = ("case_id", "started_at", "ended_at", "reason")
 EXTENSION_COLUMNS = ("case_id", "amount", "reason", "approved_by_id", "at")
@@ -405,7 +405,7 @@ class Replay:
             previous = self.events[c.last_row]
             self.events[c.last_row] = (*previous[:11], at_stamp, *previous[12:])
         c.last_row = len(self.events)
-        self.events.append((*row, at_stamp, None, c.last_hash, digest))
+        self.events.append((*row, at_stamp, None, c.last_hash, digest, self.stamp(c.due_at)))
         c.last_hash, c.last_at = digest, at
         if c.settled_at is None and c.status not in OPEN_STATUSES:
             c.settled_at = at

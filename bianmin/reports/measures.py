@@ -96,6 +96,7 @@ class Measures:
         return cases.filter(received_at__lte=as_of).annotate(
             state=FilteredRelation("events", condition=holding),
             status_at=F("state__to_status"),
+            due_then=F("state__due_at"),
             last_rate_seq=Subquery(rate),
             last_done_seq=Subquery(done),
         )
@@ -169,11 +170,13 @@ class Measures:
 
     def overdue(self) -> Q:
         """Open, clock running and past the deadline at the moment (the workbench's red cases); in the past,
-        against the deadline as it was last set."""
+        against the deadline as it stood then (recorded with the event holding at the moment; events older
+        than that record are compared with the present deadline)."""
         running = OPEN_STATUSES - PAUSED_STATUSES
         if self.as_of is None:
             return Q(status__in=running, due_at__lt=timezone.now())
-        return Q(status_at__in=running, due_at__lt=self.as_of)
+        then = Q(due_then__lt=self.as_of) | Q(due_then__isnull=True, due_at__lt=self.as_of)
+        return Q(status_at__in=running) & then
 
     def aggregates(self) -> dict[str, Count]:
         """One `Count(filter=...)` per figure, for `.aggregate()` or `.values(...).annotate()`."""

@@ -2,8 +2,8 @@
 history, over the demo county's played cases (every state, transfers, supervision, reopenings, merges) and
 a few more played here for what the demo lacks (a grievance's pause and extension, a calendar-day limit, an
 urgent case, a case completed again after reopening, a deadline moved after a moment that was overdue), at
-several moments. The SQL must agree with the replay exactly (past `overdue`: see the xfail below), and the
-present-tense fast path with the past-tense one at the present moment.
+several moments. The SQL must agree with the replay exactly, and the present-tense fast path with the
+past-tense one at the present moment.
 
 The oracle recomputes every deadline from the events and the working-day calendar (DESIGN §4.2, §4.3,
 §4.7); it reads none of the on-time flags or deadlines the platform stored. Those are compared with the
@@ -274,20 +274,16 @@ class Played:
     days: Days
 
 
-def oracle(
-    played: Played, since: datetime, until: datetime, as_of: datetime, *, present_deadline: bool = False
-) -> dict[str, int]:
+def oracle(played: Played, since: datetime, until: datetime, as_of: datetime) -> dict[str, int]:
     """DESIGN §5 read literally, one case at a time, from the events up to `as_of`; `overdue` is open with
-    the clock running and past the deadline as it stood at `as_of` (the workbench's red cases, then), or
-    with `present_deadline` past the deadline as it stands now (what the engine counts today)."""
+    the clock running and past the deadline as it stood at `as_of` (the workbench's red cases, then)."""
     counts: Counter[str] = Counter(dict.fromkeys(KNOWN_FIGURES, 0))
     for case in played.cases:
         if not since <= case.received_at < until or case.received_at > as_of:
             continue
         history = [e for e in played.events[case.pk] if e.at <= as_of]
         state = replay(case, history, played.limits, played.days)
-        due = replay(case, played.events[case.pk], played.limits, played.days).due if present_deadline else state.due
-        counts["overdue"] += state.status in RUNNING and due is not None and due < as_of
+        counts["overdue"] += state.status in RUNNING and state.due is not None and state.due < as_of
         done = state.accepted and state.status in ("completed", "closed")
         if case.workflow == "application":
             application_oracle(counts, history, state, done)
@@ -462,10 +458,6 @@ def test_the_engine_agrees_with_a_replay_of_the_events(played):
     for days_ago in (60, 40, 30, 10, 3, 0):
         as_of = now - timedelta(days=days_ago)
         expected = oracle(played, period.since, period.until, as_of)
-        # In the past the engine counts `overdue` against each case's present deadline, not the one that
-        # stood at the moment (test_overdue_in_the_past_is_against_the_deadline_of_the_moment): held to
-        # that here, so that the rest of the condition stays pinned. Drop this line when that is fixed.
-        expected["overdue"] = oracle(played, period.since, period.until, as_of, present_deadline=True)["overdue"]
         report = kpi_summary(county, period, as_of=as_of)
         # The engine returns exactly the figures the oracle knows: a new or dropped figure fails here.
         assert set(report.figures.counts) == KNOWN_FIGURES  # the engine counts these, and no other
@@ -488,12 +480,6 @@ def test_the_engine_agrees_with_a_replay_of_the_events(played):
     assert {g.kind for g in present.breakdown} >= {"township", "street", "department", "service_center"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19 (new item): in the past, `overdue` compares the case's present due_at with the moment "
-    "(bianmin/reports/measures.py Measures.overdue), so a deadline moved later since hides a case that was "
-    "overdue then",
-)
 def test_overdue_in_the_past_is_against_the_deadline_of_the_moment(county):
     """DESIGN §5: every figure as of the moment, "whatever happened to the cases afterwards"."""
     # Given a consultation (2 working days) overdue 20 days ago, supervised 2 days ago with a new deadline
