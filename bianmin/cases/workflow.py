@@ -24,6 +24,7 @@ from bianmin.cases.choices import OPEN_STATUSES, RatingAppeal
 from bianmin.cases.choices import CaseStatus as S
 from bianmin.cases.effects import Effect
 from bianmin.cases.errors import CaseError
+from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.permissions import Permission as P
 
 if TYPE_CHECKING:
@@ -115,6 +116,11 @@ class Transition:
 
     def applies_to(self, case: Case) -> bool:
         return case.status in self.sources and (self.guard is None or self.guard(case))
+
+
+def _has_level_above(case: Case) -> bool:
+    """A village goes up to its work team or township; any other unit to its parent (the top has none)."""
+    return case.unit.kind in PLACE_KINDS or case.unit.parent_id is not None
 
 
 def _sent_here(case: Case) -> bool:
@@ -220,7 +226,16 @@ GRIEVANCE: dict[str, Transition] = {
             tell=_TO_UNIT,
         ),
         Transition(
-            Action.ESCALATE, _OPEN_WORK, S.ACCEPTED, _HANDLE, g.escalate, ("note",), clock=Clock.LEVEL, tell=_TO_UNIT
+            Action.ESCALATE,
+            _OPEN_WORK,
+            S.ACCEPTED,
+            _HANDLE,
+            g.escalate,
+            ("note",),
+            clock=Clock.LEVEL,
+            guard=_has_level_above,
+            unmet=(CaseError.ILLEGAL_TRANSITION, _("There is no level above this unit; transfer the case instead.")),
+            tell=_TO_UNIT,
         ),
         Transition(
             Action.RETURN,

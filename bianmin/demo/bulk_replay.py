@@ -311,10 +311,10 @@ class Replay:
         actors may take, and an illegal step is a bug of the story and raises. The row's own effect decides
         what the step changes; the state carries the case's fields under the same names."""
         transition = GRIEVANCE[action]
+        c.unit = self.units[c.unit_id]  # as the door reads it with the case (a guard may look at it)
         if not transition.applies_to(cast("Case", c)) or at < c.last_at:
             raise ValueError(f"{c.number}: {action} at {at} does not follow {c.status} at {c.last_at}")
         from_status, from_unit = c.status, c.unit_id
-        c.unit = self.units[c.unit_id]
         person = self.finder.actor(actor)
         ctx = Context(person, at, self._arguments(fields), self.finder)
         change = transition.effect(cast("Case", c), ctx)

@@ -295,3 +295,17 @@ def test_a_joint_consultation_records_the_units_and_what_they_agreed(county):
     assert (done.status, done.unit, done.version) == (case.status, county["baidi"], case.version + 1)
     event = done.events.order_by("-seq").first()
     assert (event.action, event.note, event.data) == ("consult", "人社局核实参保记录后答复", {"units": ["500236-RSJ"]})
+
+
+def test_escalation_is_offered_only_where_there_is_a_level_above(county):
+    """At the top of the tree (the province) there is no level to escalate to: not offered, 409 with the reason."""
+    from bianmin.cases.errors import CaseError
+
+    root = county.people["root"]
+    case = new_case(root, unit=county["province"])
+    assert "escalate" not in {t.action for t in allowed_actions(case, root)}
+    with pytest.raises(Conflict) as refused:
+        perform(case, "escalate", actor=root, note="上报")
+    assert refused.value.code == CaseError.ILLEGAL_TRANSITION and "转办" in str(refused.value.message)
+    county_case = new_case(root, unit=county["county"])
+    assert "escalate" in {t.action for t in allowed_actions(county_case, root)}
