@@ -176,12 +176,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters], page: Query[Pa
         found = list(cases.select_related(*LISTED)[:1])
         shown = found if page.offset == 0 else []
         return {"items": [presenter.item(case) for case in shown], "count": len(found), "count_capped": False}
-    # The page's ids in order from the workbench index, then the count up to the cap, counted in the database
-    # (not needed when the whole list fits on the first page); then just the page's rows with their names.
-    ids = list(cases.order_by("due_at", "number").values_list("id", flat=True)[page.offset : page.offset + page.limit])
-    if page.offset == 0 and len(ids) < page.limit:
-        count = len(ids)
+    # The page's ids in order from the workbench index and the count up to the cap, in one pass over the index
+    # (`store.page_of`); a page past the cap, for scripts walking a list, in two. Then the page's rows.
+    ordered = cases.order_by("due_at", "number")
+    if page.offset + page.limit <= COUNT_CAP:
+        ids, count = store.page_of(ordered, page.offset, page.limit, COUNT_CAP + 1)
     else:
+        ids = list(ordered.values_list("id", flat=True)[page.offset : page.offset + page.limit])
         count = cases.order_by().values("id")[: COUNT_CAP + 1].count()
     place = {pk: i for i, pk in enumerate(ids)}
     rows = sorted(store.read_listed("id", ids, user), key=lambda case: place[case.pk]) if ids else []

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from bianmin.cases.models import Application, Case, CaseAttachment, CaseEvent, CasePause, Category, Notification
 from bianmin.cases.notifications import Outgoing, deliver_after_commit
@@ -77,6 +77,23 @@ def read_listed(column: str, values: list[Any], actor: User) -> list[Case]:
             case.category = Category.from_db(connection.alias, ["id", "code"], [case.category_id, category_code])
         found.append(case)
     return found
+
+
+def page_of(ordered: QuerySet[Case], offset: int, limit: int, most: int) -> tuple[list[int], int]:
+    """The ids of one page of `ordered` (a filtered list ordered by due time and number) and how many cases
+    match, counted up to `most`: one statement that walks the index once, up to `most` rows, and sends back only
+    the page (`COUNT(*) OVER ()` over the first `most`). Counting in a second statement walked the same rows
+    twice, and fetching the ids up to the cap sent thousands of them to Python: at a million cases either was
+    most of a list's time."""
+    first = ordered.values("id", "due_at", "number")[:most]
+    inner, params = first.query.sql_with_params()
+    sql = f"SELECT t.id, COUNT(*) OVER () FROM ({inner}) t ORDER BY t.due_at, t.number LIMIT %s OFFSET %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+    if rows:
+        return [pk for pk, _count in rows], int(rows[0][1])
+    return [], (first.count() if offset else 0)  # a page past the end: how many there are
 
 
 PERSON = ("id", "username", "display_name")  # what a case shows of a person: the name they go by

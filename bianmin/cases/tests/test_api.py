@@ -213,3 +213,28 @@ def test_absurd_dates_are_refused_not_a_500(county, api_as):
         {"version": case.version, "due_at": "9999-12-31T00:00:00+08:00", "note": "x"},
     )
     assert far.status_code == 400 and "due_at" in far.json()["fields"]
+
+
+def test_pages_of_a_list_follow_the_due_time_and_the_count_stops_at_the_cap(county, api_as, monkeypatch):
+    """With the cap at 5 and 8 matching cases: each page is the next slice of the list by due time and number,
+    the count says 5 and capped; a page past the cap (for scripts walking a list) is still served."""
+    from bianmin.cases import api as cases_api
+
+    monkeypatch.setattr(cases_api, "COUNT_CAP", 5)
+    staff = county.people["township_staff"]
+    for n in range(8):
+        new_case(staff, unit=county["baidi"], title=f"分页 {n}")
+    api = api_as(staff)
+    whole = api.get("/cases", q="分页", limit=50).json()
+    assert (len(whole["items"]), whole["count"], whole["count_capped"]) == (8, 5, True)
+    order = [item["number"] for item in whole["items"]]
+    assert order == sorted(
+        order, key=lambda number: (next(i["due_at"] for i in whole["items"] if i["number"] == number), number)
+    )
+    pages = [api.get("/cases", q="分页", limit=3, offset=offset).json() for offset in (0, 3, 6)]
+    assert [item["number"] for body in pages for item in body["items"]] == order
+    assert [(body["count"], body["count_capped"]) for body in pages] == [(5, True)] * 3
+    past = api.get("/cases", q="分页", limit=3, offset=9).json()
+    assert (past["items"], past["count"], past["count_capped"]) == ([], 5, True)
+    few = api.get("/cases", q="分页 1", limit=3, offset=1).json()  # one match: a page past it, the count kept
+    assert (few["items"], few["count"], few["count_capped"]) == ([], 1, False)
