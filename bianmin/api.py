@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +11,6 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from bianmin.cases.api import router as cases_router
@@ -24,11 +21,11 @@ from bianmin.org.api import router as org_router
 from bianmin.org.models import User
 from bianmin.org.tokens import authenticate_token
 from bianmin.reports.api import router as reports_router
+from bianmin.schemas import ShanghaiTimes
 from bianmin.validation import django_error_fields, pydantic_error_fields
 from bianmin.workdays.api import router as workdays_router
 
 log = logging.getLogger(__name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class TokenAuth(HttpBearer):
@@ -47,16 +44,6 @@ class StaffSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
         return user if isinstance(user, User) else None
-
-
-class ShanghaiTimes(NinjaJSONEncoder):
-    """Every moment written in Asia/Shanghai (2026-10-13T23:59:59+08:00), the time the county lives by,
-    whatever zone the database handed it back in."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, datetime) and o.tzinfo is not None:
-            return o.astimezone(SHANGHAI).isoformat()
-        return super().default(o)
 
 
 class UTF8Renderer(JSONRenderer):

@@ -1,7 +1,9 @@
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -25,3 +27,13 @@ class Error(Schema):
 # Every date the API accepts: wide enough for any real matter, narrow enough that date arithmetic and the
 # conversion to UTC can never overflow.
 SaneDate = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2100, 12, 31))]
+
+
+class ShanghaiTimes(NinjaJSONEncoder):
+    """Every moment written in the platform's time zone, Asia/Shanghai (2026-10-13T23:59:59+08:00), the time the
+    county lives by, whatever zone the database handed it back in: the API's renderer and its hand-made answers."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and o.tzinfo is not None:
+            return timezone.localtime(o).isoformat()
+        return super().default(o)

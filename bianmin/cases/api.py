@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from ninja.params.functions import Header
 from pydantic import Field
 
-from bianmin.cases import sla, store
+from bianmin.cases import store
 from bianmin.cases.applications.intake import create_application
 from bianmin.cases.applications.notices import notice_response
 from bianmin.cases.attachments import add_attachment
@@ -28,7 +28,7 @@ from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope, kept_unit_by_code
 from bianmin.pagination import MAX_OFFSET
-from bianmin.schemas import Plain
+from bianmin.schemas import Plain, ShanghaiTimes
 
 router = Router(tags=["cases"])
 # A case number as the platform gives them (20261206-00042); documented so that a client, and the fuzzer, can
@@ -84,11 +84,10 @@ def _written(request: HttpRequest, user: User, case: Case, status: int = 200) ->
         "version": case.version,
         "status": case.status,
         "status_label": str(CaseStatus(case.status).label),
-        "due_at": case.due_at.astimezone(sla.SHANGHAI).isoformat() if case.due_at else None,
+        "due_at": case.due_at,
     }
-    response = JsonResponse(
-        body, status=status, json_dumps_params={"ensure_ascii": False}
-    )  # readable, as the API's others
+    # Readable and in the API's time zone, as its other answers (the renderer's encoder).
+    response = JsonResponse(body, status=status, encoder=ShanghaiTimes, json_dumps_params={"ensure_ascii": False})
     response["Preference-Applied"] = "return=minimal"
     return response
 

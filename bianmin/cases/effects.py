@@ -294,9 +294,14 @@ def call_back(case: Case, ctx: Context) -> Change:
     return Change(note=ctx.text("note"), case={"called_back_at": ctx.now})
 
 
+def within_reopen_window(case: Case, now: datetime) -> bool:
+    """Completed no more than REOPEN_DAYS ago: 重办 may still be asked for (DESIGN §4.4)."""
+    return case.completed_at is not None and now - case.completed_at <= timedelta(days=settings.REOPEN_DAYS)
+
+
 def reopen(case: Case, ctx: Context) -> Change:
     now = ctx.now
-    if case.completed_at is None or now - case.completed_at > timedelta(days=settings.REOPEN_DAYS):
+    if case.completed_at is None or not within_reopen_window(case, now):
         message = _("A case can be reopened only within %(days)s days of completion.") % {"days": settings.REOPEN_DAYS}
         raise Conflict(CaseError.REOPEN_WINDOW_CLOSED, message)
     if case.rating is not None and case.rating >= settings.SATISFIED_MIN_RATING:

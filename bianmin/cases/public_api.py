@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from bianmin.cases.choices import CaseStatus, Channel
+from bianmin.cases.effects import within_reopen_window
 from bianmin.cases.models import Case, CaseEvent
 from bianmin.cases.schemas import PublicCaseCreated, PublicCaseIn, PublicCaseOut, PublicRatingIn, PublicReopenIn
 from bianmin.cases.services import create_case, perform
@@ -50,9 +50,8 @@ def proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
 def may_reopen(case: Case, now: datetime) -> bool:
     """Whether the citizen may ask for 重办 now: as the workflow's row and effect decide it."""
     transition = WORKFLOWS[case.workflow].get(Action.REOPEN)
-    window = timedelta(days=settings.REOPEN_DAYS)
-    recent = case.completed_at is not None and now - case.completed_at <= window
-    return transition is not None and transition.citizen and transition.applies_to(case) and recent
+    allowed = transition is not None and transition.citizen and transition.applies_to(case)
+    return allowed and within_reopen_window(case, now)
 
 
 def public_view(case: Case) -> dict[str, Any]:

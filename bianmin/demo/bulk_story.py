@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from itertools import accumulate
-
-from django.conf import settings
+from typing import TYPE_CHECKING, cast
 
 from bianmin.cases import sla
 from bianmin.cases.choices import CaseKind, CaseStatus, Channel, RatingAppeal
+from bianmin.cases.effects import within_reopen_window
 from bianmin.demo.bulk_replay import CaseState, Replay
 from bianmin.demo.cases import REPLIES
+
+if TYPE_CHECKING:
+    from bianmin.cases.models import Case
 
 # Office hours in minutes after midnight (Asia/Shanghai): 8:30–12:00 and 14:00–17:30.
 MORNING, NOON, AFTERNOON, EVENING = 510, 720, 840, 1050
@@ -375,7 +378,7 @@ class Story:
         x = r.random()
         if x < 0.45 and c.reopen_count == 0:
             t = self.after(t, r.uniform(1, 48))
-            if c.completed_at is None or t - c.completed_at > timedelta(days=settings.REOPEN_DAYS):
+            if not within_reopen_window(cast("Case", c), t):
                 return  # past the reopen window (a long holiday in between): the rating stands
             act(c, "reopen", actor=self._by(c), at=t, reason=r.choice(REOPENS))
             self._handle_again(c, t, self_submitted)

@@ -29,8 +29,8 @@ from bianmin.org.choices import REGION_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import PATH_WIDTH
-from bianmin.reports.figures import BY_NAME, COUNTED, truncated_percent, truncated_ratio
-from bianmin.reports.measures import COUNTS, Measures
+from bianmin.reports.figures import BY_NAME, CASE_COUNTS, COUNTED, truncated_percent, truncated_ratio
+from bianmin.reports.measures import ROW, Measures
 from bianmin.workdays.services import current_calendar
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -200,7 +200,7 @@ def cases_in(unit: Unit, period: Period, basis: Basis, kinds: Iterable[str] = ()
 def _grouped(cases: QuerySet[Case], measures: Measures, by: str) -> list[dict[str, Any]]:
     """The figures of each group: one GROUP BY over the cases (the report index alone), one over the
     applications among them (joined with their application rows), merged by group."""
-    counted = measures.annotate(cases).order_by().values(by).annotate(**measures.aggregates()).values(by, *COUNTS)
+    counted = measures.annotate(cases).order_by().values(by).annotate(**measures.aggregates()).values(by, *CASE_COUNTS)
     rows: dict[Any, dict[str, Any]] = {row[by]: row for row in counted}
     for row in measures.applications(cases, by):
         rows.setdefault(row[by], {}).update(row)
@@ -357,11 +357,11 @@ def rectification_figures(unit: Unit, period: Period, *, basis: Basis | None = N
     open_ = owed & Q(rectified_at__isnull=True)
     not_called = owed & Q(called_back_at__isnull=True)
     counts = cases_in(unit, period, basis or default_basis(unit)).aggregate(
-        bad_ratings=Count("received_at", filter=owed),
-        rectifications_open=Count("received_at", filter=open_),
-        rectifications_overdue=Count("received_at", filter=open_ & Q(rectify_due_at__lt=now)),
-        callbacks_owed=Count("received_at", filter=not_called),
-        callbacks_overdue=Count("received_at", filter=not_called & Q(rectify_due_at__lt=now)),
+        bad_ratings=Count(ROW, filter=owed),
+        rectifications_open=Count(ROW, filter=open_),
+        rectifications_overdue=Count(ROW, filter=open_ & Q(rectify_due_at__lt=now)),
+        callbacks_owed=Count(ROW, filter=not_called),
+        callbacks_overdue=Count(ROW, filter=not_called & Q(rectify_due_at__lt=now)),
     )
     called = counts["bad_ratings"] - counts["callbacks_owed"]
     return {**counts, "callback_rate": truncated_percent(called, counts["bad_ratings"])}

@@ -47,12 +47,10 @@ from bianmin.cases.choices import (
     RatingAppeal,
 )
 from bianmin.cases.models import Case, CaseEvent
-from bianmin.reports.figures import APPLICATION_COUNTS, CASE_COUNTS, COUNTED
+from bianmin.reports.figures import APPLICATION_COUNTS, CASE_COUNTS
 
-# The counted figures (`bianmin.reports.figures`): each case count is the condition of the method of its name;
-# the application counts are `application_aggregates`.
-COUNTS = CASE_COUNTS
-FIGURES = COUNTED
+# The counted figures are the registry's (`bianmin.reports.figures`): each case count is the condition of the
+# method of its name; the application counts are `application_aggregates`.
 RATING_LEVELS = (5, 4, 3, 2, 1)
 # What a count counts: a column every case has and the report index holds. Counting the id (outside the
 # index) would send PostgreSQL to every row of the table; Django allows no COUNT(*) with a filter.
@@ -180,7 +178,7 @@ class Measures:
 
     def aggregates(self) -> dict[str, Count]:
         """One `Count(filter=...)` per figure, for `.aggregate()` or `.values(...).annotate()`."""
-        return {name: Count(ROW, filter=getattr(self, name)()) for name in COUNTS}
+        return {name: Count(ROW, filter=getattr(self, name)()) for name in CASE_COUNTS}
 
     # The application figures. Their conditions hold over the rows of `applications()`: every row there is
     # an application joined with its `Application`. Applications are neither merged nor reopened, and an
