@@ -16,10 +16,14 @@ from ninja.security import HttpBearer, SessionAuth
 from bianmin.cases.api import router as cases_router
 from bianmin.cases.public_api import router as public_router
 from bianmin.catalog.api import router as catalog_router
+from bianmin.duty.api import router as duty_router
 from bianmin.errors import DomainError, ErrorCode
+from bianmin.hall.api import router as hall_router
+from bianmin.open311.api import router as open311_router
 from bianmin.org.api import router as org_router
 from bianmin.org.models import User
 from bianmin.org.tokens import authenticate_token
+from bianmin.pension.api import router as pension_router
 from bianmin.reports.api import router as reports_router
 from bianmin.schemas import ShanghaiTimes
 from bianmin.validation import django_error_fields, pydantic_error_fields
@@ -70,6 +74,10 @@ api.add_router("/", cases_router)
 api.add_router("/", public_router)
 api.add_router("/", reports_router)
 api.add_router("/", catalog_router)
+api.add_router("/hall", hall_router)
+api.add_router("/duty", duty_router)
+api.add_router("/pension", pension_router)
+api.add_router("/open311", open311_router)  # its client keys; GeoReport v2 itself is under /open311/v2/
 
 
 def error_response(

@@ -19,4 +19,8 @@ urlpatterns = [
     path("", include("bianmin.cases.urls")),
     path("", include("bianmin.reports.urls")),
     path("", include("bianmin.catalog.urls")),
+    path("hall/", include("bianmin.hall.urls")),
+    path("duty/", include("bianmin.duty.urls")),
+    path("pension/", include("bianmin.pension.urls")),
+    path("open311/", include("bianmin.open311.urls")),
 ]

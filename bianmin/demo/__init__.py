@@ -19,9 +19,13 @@ from bianmin.catalog.demo import load_demo_catalog
 from bianmin.demo.applications import application_share, load_demo_applications
 from bianmin.demo.bulk import BULK_THRESHOLD, load_bulk_cases
 from bianmin.demo.cases import load_demo_cases
+from bianmin.duty.demo import load_demo_duty
+from bianmin.hall.demo import load_demo_hall
+from bianmin.open311.demo import load_demo_open311
 from bianmin.org import services
 from bianmin.org.choices import EmploymentType, Role, UnitKind
 from bianmin.org.models import Unit, User
+from bianmin.pension.demo import load_demo_pension
 
 COUNTY = ("500236000000", "奉节县")
 PROVINCE = ("500000000000", "重庆市")
@@ -160,6 +164,10 @@ def load_demo(
             applications = application_share(cases)
             load_demo_cases(seed, cases - applications)
             load_demo_applications(seed, applications)
+        load_demo_hall(seed)
+        load_demo_duty(seed)
+        load_demo_pension(seed)
+        load_demo_open311(seed)
     if bulk:
         load_bulk_cases(seed, cases, days=days, report=report)
     return accounts

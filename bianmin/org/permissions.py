@@ -22,6 +22,18 @@ class Permission(StrEnum):
     CASE_SUPERVISE = "cases:case:supervise"
     CASE_APPROVE = "cases:case:approve"  # extensions of a time limit
     CATALOG_CHANGE = "catalog:item:change"  # service items of the units in scope (administrators)
+    HALL_VIEW = "hall:hall:view"  # a hall's overview, statistics, rankings, notices
+    HALL_SERVE = "hall:window:serve"  # sign in at a window, call and serve tickets
+    HALL_PATROL = "hall:patrol:record"  # patrol rounds, findings, violations
+    HALL_MANAGE = "hall:hall:manage"  # windows, services, queue rules, notices, accountability, assessments
+    DUTY_VIEW = "duty:roster:view"
+    DUTY_CHANGE = "duty:roster:change"  # layers, holiday blocks, publishing, changes entered on someone's behalf
+    DUTY_APPROVE = "duty:change:approve"  # leave, substitutes and swaps (the unit's head)
+    RECEPTION_RECORD = "duty:reception:record"  # the petition reception room's visits
+    PENSION_VIEW = "pension:pensioner:view"
+    PENSION_CERTIFY = "pension:certification:record"
+    PENSION_MANAGE = "pension:pensioner:change"  # the register, imports, suspension and stopping
+    OPEN311_KEYS = "open311:key:manage"  # Open311 client keys (administrators)
 
 
 _HANDLER = frozenset({Permission.UNIT_VIEW, Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_HANDLE})
@@ -36,16 +48,19 @@ _SUPERVISOR = frozenset(
     }
 )
 
+P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CITIZEN: frozenset(),
-    Role.VILLAGE_CADRE: _HANDLER,
-    Role.WORK_TEAM: _HANDLER,
-    Role.TOWNSHIP_STAFF: _HANDLER,
-    Role.TOWNSHIP_LEADER: _LEADER,
-    Role.WINDOW_STAFF: _HANDLER,
+    Role.VILLAGE_CADRE: _HANDLER | {P.DUTY_VIEW, P.DUTY_CHANGE, P.DUTY_APPROVE, P.PENSION_VIEW, P.PENSION_CERTIFY},
+    Role.WORK_TEAM: _HANDLER | {P.DUTY_VIEW},
+    Role.TOWNSHIP_STAFF: _HANDLER
+    | {P.HALL_VIEW, P.HALL_SERVE, P.DUTY_VIEW, P.PENSION_VIEW, P.PENSION_CERTIFY, P.PENSION_MANAGE},
+    Role.TOWNSHIP_LEADER: _LEADER
+    | {P.HALL_VIEW, P.HALL_MANAGE, P.DUTY_VIEW, P.DUTY_CHANGE, P.DUTY_APPROVE, P.RECEPTION_RECORD, P.PENSION_VIEW},
+    Role.WINDOW_STAFF: _HANDLER | {P.HALL_VIEW, P.HALL_SERVE, P.PENSION_VIEW, P.PENSION_CERTIFY},
     Role.DEPARTMENT_HANDLER: _HANDLER,
-    Role.SUPERVISOR: _SUPERVISOR,
-    Role.INSPECTOR: frozenset({Permission.UNIT_VIEW, Permission.USER_VIEW, Permission.CASE_VIEW}),
+    Role.SUPERVISOR: _SUPERVISOR | {P.HALL_VIEW, P.HALL_PATROL, P.DUTY_VIEW, P.PENSION_VIEW},
+    Role.INSPECTOR: frozenset({P.UNIT_VIEW, P.USER_VIEW, P.CASE_VIEW, P.HALL_VIEW, P.HALL_PATROL, P.DUTY_VIEW}),
     Role.ADMIN: frozenset(Permission),
 }
 

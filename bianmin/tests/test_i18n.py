@@ -1,24 +1,33 @@
-"""The committed catalogue is complete and its compiled .mo matches the .po source."""
+"""The committed catalogues (the project's and each app's own) are complete and each compiled .mo matches its
+.po source."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import polib
+import pytest
 
-LOCALE = Path(__file__).resolve().parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES"
+PACKAGE = Path(__file__).resolve().parents[1]
+CATALOGUES = sorted(PACKAGE.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
 
 
-def test_every_message_is_translated():
-    po = polib.pofile(str(LOCALE / "django.po"))
+def test_the_project_catalogue_is_there():
+    assert PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("source", CATALOGUES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_every_message_is_translated(source):
+    po = polib.pofile(str(source))
     assert po.untranslated_entries() == []
     assert po.fuzzy_entries() == []
 
 
-def test_the_compiled_catalogue_matches_the_source():
-    po = polib.pofile(str(LOCALE / "django.po"))
-    mo = polib.mofile(str(LOCALE / "django.mo"))
+@pytest.mark.parametrize("source", CATALOGUES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_the_compiled_catalogue_matches_the_source(source):
+    po = polib.pofile(str(source))
+    mo = polib.mofile(str(source.with_suffix(".mo")))
     compiled = {entry.msgid: entry.msgstr for entry in mo}
     assert {entry.msgid: entry.msgstr for entry in po.translated_entries()} == {
         k: v for k, v in compiled.items() if k
-    }, "run scripts/i18n to recompile bianmin/locale"
+    }, "run scripts/i18n to recompile the catalogues"

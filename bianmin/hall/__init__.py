@@ -1,0 +1,1 @@
+"""Service hall: windows, queue tickets, calling, on-the-spot ratings, patrols, violations, notices, rankings and assessments."""
