@@ -17,6 +17,7 @@ from bianmin.org.choices import Role, UnitKind
 from bianmin.org.models import OrgVersion, Unit, User
 from bianmin.org.tests.factories import UnitFactory, UserFactory, member
 from bianmin.org.tokens import create_token
+from bianmin.tests.browser import browser, server  # noqa: F401  (the browser tests' shared server)
 from bianmin.workdays.services import invalidate_calendar
 
 
