@@ -2,11 +2,13 @@
 
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -25,7 +27,11 @@ router = Router(tags=["public"], auth=None)
 SUBMISSIONS_PER_ADDRESS = (5, timedelta(hours=1))
 SUBMISSIONS_PER_PHONE = (3, timedelta(hours=1))
 LOOKUPS_PER_ADDRESS = (30, timedelta(minutes=10))
+# Counted per address *and* case: a stranger guessing at someone's case number uses up their own
+# attempts, never the owner's (whose address differs, or who signs in).
 LOOKUPS_PER_CASE = (20, timedelta(hours=1))
+# How many proven case numbers a browser session remembers (the tracking page, a rating, a reopening).
+TRACKED_IN_SESSION = 10
 
 
 def _throttle(scope: str, identity: str, rule: tuple[int, timedelta]) -> None:
@@ -38,13 +44,44 @@ class Proof(Schema):
 
 
 def proven_case(request: HttpRequest, number: str, phone_tail: str) -> Case:
-    """The case if the caller knows its number and phone tail; the same 404 for a wrong tail or number."""
-    _throttle("lookup-address", client_address(request), LOOKUPS_PER_ADDRESS)
-    _throttle("lookup-case", number, LOOKUPS_PER_CASE)
+    """The case if the caller knows its number and phone tail (or is its signed-in citizen); the same 404
+    for a wrong tail or number."""
     case = Case.objects.select_related("unit").filter(number=number).first()
+    if case is not None and _is_owner(request, case):
+        return case
+    address = client_address(request)
+    _throttle("lookup-address", address, LOOKUPS_PER_ADDRESS)
+    _throttle("lookup-case", f"{address}\x1f{number}", LOOKUPS_PER_CASE)
     if case is None or not case.citizen_phone.endswith(phone_tail):
         raise NotFound(_("No case matches this number and these phone digits."))
     return case
+
+
+def _is_owner(request: HttpRequest, case: Case) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and case.citizen_id == user.pk)
+
+
+def remember_tracked(request: HttpRequest, number: str) -> None:
+    """The session remembers a number whose proof was given, so no later URL needs to carry it."""
+    numbers = [n for n in request.session.get("tracked_cases", []) if n != number]
+    request.session["tracked_cases"] = [number, *numbers][:TRACKED_IN_SESSION]
+
+
+def tracked_case(request: HttpRequest, number: str) -> Case | None:
+    """The case `number` if this session proved it (or the signed-in citizen owns it), else None."""
+    if not number:
+        return None
+    case = Case.objects.select_related("unit").filter(number=number).first()
+    if case is None:
+        return None
+    if number in request.session.get("tracked_cases", []) or _is_owner(request, case):
+        return case
+    return None
+
+
+def tracking_url(number: str) -> str:
+    return f"{reverse('cases:public_track')}?{urlencode({'number': number})}"
 
 
 def may_reopen(case: Case, now: datetime) -> bool:
@@ -112,10 +149,12 @@ def submit(request: HttpRequest, payload: PublicCaseIn) -> Status[dict[str, str]
     return Status(201, {"number": case.number, "message": str(message)})
 
 
-@router.get(
-    "/public/cases/{number}", response={200: PublicCaseOut, **error_responses(404, 429)}, summary="Track a case"
+@router.post(
+    "/public/cases/{number}/track",
+    response={200: PublicCaseOut, **error_responses(404, 429)},
+    summary="Track a case (the phone digits in the body, never in the URL)",
 )
-def track(request: HttpRequest, number: str, proof: Query[Proof]) -> dict[str, Any]:
+def track(request: HttpRequest, number: str, proof: Proof) -> dict[str, Any]:
     return public_view(proven_case(request, number, proof.phone_tail))
 
 

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
@@ -32,7 +32,14 @@ from bianmin.cases.forms import (
 )
 from bianmin.cases.models import Case, CaseAttachment, CaseDocument
 from bianmin.cases.presenters import Presenter
-from bianmin.cases.public_api import check_submission, proven_case, public_view
+from bianmin.cases.public_api import (
+    check_submission,
+    proven_case,
+    public_view,
+    remember_tracked,
+    tracked_case,
+    tracking_url,
+)
 from bianmin.cases.queries import search_cases
 from bianmin.cases.schemas import CaseFilters
 from bianmin.cases.services import allowed_actions, create_case, perform
@@ -316,28 +323,57 @@ def public_submit(request: HttpRequest) -> HttpResponse:
 
 
 def public_track(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    form = TrackForm(data)
-    rating_form = RatingForm(request.POST if request.POST.get("rating") else None)
-    reopen_form = ReopenForm(request.POST if request.POST.get("reason") else None)
-    found = None
-    if data is not None and form.is_valid():
-        number, tail = form.cleaned_data["number"].strip(), form.cleaned_data["phone_tail"]
+    """The citizen's tracking page. The proof (number + phone tail) travels in a POST body only; once given,
+    the session remembers the number, so the page after the redirect, a rating and a reopening need no
+    proof in any URL. A signed-in citizen sees their own case by its number alone."""
+    number = request.POST.get("number", "") if request.method == "POST" else request.GET.get("number", "")
+    number = number.strip()[:20]
+    if request.method == "POST" and "phone_tail" in request.POST:
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            try:
+                case = proven_case(request, form.cleaned_data["number"].strip(), form.cleaned_data["phone_tail"])
+            except HttpError:
+                form.add_error(None, _("Too many attempts; please try again later."))
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                remember_tracked(request, case.number)
+                return redirect(tracking_url(case.number))
+        return render(request, "cases/public_track.html", _track_context(form))
+    case = tracked_case(request, number)
+    if case is None:
+        return render(request, "cases/public_track.html", _track_context(TrackForm(initial={"number": number})))
+    if request.method == "POST":
+        rating_form = RatingForm(request.POST if "rating" in request.POST else None)
+        reopen_form = ReopenForm(request.POST if "reason" in request.POST else None)
         try:
-            case = proven_case(request, number, tail)
-            if request.method == "POST" and rating_form.is_valid():
+            if rating_form.is_valid():
                 rating = rating_form.cleaned_data
-                case = perform(
-                    case, "rate", actor=None, by_citizen=True, rating=rating["rating"], comment=rating["comment"]
-                )
+                perform(case, "rate", actor=None, by_citizen=True, rating=rating["rating"], comment=rating["comment"])
                 messages.success(request, _("Thank you for your rating."))
-            elif request.method == "POST" and reopen_form.is_valid():
-                case = perform(case, "reopen", actor=None, by_citizen=True, reason=reopen_form.cleaned_data["reason"])
+                return redirect(tracking_url(case.number))
+            if reopen_form.is_valid():
+                perform(case, "reopen", actor=None, by_citizen=True, reason=reopen_form.cleaned_data["reason"])
                 messages.success(request, _("Your case will be handled again; you will be told of the result."))
-            found = public_view(Case.objects.select_related("unit").get(pk=case.pk))
-        except HttpError:
-            form.add_error(None, _("Too many attempts; please try again later."))
+                return redirect(tracking_url(case.number))
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
-    context = {"form": form, "case": found, "rating_form": RatingForm(), "reopen_form": ReopenForm()}
-    return render(request, "cases/public_track.html", context)
+            messages.error(request, str(exc.message))
+        form = TrackForm(initial={"number": number})
+        return render(request, "cases/public_track.html", _track_context(form, case, rating_form, reopen_form))
+    return render(request, "cases/public_track.html", _track_context(TrackForm(initial={"number": number}), case))
+
+
+def _track_context(
+    form: TrackForm,
+    case: Case | None = None,
+    rating_form: RatingForm | None = None,
+    reopen_form: ReopenForm | None = None,
+) -> dict[str, Any]:
+    found = public_view(Case.objects.select_related("unit").get(pk=case.pk)) if case is not None else None
+    return {
+        "form": form,
+        "case": found,
+        "rating_form": rating_form or RatingForm(),
+        "reopen_form": reopen_form or ReopenForm(),
+    }

@@ -4,11 +4,14 @@ then Debian's Chromium through Playwright logs in as a demo account. Screenshots
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -95,6 +98,17 @@ def test_the_api_answers_with_a_demo_token(server):
     assert {unit["parent"] for unit in body["items"]} == {"500236101000"}  # 白帝镇's villages only
 
 
+def track_case(page: Any, server: dict[str, Any], number: str, phone_tail: str) -> str:
+    """Look a case up on the tracking page as a citizen does: the number, then the phone digits in the form
+    (never in the URL); returns the page's address, which the session lets the citizen come back to."""
+    page.goto(server["base"] + f"/service/track/?number={number}")
+    page.get_by_label("手机号后四位").fill(phone_tail)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".big-number, h2").first).to_be_visible()
+    assert phone_tail not in page.url
+    return str(page.url)
+
+
 def act(page: Any, label: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None) -> None:
     """Open an action on the case page, fill it and submit it; wait for the confirmation."""
     exact = re.compile(f"^{re.escape(label)}$")
@@ -147,7 +161,7 @@ def test_a_case_from_citizen_through_three_levels_and_a_department_back_to_the_c
     expect(handler.locator(".timeline")).to_contain_text("办结")
     handler.screenshot(path=str(ARTIFACTS / "case-detail.png"), full_page=True)
 
-    citizen.goto(server["base"] + f"/service/track/?number={number}&phone_tail=1234")
+    track_case(citizen, server, number, "1234")
     expect(citizen.locator("body")).to_contain_text("已办结")
     citizen.get_by_label("非常满意").check()
     citizen.get_by_role("button", name="提交评价").click()
@@ -220,7 +234,7 @@ def test_an_application_found_by_a_colloquial_search_filed_by_proxy_noticed_supp
     county.screenshot(path=str(ARTIFACTS / "application-approved.png"), full_page=True)
     expect(county.locator(".application")).to_contain_text("受理通知书")
 
-    citizen.goto(server["base"] + f"/service/track/?number={number}&phone_tail=1111")
+    track_case(citizen, server, number, "1111")
     expect(citizen.locator("body")).to_contain_text("已办结")
     citizen.screenshot(path=str(ARTIFACTS / "application-track.png"), full_page=True)
     for page in (citizen, cadre, township, county):
@@ -279,8 +293,7 @@ def test_a_bad_rating_is_rectified_called_back_and_counted_then_the_citizen_asks
     cadre.goto(server["base"] + f"/cases/{number}/")
     act(cadre, "直接答复", {"reply": "已联系电工更换灯泡。"})
 
-    track = server["base"] + f"/service/track/?number={number}&phone_tail=5566"
-    citizen.goto(track)
+    track = track_case(citizen, server, number, "5566")
     citizen.get_by_label("不满意", exact=True).check()
     citizen.get_by_role("button", name="提交评价").click()
     expect(citizen.locator("body")).to_contain_text("承办单位将回访您")
@@ -305,3 +318,30 @@ def test_a_bad_rating_is_rectified_called_back_and_counted_then_the_citizen_asks
     citizen.screenshot(path=str(ARTIFACTS / "citizen-reopen.png"), full_page=True)
     for page in (citizen, cadre):
         page.close()
+
+
+def test_the_access_log_holds_no_phone_number_and_no_tracking_proof(server, browser):
+    page = login(browser, server, "village_cadre")
+    page.goto(server["base"] + "/cases/?q=13800004321")
+    page.goto(server["base"] + "/service/track/?number=20260101-00077")
+    page.get_by_label("手机号后四位").fill("4321")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".errorlist, .error").first).to_be_visible()
+    proof = json.dumps({"phone_tail": "4321"}).encode()
+    call = urllib.request.Request(
+        server["base"] + "/api/v1/public/cases/20260101-00077/track?phone=13800004321",
+        data=proof,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with contextlib.suppress(urllib.error.HTTPError):
+        urllib.request.urlopen(call, timeout=10)
+    page.close()
+    log = ""
+    for _attempt in range(50):  # the workers write their access lines as they answer
+        log = Path(server["log"]).read_text()
+        if "/api/v1/public/cases/20260101-00077/track" in log:
+            break
+        time.sleep(0.1)
+    assert '"GET /cases/ HTTP/1.1" 200' in log and "/api/v1/public/cases/20260101-00077/track" in log
+    assert "13800004321" not in log and "phone" not in log and "?q=" not in log and "number=" not in log

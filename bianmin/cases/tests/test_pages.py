@@ -85,9 +85,9 @@ def test_public_pages_submit_and_track_without_a_login(county, client):
     )
     number = Case.objects.get(title="停水").number
     assert number in done.content.decode()
-    tracked = client.get("/service/track/", {"number": number, "phone_tail": "5678"}).content.decode()
+    tracked = client.post("/service/track/", {"number": number, "phone_tail": "5678"}, follow=True).content.decode()
     assert "待受理" in tracked
-    wrong = client.get("/service/track/", {"number": number, "phone_tail": "0000"}).content.decode()
+    wrong = client.post("/service/track/", {"number": number, "phone_tail": "0000"}).content.decode()
     assert "没有找到" in wrong and "停水" not in wrong
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from bianmin.cases.models import Case, CaseEvent
-from bianmin.cases.services import perform
+from bianmin.cases.services import create_case, perform
 
 FORM = {
     "kind": "help",
@@ -22,7 +22,10 @@ def submit(client: Client, body: dict, address: str = "10.0.0.1"):
 
 
 def track(client: Client, number: str, tail: str, address: str = "10.0.0.1"):
-    return client.get(f"/api/v1/public/cases/{number}", {"phone_tail": tail}, REMOTE_ADDR=address)
+    body = {"phone_tail": tail}
+    return client.post(
+        f"/api/v1/public/cases/{number}/track", body, content_type="application/json", REMOTE_ADDR=address
+    )
 
 
 def test_a_citizen_submits_and_the_village_accepts(county, client, api_as):
@@ -67,11 +70,43 @@ def test_submissions_are_throttled_per_address_and_per_phone(county, client):
     assert Case.objects.count() == 5
 
 
-def test_guessing_phone_tails_is_stopped(county, client):
+def test_guessing_phone_tails_is_stopped_without_locking_the_owner_out(county, client):
     number = submit(client, FORM).json()["number"]
-    codes = [track(client, number, f"{n:04d}", address=f"10.9.{n}.1").status_code for n in range(25)]
+    codes = [track(client, number, f"{n:04d}", address="10.9.0.1").status_code for n in range(25)]
     assert codes[:20] == [404] * 20 and set(codes[20:]) == {429}
-    assert track(client, number, "5678", address="10.9.99.1").status_code == 429
+    assert track(client, number, "5678", address="10.9.0.1").status_code == 429  # the guesser stays stopped
+    assert track(client, number, "5678", address="10.8.0.1").status_code == 200  # the owner, elsewhere, is not
+
+
+def test_the_proof_travels_in_a_post_body_and_the_session_never_in_a_url(county, client):
+    number = submit(client, FORM).json()["number"]
+    assert client.get(f"/api/v1/public/cases/{number}", {"phone_tail": "5678"}).status_code in (404, 405)
+    in_url = client.get("/service/track/", {"number": number, "phone_tail": "5678"}).content.decode()
+    assert "待受理" not in in_url  # a proof in the query proves nothing
+    shown = client.post("/service/track/", {"number": number, "phone_tail": "5678"})
+    assert shown.status_code == 302 and "5678" not in shown.headers["Location"]
+    assert "待受理" in client.get(shown.headers["Location"]).content.decode()
+    stranger = Client()
+    assert "待受理" not in stranger.get(shown.headers["Location"]).content.decode()
+
+
+def test_a_signed_in_citizen_follows_their_own_case_without_the_phone_digits(county, client):
+    villager = county.people["villager"]
+    case, _created = create_case(
+        actor=county.people["cadre_a"],
+        channel="village_hall",
+        kind="help",
+        title="低保咨询",
+        content="想问低保怎么申请",
+        citizen_name="村民",
+        citizen_phone="13700009999",
+        citizen=villager,
+        village=county["huanhua"],
+    )
+    client.force_login(villager)
+    assert "低保咨询" in client.get("/service/track/", {"number": case.number}).content.decode()
+    client.force_login(county.people["cadre_b"])
+    assert "低保咨询" not in client.get("/service/track/", {"number": case.number}).content.decode()
 
 
 def test_the_citizen_rates_a_completed_case_with_the_same_proof(county, client):

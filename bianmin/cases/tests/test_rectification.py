@@ -105,10 +105,10 @@ def test_the_figures_show_open_and_overdue_rectifications_and_callbacks(county, 
 def test_an_unsatisfied_citizen_asks_from_the_tracking_page_to_reopen_within_7_days(county, client):
     case = rated(county, 2)
     proof = {"number": case.number, "phone_tail": PHONE[-4:]}
-    shown = client.post("/service/track/", proof).content.decode()
+    shown = client.post("/service/track/", proof, follow=True).content.decode()
     assert "承办单位将回访您" in shown and "申请重办" in shown
-    asked = client.post("/service/track/", {**proof, "reason": "路面又塌了"})
-    assert asked.status_code == 200
+    asked = client.post("/service/track/", {"number": case.number, "reason": "路面又塌了"})
+    assert asked.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert (case.status, case.reopen_count, case.rectify_due_at) == (CaseStatus.IN_PROGRESS, 1, None)
     reopen = case.events.order_by("-seq").first()
@@ -120,11 +120,14 @@ def test_a_satisfied_or_late_citizen_is_not_offered_reopening(county, client):
     late = rated(county, 1, timezone.now() - timedelta(days=8))
     for case in (satisfied, late):
         body = {"phone_tail": PHONE[-4:], "reason": "还是没解决"}
-        tracked = client.get(f"/api/v1/public/cases/{case.number}", {"phone_tail": PHONE[-4:]}).json()
+        tracked = client.post(
+            f"/api/v1/public/cases/{case.number}/track", {"phone_tail": PHONE[-4:]}, content_type="application/json"
+        ).json()
         assert tracked["can_reopen"] is False, case.rating
         refused = client.post(f"/api/v1/public/cases/{case.number}/reopen", body, content_type="application/json")
         assert refused.status_code == 409, refused.content
         assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
-    assert client.get(f"/api/v1/public/cases/{late.number}", {"phone_tail": PHONE[-4:]}).json()[
-        "callback_due"
-    ]  # late to reopen, but still owed a callback
+    late_tracked = client.post(
+        f"/api/v1/public/cases/{late.number}/track", {"phone_tail": PHONE[-4:]}, content_type="application/json"
+    )
+    assert late_tracked.json()["callback_due"]  # late to reopen, but still owed a callback
