@@ -15,3 +15,19 @@ class ThrottleBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]} {self.count} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ScheduledJob(models.Model):
+    """One periodic job of the platform's own clock (the sweep, the planner's statistics) and when it is next
+    due. Every node's scheduler claims a due job with one conditional UPDATE that moves `next_run_at` on, so on
+    any number of nodes a job runs once per period."""
+
+    name = models.CharField(max_length=50, unique=True)
+    next_run_at = models.DateTimeField()
+    holder = models.CharField(max_length=100, blank=True)  # host and process that ran it last
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} next {self.next_run_at:%Y-%m-%d %H:%M}"

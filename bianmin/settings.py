@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bianmin.context.navigation",
             ],
         },
     },
@@ -136,7 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "home"  # the public start page, with its staff sign-in link
 
 # Lockout after repeated failures for the same username from the same address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -246,5 +247,11 @@ APPLICATION_DELIVERY_DAYS = env_int("APPLICATION_DELIVERY_DAYS", 10, minimum=1, 
 # Items handled jointly (联合办理, 第26条, 第42条): at most 45 working days, and an approved extension of up to 15.
 APPLICATION_JOINT_DAYS = env_int("APPLICATION_JOINT_DAYS", 45, minimum=1, maximum=120)
 APPLICATION_JOINT_EXTENSION_DAYS = env_int("APPLICATION_JOINT_EXTENSION_DAYS", 15, minimum=1, maximum=60)
+# Citizens sign in with a one-time code sent to their mobile: minutes it stays valid, wrong tries it allows.
+SIGN_IN_CODE_MINUTES = env_int("SIGN_IN_CODE_MINUTES", 10, minimum=1, maximum=60)
+SIGN_IN_CODE_ATTEMPTS = env_int("SIGN_IN_CODE_ATTEMPTS", 5, minimum=1, maximum=10)
+# How often `bianmin up`'s own schedule runs the sweep, in minutes (0: off, for those who run `bianmin sweep`
+# from cron or a systemd timer instead).
+SWEEP_EVERY_MINUTES = env_int("SWEEP_EVERY_MINUTES", 5, minimum=0, maximum=1440)
 # Analysis levels whose overdue cases `bianmin sweep` escalates by itself (comma-separated; empty: none).
 SWEEP_ESCALATE_LEVELS = env_list("SWEEP_ESCALATE_LEVELS", ["village", "work_team"])

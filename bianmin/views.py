@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bianmin.org.citizens import is_citizen
 from bianmin.org.models import User
-from bianmin.workdays.services import is_workday, schedule_warning
+from bianmin.workdays.services import is_workday, may_change_calendar, schedule_warning
 
 
 class LoginView(auth_views.LoginView):
@@ -22,20 +22,29 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The site's root serves citizens first: the public start page, or a signed-in citizen's matters;
+    staff get their units and roles."""
     user = request.user
-    if not isinstance(user, User):  # login_required has let only a signed-in user through
-        return redirect_to_login(request.get_full_path())
+    if not isinstance(user, User):
+        return render(request, "bianmin/citizen_home.html")
+    if is_citizen(user):
+        return redirect("cases:my_matters")
     today = timezone.localdate()
     memberships = user.memberships.select_related("unit", "unit__parent").order_by("unit__path", "role")
     context = {
         "memberships": memberships,
         "today": today,
         "today_is_workday": is_workday(today),
-        "calendar_warning": schedule_warning(today, date(today.year + 1, 12, 31)),
+        # Only those who can enter the missing year hear of it; deadlines say it where they are computed.
+        "calendar_warning": may_change_calendar(user) and schedule_warning(today, date(today.year + 1, 12, 31)),
     }
     return render(request, "bianmin/home.html", context)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    return HttpResponsePermanentRedirect(static("bianmin/favicon.svg"))
 
 
 @require_GET

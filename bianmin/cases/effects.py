@@ -21,7 +21,7 @@ from bianmin.cases import sla
 from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, LimitUnit, Rating, RatingAppeal
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Classification
-from bianmin.errors import Conflict, InvalidInput
+from bianmin.errors import Conflict, InvalidInput, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
@@ -287,6 +287,13 @@ def rectify(case: Case, ctx: Context) -> Change:
     """整改: what the unit did about the bad rating; on time when by the rectification's deadline."""
     on_time = case.rectify_due_at is None or ctx.now <= case.rectify_due_at
     return Change(note=ctx.text("note"), data={"on_time": on_time}, case={"rectified_at": ctx.now})
+
+
+def claim(case: Case, ctx: Context) -> Change:
+    """认领: the matter joins the signed-in account that proved the mobile number it was filed with."""
+    if ctx.actor is None or not ctx.actor.phone or ctx.actor.phone != case.citizen_phone:
+        raise PermissionDenied(_("This matter was filed with another phone number."))
+    return Change(case={"citizen": ctx.actor})
 
 
 def call_back(case: Case, ctx: Context) -> Change:

@@ -94,7 +94,10 @@ class ApplicationForm(forms.Form):
 
 
 class PublicSubmitForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What is it?"), choices=CaseKind.choices)
+    # Not an application: that is filed against a catalogue item, from its guide page.
+    kind = forms.ChoiceField(
+        label=_("What is it?"), choices=[(k.value, k.label) for k in CaseKind if k != CaseKind.APPLICATION]
+    )
     title = forms.CharField(label=_("In one sentence"), max_length=200)
     content = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     citizen_name = forms.CharField(label=_("Your name"), max_length=50)

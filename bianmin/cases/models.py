@@ -73,6 +73,15 @@ class Classification(models.Model):
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
+    def claimable_by(self, user: User) -> CaseQuerySet:
+        """The door for claiming (认领): matters filed with a citizen account's own mobile number (proved by
+        its sign-in code) that belong to no account yet. Staff accounts claim nothing."""
+        from bianmin.org.citizens import is_citizen
+
+        if not user.is_authenticated or not user.phone or not is_citizen(user):
+            return self.none()
+        return self.filter(citizen__isnull=True, citizen_phone=user.phone).exclude(status=CaseStatus.MERGED)
+
     def restrict(self, user: User | AnonymousUser, action: Permission) -> CaseQuerySet:
         """Staff see cases handled in, assisted by or about units of their scope; citizens their own.
 
@@ -273,6 +282,8 @@ class Case(models.Model):
             models.Index(fields=["unit", "status", "due_at"], name="cases_unit_status_due"),
             models.Index(fields=["village", "status"], name="cases_village_status"),
             models.Index(fields=["received_at"], name="cases_received"),
+            # A citizen's account finds the matters filed with its mobile number that it may claim.
+            models.Index(fields=["citizen_phone"], condition=Q(citizen__isnull=True), name="cases_unclaimed_phone"),
             # The workbench (open cases by due time) reads its ids from this index alone: the order, then the
             # columns the scope tests (handling unit, village, citizen, and the id for assisted cases).
             models.Index(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bianmin.cases import views
+from bianmin.cases import citizen_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("cases/<str:number>/notices/<int:pk>/", views.document, name="document"),
     path("service/submit/", views.public_submit, name="public_submit"),
     path("service/track/", views.public_track, name="public_track"),
+    path("me/", citizen_views.my_matters, name="my_matters"),
+    path("me/claim/<str:number>/", citizen_views.claim, name="claim"),
 ]

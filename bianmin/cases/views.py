@@ -295,7 +295,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 def public_submit(request: HttpRequest) -> HttpResponse:
     form = PublicSubmitForm(request.POST or None)
-    number = None
+    number, receipt = None, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         village = Unit.objects.places().filter(code=data["village"]).first()
@@ -314,12 +314,12 @@ def public_submit(request: HttpRequest) -> HttpResponse:
                 address=data["address"],
                 submitted=True,
             )
-            number = case.number
+            number, receipt = case.number, Case.objects.select_related("unit").get(pk=case.pk)
         except HttpError:
             form.add_error(None, _("Too many submissions from here; please try again in an hour."))
         except DomainError as exc:
             _show_error(request, exc, form)
-    return render(request, "cases/public_submit.html", {"form": form, "number": number})
+    return render(request, "cases/public_submit.html", {"form": form, "number": number, "receipt": receipt})
 
 
 def public_track(request: HttpRequest) -> HttpResponse:
@@ -332,14 +332,14 @@ def public_track(request: HttpRequest) -> HttpResponse:
         form = TrackForm(request.POST)
         if form.is_valid():
             try:
-                case = proven_case(request, form.cleaned_data["number"].strip(), form.cleaned_data["phone_tail"])
+                proven = proven_case(request, form.cleaned_data["number"].strip(), form.cleaned_data["phone_tail"])
             except HttpError:
                 form.add_error(None, _("Too many attempts; please try again later."))
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
             else:
-                remember_tracked(request, case.number)
-                return redirect(tracking_url(case.number))
+                remember_tracked(request, proven.number)
+                return redirect(tracking_url(proven.number))
         return render(request, "cases/public_track.html", _track_context(form))
     case = tracked_case(request, number)
     if case is None:

@@ -52,6 +52,7 @@ class Action(models.TextChoices):
     REPLY = "reply", _("Reply")
     COMPLETE = "complete", _("Complete")
     RATE = "rate", _("Record the rating")
+    CLAIM = "claim", _("Claimed by the citizen's account")
     REOPEN = "reopen", _("Reopen")
     APPEAL_RATING = "appeal_rating", _("Appeal against the rating")
     REVIEW_APPEAL = "review_appeal", _("Review the appeal")
@@ -135,6 +136,10 @@ def _appealable(case: Case) -> bool:
     )
 
 
+def _unclaimed(case: Case) -> bool:
+    return case.citizen_id is None
+
+
 def _appeal_pending(case: Case) -> bool:
     return case.rating_appeal == RatingAppeal.PENDING
 
@@ -191,6 +196,20 @@ REOPEN = Transition(
     clock=Clock.RESTART,
     guard=_not_rated_satisfied,
     unmet=(CaseError.ILLEGAL_TRANSITION, _("Only a case rated unsatisfactory can be reopened.")),
+)
+
+# A matter filed by phone or at a hall joins the account of the citizen who proves its mobile number with a
+# one-time code (the "my matters" page is its door); the effect checks the number.
+CLAIM = Transition(
+    Action.CLAIM,
+    frozenset(S) - {S.MERGED},
+    None,
+    frozenset(),
+    g.claim,
+    citizen=True,
+    guard=_unclaimed,
+    unmet=(CaseError.ILLEGAL_TRANSITION, _("This matter already belongs to an account.")),
+    listed=False,
 )
 
 # Only those who may act on the case now may attach a file to it, and its own citizen; never once closed.
@@ -279,6 +298,7 @@ GRIEVANCE: dict[str, Transition] = {
         RECTIFY,
         CALL_BACK,
         ATTACH,
+        CLAIM,
         Transition(Action.MERGE, frozenset({S.SUBMITTED, *_OPEN_WORK}), S.MERGED, _HANDLE, g.merge, ("master",)),
         Transition(
             Action.WITHDRAW,
@@ -458,6 +478,7 @@ APPLICATION: dict[str, Transition] = {
         RECTIFY,
         CALL_BACK,
         ATTACH,
+        CLAIM,
         Transition(
             Action.WITHDRAW,
             frozenset({S.SUBMITTED, S.SUPPLEMENT, *_REVIEWING, S.PAUSED}),

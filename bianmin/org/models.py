@@ -106,6 +106,8 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_person_phone])
+    # A citizen's real-name details, optional (the resident identity number, validated on entry).
+    id_number = models.CharField(_("identity number"), max_length=18, blank=True)
     employment_type = models.CharField(
         _("employment type"),
         max_length=10,
@@ -212,3 +214,24 @@ class OrgVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class SignInCode(models.Model):
+    """A one-time code sent to a mobile number for a citizen to sign in (or up) with it.
+
+    Neither the number nor the code is stored in clear: both are keyed digests (HMAC with the site's secret),
+    so the table cannot be read back into phone numbers or replayed. A code expires, allows a few wrong tries,
+    and is used once."""
+
+    phone_digest = models.CharField(max_length=64)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_digest", "-created_at"], name="signin_code_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.phone_digest[:8]} {self.created_at:%Y-%m-%d %H:%M}"

@@ -31,10 +31,24 @@ def test_up_prints_the_demo_accounts_and_serves_with_gunicorn(server):
     assert "gunicorn" in log.lower() and "runserver" not in log
 
 
+def test_up_runs_the_sweep_by_itself_and_the_demo_overdue_cases_are_seen_to(server):
+    log = ""
+    for _attempt in range(100):  # the schedule's first tick runs the sweep as the server starts
+        log = Path(server["log"]).read_text()
+        if "scheduled sweep:" in log:
+            break
+        time.sleep(0.2)
+    line = next(line for line in log.splitlines() if line.startswith("scheduled sweep:"))
+    overdue = int(re.search(r"overdue (\d+)", line).group(1))
+    escalated = int(re.search(r"escalated (\d+)", line).group(1))
+    assert overdue + escalated > 0, line  # the demo county has overdue cases; the sweep told or escalated them
+
+
 def test_a_village_cadre_logs_in_and_sees_their_village(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 800})
     page.goto(server["base"] + "/")
+    page.get_by_role("link", name="工作人员登录").click()
     expect(page).to_have_title("登录 · 便民服务平台")
     page.screenshot(path=str(ARTIFACTS / "login.png"), full_page=True)
     page.fill("#id_username", "village_cadre")
@@ -51,7 +65,7 @@ def test_a_village_cadre_logs_in_and_sees_their_village(server, browser):
     expect(page.locator("table.grid")).to_contain_text("Village cadre")
     page.screenshot(path=str(ARTIFACTS / "home-en.png"), full_page=True)
     page.get_by_role("button", name="Log out").click()
-    expect(page.locator("#id_username")).to_be_visible()
+    expect(page.get_by_role("link", name="Staff sign in")).to_be_visible()  # back at the public start page
     page.close()
 
 

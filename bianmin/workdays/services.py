@@ -78,6 +78,17 @@ def _check_actor(actor: User | None) -> None:
         raise PermissionDenied(gettext_lazy("Only an administrator of the county or above may change the calendar."))
 
 
+def may_change_calendar(user: User) -> bool:
+    """Whether `user` is one of those who keep the calendar (and so should hear that a year is missing)."""
+    if scope_paths(user, Permission.CALENDAR_CHANGE) == []:
+        return False
+    try:
+        _check_actor(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def set_override(*, actor: User | None, day: date, is_workday: bool, note: str = "") -> CalendarOverride:
     _check_actor(actor)
     with transaction.atomic():

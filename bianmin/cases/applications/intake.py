@@ -19,6 +19,7 @@ from bianmin.catalog.choices import HandlingForm, Level
 from bianmin.catalog.models import ItemVersion, ServiceItem
 from bianmin.errors import InvalidInput, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, Role, UnitKind
+from bianmin.org.citizens import account_of
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import in_scope
@@ -66,8 +67,11 @@ def channels_for(user: User, version: ItemVersion) -> list[Channel]:
 
 
 def citizen_account(phone: str) -> User | None:
-    """The applicant's own account, when exactly one citizen account carries the phone: so an application a
-    cadre filed for them shows among their own cases."""
+    """The applicant's own account: the one they opened by signing in with this mobile number, or else the
+    one citizen account that carries it; so an application a cadre filed for them shows among their own cases."""
+    opened = account_of(phone)
+    if opened is not None:
+        return opened
     found = list(User.objects.filter(phone=phone, is_active=True, memberships__role=Role.CITIZEN).distinct()[:2])
     return found[0] if len(found) == 1 else None
 

@@ -85,6 +85,9 @@ def test_public_pages_submit_and_track_without_a_login(county, client):
     )
     number = Case.objects.get(title="停水").number
     assert number in done.content.decode()
+    receipt = done.content.decode()
+    assert "承办单位" in receipt and "浣花村" in receipt and "我的事项" in receipt  # who handles it, how to follow
+    assert 'value="application"' not in page.content.decode()  # an application is filed from its guide page
     tracked = client.post("/service/track/", {"number": number, "phone_tail": "5678"}, follow=True).content.decode()
     assert "待受理" in tracked
     wrong = client.post("/service/track/", {"number": number, "phone_tail": "0000"}).content.decode()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-demo", action="store_true", help="Do not load the demo county into an empty database."
         )
+        parser.add_argument(
+            "--no-schedule", action="store_true", help="Do not run the sweep by itself (cron runs `bianmin sweep`)."
+        )
         parser.add_argument("--workers", type=int, default=settings.SERVER_WORKERS, help="Server worker processes.")
         parser.add_argument("--threads", type=int, default=1, help="Threads per worker (1 = sync workers).")
 
@@ -41,4 +47,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Bianmin serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops)")
         self.stdout.flush()
         connections.close_all()  # the workers fork from this process and must not share its connection
-        serve(options["host"], options["port"], options["workers"], options["threads"])
+        scheduler = None
+        if settings.SWEEP_EVERY_MINUTES and not options["no_schedule"]:
+            # Beside the server, not in it: a thread in gunicorn's master would be copied into every fork.
+            command = [sys.executable, "-m", "bianmin.cli_main", "schedule", "--parent", str(os.getpid())]
+            scheduler = subprocess.Popen(command)  # noqa: S603 (our own interpreter and arguments)
+            self.stdout.write(f"the sweep runs every {settings.SWEEP_EVERY_MINUTES} minutes (SWEEP_EVERY_MINUTES)")
+            self.stdout.flush()
+        try:
+            serve(options["host"], options["port"], options["workers"], options["threads"])
+        finally:
+            if scheduler is not None:
+                scheduler.terminate()
+                scheduler.wait(timeout=30)

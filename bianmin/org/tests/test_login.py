@@ -19,9 +19,10 @@ def test_login_then_the_home_page_shows_units_and_roles(county, client):
     assert "浣花村" in home and "村（社区）干部" in home and "我的单位与角色" in home
 
 
-def test_the_home_page_needs_a_login(client):
+def test_the_home_page_is_the_citizens_start_until_staff_log_in(db, client):
     response = client.get("/")
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login/")
+    assert response.status_code == 200 and "工作人员登录" in response.content.decode()
+    assert "我的单位与角色" not in response.content.decode()
 
 
 def test_a_wrong_password_shows_an_error_in_chinese(county, client):
@@ -47,7 +48,7 @@ def test_the_lockout_is_per_username_and_address(county, client):
 def test_logout_is_a_post(county, client):
     login(client, "cadre_a", PASSWORD)
     assert client.post("/logout/").status_code == 302
-    assert client.get("/").status_code == 302
+    assert "我的单位与角色" not in client.get("/").content.decode()
 
 
 def test_the_language_can_be_switched_to_english(county, client):
