@@ -23,6 +23,10 @@ from bianmin.org.models import Unit, UnitQuerySet, User
 from bianmin.org.permissions import Permission, roles_granting
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+# What a grievance form offers: not an application, which is filed against a catalogue item (its guide page).
+GRIEVANCE_KIND_CHOICES = [(kind.value, kind.label) for kind in CaseKind if kind != CaseKind.APPLICATION]
+# A phone field opens the phone's number pad and offers the number the browser knows.
+TEL = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
 
 
 def place_choices(places: UnitQuerySet | None = None) -> list[tuple[str, str]]:
@@ -35,7 +39,7 @@ class IntakeForm(forms.Form):
     """Staff intake at the hotline, a window, a village hall or the reception room."""
 
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
-    kind = forms.ChoiceField(label=_("kind"), choices=CaseKind.choices)
+    kind = forms.ChoiceField(label=_("kind"), choices=GRIEVANCE_KIND_CHOICES)
     category = forms.ModelChoiceField(
         label=_("category"), queryset=Category.objects.filter(is_active=True), required=False, to_field_name="code"
     )
@@ -43,7 +47,7 @@ class IntakeForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     citizen_name = forms.CharField(label=_("citizen's name"), max_length=50)
-    citizen_phone = forms.CharField(label=_("citizen's phone"), max_length=20)
+    citizen_phone = forms.CharField(label=_("citizen's phone"), max_length=20, widget=TEL)
     citizen_id_number = forms.CharField(label=_("identity number"), max_length=18, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     on_intake = forms.ChoiceField(
@@ -70,7 +74,7 @@ class ApplicationForm(forms.Form):
     the view (`bianmin.cases.applications.channels_for`), the rest is the applicant."""
 
     citizen_name = forms.CharField(label=_("Applicant's name"), max_length=50)
-    citizen_phone = forms.CharField(label=_("Applicant's mobile number"), max_length=20)
+    citizen_phone = forms.CharField(label=_("Applicant's mobile number"), max_length=20, widget=TEL)
     citizen_id_number = forms.CharField(label=_("identity number"), max_length=18, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     content = forms.CharField(
@@ -94,14 +98,11 @@ class ApplicationForm(forms.Form):
 
 
 class PublicSubmitForm(forms.Form):
-    # Not an application: that is filed against a catalogue item, from its guide page.
-    kind = forms.ChoiceField(
-        label=_("What is it?"), choices=[(k.value, k.label) for k in CaseKind if k != CaseKind.APPLICATION]
-    )
+    kind = forms.ChoiceField(label=_("What is it?"), choices=GRIEVANCE_KIND_CHOICES)
     title = forms.CharField(label=_("In one sentence"), max_length=200)
     content = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     citizen_name = forms.CharField(label=_("Your name"), max_length=50)
-    citizen_phone = forms.CharField(label=_("Your mobile number"), max_length=20)
+    citizen_phone = forms.CharField(label=_("Your mobile number"), max_length=20, widget=TEL)
     address = forms.CharField(label=_("Where exactly (optional)"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -112,7 +113,12 @@ class PublicSubmitForm(forms.Form):
 
 class TrackForm(forms.Form):
     number = forms.CharField(label=_("Case number"), max_length=20)
-    phone_tail = forms.RegexField(label=_("Last four digits of your phone"), regex=r"^\d{4}$", max_length=4)
+    phone_tail = forms.RegexField(
+        label=_("Last four digits of your phone"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
 
 class ReopenForm(forms.Form):
