@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.choices import (
@@ -19,6 +21,7 @@ from bianmin.cases.choices import (
 )
 from bianmin.cases.models import Application, Case, Category, Classification
 from bianmin.cases.workflow import Transition
+from bianmin.catalog.models import ItemMaterial
 from bianmin.org.models import Unit, UnitQuerySet, User
 from bianmin.org.permissions import Permission, roles_granting
 
@@ -85,7 +88,12 @@ class ApplicationForm(forms.Form):
     )
 
     def __init__(
-        self, channels: list[tuple[str, str]], villages: list[tuple[str, str]], *args: Any, **kwargs: Any
+        self,
+        channels: list[tuple[str, str]],
+        villages: list[tuple[str, str]],
+        *args: Any,
+        materials: list[ItemMaterial] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"] = forms.ChoiceField(
@@ -94,7 +102,25 @@ class ApplicationForm(forms.Form):
         self.fields["village"] = forms.ChoiceField(
             label=_("The applicant's village or community"), choices=villages, required=False
         )
+        # One upload per material the item asks for (a scan or a photo); optional here: what is missing the
+        # handling unit asks for once, in writing (the one-time notice).
+        self.materials = materials or []
+        for material in self.materials:
+            self.fields[f"material_{material.pk}"] = forms.FileField(label=material.name, required=False)
         self.order_fields(["channel", "village"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for material in self.materials:
+            upload = data.get(f"material_{material.pk}")
+            if upload is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
+                limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+                self.add_error(f"material_{material.pk}", _("A file may be at most %(mb)s MB.") % {"mb": limit})
+        return data
+
+    def uploads(self) -> list[tuple[ItemMaterial, UploadedFile[bytes]]]:
+        """The files given, each with the material it stands for."""
+        return [(m, f) for m in self.materials if (f := self.cleaned_data.get(f"material_{m.pk}")) is not None]
 
 
 class PublicSubmitForm(forms.Form):

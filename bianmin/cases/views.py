@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -44,7 +45,7 @@ from bianmin.cases.queries import search_cases
 from bianmin.cases.schemas import CaseFilters
 from bianmin.cases.services import allowed_actions, create_case, perform
 from bianmin.cases.workflow import Action
-from bianmin.catalog.models import ServiceItem
+from bianmin.catalog.models import ItemMaterial, ServiceItem
 from bianmin.errors import DomainError
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission, roles_granting
@@ -239,7 +240,15 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     villages = place_choices(Unit.objects.restrict(user, Permission.CASE_CREATE).places() if mine else None)
     initial = {"citizen_name": user.display_name, "citizen_phone": user.phone} if channels == [Channel.WEB] else {}
     labels = dict(Channel.choices)
-    form = ApplicationForm([(c, str(labels[c])) for c in channels], villages, request.POST or None, initial=initial)
+    materials = list(item.current.materials.all())
+    form = ApplicationForm(
+        [(c, str(labels[c])) for c in channels],
+        villages,
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        materials=materials,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -257,9 +266,29 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             _show_error(request, exc, form)
         else:
+            attached = _attach_materials(request, case, user, form.uploads())
             messages.success(request, _("Application %(number)s filed.") % {"number": case.number})
+            if attached:
+                messages.success(request, _("%(n)s materials attached.") % {"n": attached})
             return HttpResponseRedirect(reverse("cases:detail", args=[case.number]))
     return render(request, "cases/apply.html", {"item": item, "form": form})
+
+
+def _attach_materials(
+    request: HttpRequest, case: Case, user: User, uploads: list[tuple[ItemMaterial, UploadedFile[bytes]]]
+) -> int:
+    """Each material's file, attached through the action's door under the material's name; one that cannot
+    be stored is named in a message (the application stands: the unit asks for what is missing)."""
+    attached = 0
+    for material, upload in uploads:
+        upload.name = f"{material.name[:60]}-{upload.name}"
+        try:
+            add_attachment(case, actor=user, upload=upload)
+        except DomainError as exc:
+            messages.error(request, f"{material.name}: {exc.message}")
+        else:
+            attached += 1
+    return attached
 
 
 @login_required

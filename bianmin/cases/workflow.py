@@ -358,6 +358,8 @@ APPLICATION: dict[str, Transition] = {
             tell=(tell.MATERIALS_MISSING,),
             notice=notices.SUPPLEMENT,
         ),
+        # 补正: the unit records the supplement brought in, or the applicant sends it online (the files first,
+        # attached to the case); either way the clock runs again.
         Transition(
             Action.SUPPLEMENT,
             frozenset({S.SUPPLEMENT}),
@@ -366,6 +368,7 @@ APPLICATION: dict[str, Transition] = {
             a.supplement,
             (),
             ("in_person",),
+            citizen=True,
             clock=Clock.RESUME,
         ),
         Transition(

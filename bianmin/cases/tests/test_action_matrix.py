@@ -125,7 +125,7 @@ A_SEES = {
 # action: [(where the application stands, who may take the action there), ...]
 APPLICATION_MAY: dict[str, list[tuple[str, frozenset[str]]]] = {
     "request_supplement": [("township", A_HANDLE_TOWNSHIP), ("away", NOBODY)],
-    "supplement": [("township", A_HANDLE_TOWNSHIP), ("away", NOBODY)],
+    "supplement": [("township", A_HANDLE_TOWNSHIP | {"villager"}), ("away", NOBODY)],  # or online, by her
     "accept": [("township", A_HANDLE_TOWNSHIP), ("away", NOBODY)],
     "refuse": [("township", A_HANDLE_TOWNSHIP), ("away", NOBODY)],
     "review": [("township", A_HANDLE_TOWNSHIP), ("county", A_HANDLE_COUNTY), ("away", NOBODY)],

@@ -274,3 +274,40 @@ def test_an_extension_counts_working_days_even_on_a_limit_in_calendar_days(count
     case = perform(case, "extend", actor=leader, amount=10, reason="需在村公示7天", at=at("2026-10-12T09:00"))
     assert case.application.legal_due_at == at("2026-12-11T23:59:59")  # + 10 working days, not 10 days
     assert case.due_at == at("2026-11-02T23:59:59")
+
+
+def test_a_citizen_applies_online_with_the_materials_and_answers_the_notice_online(county, items, client):
+    """Given a signed-in villager on the pension item's page (online handling), when she files it with a scan of
+    a material, the township sends the one-time notice, and she uploads the missing one and sends it online,
+    then the files are on the case under the materials' names, the clock runs again, and she downloads the
+    notice."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    villager, staff = county.people["villager"], county.people["township_staff"]
+    client.force_login(villager)
+    item = items.pension
+    first, second = list(item.current.materials.order_by("position"))[:2]
+    form = {
+        "channel": "web",
+        "village": county["huanhua"].code,
+        "citizen_name": "王秀英",
+        "citizen_phone": "13900001111",
+        f"material_{first.pk}": SimpleUploadedFile("户口簿.pdf", b"%PDF-1.4 scan", content_type="application/pdf"),
+    }
+    filed = client.post(f"/cases/apply/{item.code}/", form)
+    assert filed.status_code == 302, filed.content.decode()[:2000]
+    case = Case.objects.filter(citizen=villager).latest("id")
+    assert [a.name for a in case.attachments.all()] == [f"{first.name}-户口簿.pdf"]
+    case = perform(case, "request_supplement", actor=staff, missing=[second.position])
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "补正材料一次性告知书" in page
+    upload = SimpleUploadedFile("身份证.jpg", b"\xff\xd8\xff scan", content_type="image/jpeg")
+    client.post(f"/cases/{case.number}/", {"action": "attach", "file": upload})
+    version = Case.objects.get(pk=case.pk).version  # the attachment is in the history
+    done = client.post(f"/cases/{case.number}/", {"action": "supplement", "supplement-version": version})
+    assert done.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert (case.status, case.paused_at, case.attachments.count()) == (CaseStatus.SUBMITTED, None, 2)
+    notice = CaseDocument.objects.get(case=case, kind="supplement")
+    download = client.get(f"/cases/{case.number}/notices/{notice.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content)[:5] == b"%PDF-"
