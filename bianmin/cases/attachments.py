@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case, CaseAttachment
-from bianmin.cases.services import may_take, perform
-from bianmin.cases.workflow import ATTACH, Action
+from bianmin.cases.services import may_take, perform, transitions_for
+from bianmin.cases.workflow import Action
 from bianmin.errors import InvalidInput
 from bianmin.org.models import User
 
@@ -86,4 +86,5 @@ def add_attachment(
 
 def may_attach(case: Case, user: User) -> bool:
     """Whether `user` may attach a file to `case` now (the pages show the upload form only then)."""
-    return ATTACH.applies_to(case) and may_take(case, ATTACH, user)
+    row = transitions_for(case)[Action.ATTACH]
+    return row.applies_to(case) and may_take(case, row, user)

@@ -231,7 +231,9 @@ def extend(case: Case, ctx: Context) -> Change:
         if not isinstance(amount, int) or not 1 <= amount <= most:
             raise InvalidInput({"amount": _("A petition is extended by 1 to %(n)s days.") % {"n": most}})
     elif not isinstance(amount, int) or not 1 <= amount <= max(case.limit_value, 30):
-        raise InvalidInput({"amount": _("Extend by a whole number between 1 and the original limit.")})
+        most = max(case.limit_value, 30)
+        unit = LimitUnit(case.limit_unit).label if case.limit_unit in LimitUnit.values else ""
+        raise InvalidInput({"amount": _("Extend by 1 to %(n)s %(unit)s.") % {"n": most, "unit": unit}})
     return extension(ctx, amount, case.limit_unit)
 
 

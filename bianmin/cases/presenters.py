@@ -41,11 +41,13 @@ class Presenter:
         self._unit_names: dict[int, str] = {}
 
     def sees_phone(self, case: Case) -> bool:
-        return self.sees_phone_at(case.unit.path, case.citizen_id)
+        return self.sees_phone_at(case.unit.path, case.citizen_id, case.created_by_id)
 
-    def sees_phone_at(self, unit_path: str, citizen_id: int | None) -> bool:
-        """Whether the caller handles or supervises a case in the unit at `unit_path`, or is its citizen."""
-        return self.everywhere or citizen_id == self.user.pk or unit_path.startswith(self.paths)
+    def sees_phone_at(self, unit_path: str, citizen_id: int | None, created_by_id: int | None = None) -> bool:
+        """Whether the caller handles or supervises a case in the unit at `unit_path`, is its citizen, or
+        registered it (the cadre keeps seeing the number they typed, wherever the case went)."""
+        user_id = self.user.pk
+        return self.everywhere or user_id in (citizen_id, created_by_id) or unit_path.startswith(self.paths)
 
     def item(self, case: Case) -> dict[str, Any]:
         return {

@@ -114,14 +114,21 @@ def allowed_actions(case: Case, user: User) -> list[Transition]:
     legal = [t for t in transitions_for(case).values() if t.listed and t.applies_to(case)]
     needed = {p for t in legal for p in t.permissions}
     held = {p for p in needed if case.in_scope(user, p)}
-    own = case.citizen_id is not None and case.citizen_id == user.pk
-    return [t for t in legal if (t.citizen and own) or t.permissions & held]
+    return [t for t in legal if acts_for_citizen(case, t, user) or t.permissions & held]
 
 
 def may_take(case: Case, transition: Transition, user: User) -> bool:
-    if transition.citizen and case.citizen_id is not None and case.citizen_id == user.pk:
+    if acts_for_citizen(case, transition, user):
         return True
     return any(case.in_scope(user, permission) for permission in transition.permissions)
+
+
+def acts_for_citizen(case: Case, transition: Transition, user: User) -> bool:
+    """Whether `user` takes the row as the case's citizen: its own citizen, or the cadre who filed it for
+    them at the village hall (代办) where the row lets a proxy follow it up."""
+    if transition.citizen and case.citizen_id is not None and case.citizen_id == user.pk:
+        return True
+    return transition.proxy and case.channel == Channel.VILLAGE_HALL and case.created_by_id == user.pk
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def read_case(key: int | str, actor: User | None) -> Case | None:
 LISTED = (
     "id", "number", "workflow", "kind", "channel", "urgency", "title", "status", "unit_id", "village_id",
     "category_id", "handler_id", "citizen_id", "citizen_name", "citizen_phone", "analysis_level", "received_at",
-    "due_at", "supervise_count", "version", "origin_unit_id",
+    "due_at", "supervise_count", "version", "origin_unit_id", "created_by_id",
 )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ demo's replay all read these rows; nothing else knows what an action means."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -100,6 +100,9 @@ class Transition:
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     citizen: bool = False  # the case's own citizen may take it too
+    # The cadre who filed it at the village hall on the citizen's behalf (代办) may take it too: following up
+    # an application the township handles (the supplement, a withdrawal, their files).
+    proxy: bool = False
     clock: Clock = Clock.NONE
     # Beyond the status, what the case must be like for the action to make sense (shown and allowed), and
     # the error (code, message) that says why when it is not; by default "does not apply to this case".
@@ -216,6 +219,8 @@ CLAIM = Transition(
 ATTACH = Transition(
     Action.ATTACH, frozenset(OPEN_STATUSES), None, _HANDLE, g.attach, ("file",), citizen=True, listed=False
 )
+# An application's files may also come from the cadre who filed it for the applicant (代办).
+APPLICATION_ATTACH = replace(ATTACH, proxy=True)
 
 GRIEVANCE: dict[str, Transition] = {
     t.action: t
@@ -369,6 +374,7 @@ APPLICATION: dict[str, Transition] = {
             (),
             ("in_person",),
             citizen=True,
+            proxy=True,
             clock=Clock.RESUME,
         ),
         Transition(
@@ -480,7 +486,7 @@ APPLICATION: dict[str, Transition] = {
         REVIEW_APPEAL,
         RECTIFY,
         CALL_BACK,
-        ATTACH,
+        APPLICATION_ATTACH,
         CLAIM,
         Transition(
             Action.WITHDRAW,
@@ -490,6 +496,7 @@ APPLICATION: dict[str, Transition] = {
             g.withdraw,
             ("reason",),
             citizen=True,
+            proxy=True,
         ),
     ]
 }

@@ -136,6 +136,7 @@ CASE_FIELDS = (
     "rating",
     "transfer_count",
     "supervise_count",
+    "created_by_id",
 )
 
 
@@ -172,7 +173,7 @@ def case_rows(cases: QuerySet[Case], user: User) -> Iterable[list[Any]]:
     yes, no = _("yes"), _("no")
     for row in cases.order_by("received_at", "id").values_list(*CASE_FIELDS).iterator(chunk_size=2000):
         (number, received, channel, kind, category, title, name, phone, citizen_id, village, unit, path) = row[:12]
-        status, due, completed, on_time, rating, transfers, supervisions = row[12:]
+        status, due, completed, on_time, rating, transfers, supervisions, created_by_id = row[12:]
         yield [
             number,
             _local(received),
@@ -181,7 +182,7 @@ def case_rows(cases: QuerySet[Case], user: User) -> Iterable[list[Any]]:
             category or "",
             title,
             name,
-            phone if presenter.sees_phone_at(path, citizen_id) else mask_phone(phone),
+            phone if presenter.sees_phone_at(path, citizen_id, created_by_id) else mask_phone(phone),
             village or "",
             unit,
             labels["status"].get(status, status),

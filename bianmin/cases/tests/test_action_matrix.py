@@ -125,7 +125,8 @@ A_SEES = {
 # action: [(where the application stands, who may take the action there), ...]
 APPLICATION_MAY: dict[str, list[tuple[str, frozenset[str]]]] = {
     "request_supplement": [("township", A_HANDLE_TOWNSHIP), ("away", NOBODY)],
-    "supplement": [("township", A_HANDLE_TOWNSHIP | {"villager"}), ("away", NOBODY)],  # or online, by her
+    # or online by her, or by the cadre who filed it for her (代办: cadre_a at home, the outsider away)
+    "supplement": [("township", A_HANDLE_TOWNSHIP | {"villager", "cadre_a"}), ("away", OUTSIDER)],
     "accept": [("township", A_HANDLE_TOWNSHIP), ("away", NOBODY)],
     "refuse": [("township", A_HANDLE_TOWNSHIP), ("away", NOBODY)],
     "review": [("township", A_HANDLE_TOWNSHIP), ("county", A_HANDLE_COUNTY), ("away", NOBODY)],
@@ -150,7 +151,7 @@ APPLICATION_MAY: dict[str, list[tuple[str, frozenset[str]]]] = {
         ("county", A_HANDLE_COUNTY | A_SUPERVISE_COUNTY),
         ("away", NOBODY),
     ],
-    "withdraw": [("township", A_HANDLE_TOWNSHIP | {"villager"}), ("away", NOBODY)],
+    "withdraw": [("township", A_HANDLE_TOWNSHIP | {"villager", "cadre_a"}), ("away", OUTSIDER)],
 }
 
 

@@ -311,3 +311,25 @@ def test_a_citizen_applies_online_with_the_materials_and_answers_the_notice_onli
     notice = CaseDocument.objects.get(case=case, kind="supplement")
     download = client.get(f"/cases/{case.number}/notices/{notice.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content)[:5] == b"%PDF-"
+
+
+def test_the_cadre_who_filed_it_follows_up_the_supplement_and_still_sees_the_number_they_typed(county, items, client):
+    """Given an application 浣花村's cadre filed for the villager (代办), now at 白帝镇 awaiting materials, when the
+    cadre opens it, then the phone shows in full, and the cadre attaches the supplement and sends it; deciding
+    stays with the township."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cadre, staff = county.people["cadre_a"], county.people["township_staff"]
+    case = new_application(cadre, items.allowance, village=county["huanhua"])
+    case = perform(case, "request_supplement", actor=staff, missing=[2])
+    client.force_login(cadre)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert case.citizen_phone in page
+    offered = {t.action for t in allowed_actions(case, cadre)}
+    assert {"supplement", "withdraw"} <= offered and "accept" not in offered
+    upload = SimpleUploadedFile("签字的申请表.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    assert client.post(f"/cases/{case.number}/", {"action": "attach", "file": upload}).status_code == 302
+    case = perform(Case.objects.get(pk=case.pk), "supplement", actor=cadre)
+    assert (case.status, case.attachments.count()) == (CaseStatus.SUBMITTED, 1)
+    with pytest.raises(PermissionDenied):  # a proxy follows up; deciding stays with the township
+        perform(case, "accept", actor=cadre)
