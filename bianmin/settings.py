@@ -247,6 +247,13 @@ APPLICATION_DELIVERY_DAYS = env_int("APPLICATION_DELIVERY_DAYS", 10, minimum=1, 
 # Items handled jointly (联合办理, 第26条, 第42条): at most 45 working days, and an approved extension of up to 15.
 APPLICATION_JOINT_DAYS = env_int("APPLICATION_JOINT_DAYS", 45, minimum=1, maximum=120)
 APPLICATION_JOINT_EXTENSION_DAYS = env_int("APPLICATION_JOINT_EXTENSION_DAYS", 15, minimum=1, maximum=60)
+# Kinds of catalogue item (license, benefit, confirmation, public_service, other) whose applications must be
+# decided by someone other than the one who accepted them (受理与决定分离). Default: licences.
+DECIDE_APART_KINDS = frozenset(env_list("DECIDE_APART_KINDS", ["license"]))
+# Open311 GeoReport v2 (/open311/v2/): FixMyStreet's service request updates extension, and the contact the
+# discovery document names.
+OPEN311_UPDATES = env_bool("OPEN311_UPDATES", False)
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
 # Citizens sign in with a one-time code sent to their mobile: minutes it stays valid, wrong tries it allows.
 SIGN_IN_CODE_MINUTES = env_int("SIGN_IN_CODE_MINUTES", 10, minimum=1, maximum=60)
 SIGN_IN_CODE_ATTEMPTS = env_int("SIGN_IN_CODE_ATTEMPTS", 5, minimum=1, maximum=10)

@@ -68,6 +68,15 @@ class Finder:
             return team or unit.parent
         return unit.parent
 
+    def acceptor(self, case: Case) -> int | None:
+        """Who accepted the case (the latest acceptance's actor), by id."""
+        return (
+            CaseEvent.objects.filter(case=case, action="accept")
+            .order_by("-seq")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+
     def sender(self, case: Case) -> Unit | None:
         """The unit that sent the case to its handling unit (`Case.sent_by`)."""
         return Unit.objects.filter(pk=case.sent_by_id).first() if case.sent_by_id is not None else None

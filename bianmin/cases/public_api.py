@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from bianmin.cases.choices import CaseStatus, Channel
+from bianmin.cases.choices import CaseStatus, Channel, Rating
 from bianmin.cases.effects import within_reopen_window
 from bianmin.cases.models import Case, CaseEvent
 from bianmin.cases.schemas import PublicCaseCreated, PublicCaseIn, PublicCaseOut, PublicRatingIn, PublicReopenIn
@@ -91,8 +91,16 @@ def may_reopen(case: Case, now: datetime) -> bool:
     return allowed and within_reopen_window(case, now)
 
 
+# The actions whose note is written to the citizen: a reply, a direct answer, the reason for not accepting.
+PUBLIC_NOTES = frozenset({Action.REPLY, Action.ANSWER, Action.REFUSE})
+
+
 def public_view(case: Case) -> dict[str, Any]:
-    events = CaseEvent.objects.filter(case=case).order_by("seq").values_list("at", "action", "to_status")
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .order_by("seq")
+        .values_list("at", "action", "to_status", "to_unit__name", "note")
+    )
     return {
         "number": case.number,
         "title": case.title,
@@ -103,17 +111,21 @@ def public_view(case: Case) -> dict[str, Any]:
         "due_at": case.due_at,
         "reply": case.reply,
         "rating": case.rating,
+        "rating_label": str(Rating(case.rating).label) if case.rating in Rating.values else "",
         "can_rate": case.status == CaseStatus.COMPLETED,
         "can_reopen": may_reopen(case, timezone.now()),
         "callback_due": case.rectify_due_at is not None and case.called_back_at is None,
-        # What happened and when; never who, nor staff notes.
+        # What happened, when and which unit held the matter after it; never who, nor staff notes: only what
+        # was written to the citizen (a reply, the reason for not accepting) is shown.
         "events": [
             {
                 "at": at,
                 "action_label": action_label(action),
                 "status_label": str(CaseStatus(status).label),
+                "unit": unit or "",
+                "public_note": note if action in PUBLIC_NOTES else "",
             }
-            for at, action, status in events
+            for at, action, status, unit, note in events
         ],
     }
 

@@ -245,6 +245,8 @@ class PublicEvent(Schema):
     at: datetime
     action_label: str
     status_label: str
+    unit: str = Field(description="The unit holding the matter after this step.")
+    public_note: str = Field(description="What was written to the citizen at this step (a reply, a reason), if any.")
 
 
 class PublicCaseOut(Schema):
@@ -257,6 +259,7 @@ class PublicCaseOut(Schema):
     due_at: datetime | None
     reply: str
     rating: int | None
+    rating_label: str
     can_rate: bool
     can_reopen: bool = Field(
         description="Rated unsatisfactory (or not rated) and completed within the last REOPEN_DAYS days: the "

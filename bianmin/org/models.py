@@ -53,6 +53,8 @@ class Unit(models.Model):
         help_text=_("For a resident work team: the villages of its township it is stationed in."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_unit_phone])
+    # The organ's name as documents give it (白帝镇人民政府); derived from the name and kind when empty.
+    official_name = models.CharField(_("official name"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -73,6 +75,33 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def organ_name(self) -> str:
+        """The organ's full name, as a notice is issued by it: 白帝镇人民政府, 夔门街道办事处, 浣花村村民委员会, and
+        a county department with its county's name (县民政局 of 奉节县: 奉节县民政局), unless `official_name` says."""
+        if self.official_name:
+            return self.official_name
+        if self.kind == UnitKind.DEPARTMENT and self.name.startswith("县") and self.parent is not None:
+            return self.parent.name + self.name[1:]
+        return self.name + ORGAN_SUFFIX.get(self.kind, "")
+
+    def county(self) -> Unit | None:
+        """The county this unit is in (itself if it is one)."""
+        unit: Unit | None = self
+        while unit is not None and unit.kind != UnitKind.COUNTY:
+            unit = unit.parent
+        return unit
+
+
+# What a unit's name takes to become its organ's name on a document.
+ORGAN_SUFFIX = {
+    UnitKind.COUNTY: "人民政府",
+    UnitKind.TOWNSHIP: "人民政府",
+    UnitKind.STREET: "办事处",
+    UnitKind.VILLAGE: "村民委员会",
+    UnitKind.COMMUNITY: "居民委员会",
+}
 
 
 class UserQuerySet(models.QuerySet["User"]):

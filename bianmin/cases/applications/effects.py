@@ -15,7 +15,7 @@ from bianmin.cases.choices import Decision, DeliveryMethod, LimitUnit, SpecialPr
 from bianmin.cases.effects import Change, Context
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Application, Case, CasePause
-from bianmin.errors import Conflict, InvalidInput
+from bianmin.errors import Conflict, InvalidInput, PermissionDenied
 
 # An extension of an application counts in working days, whatever the unit of its limits (第42条).
 EXTENSION_UNIT = LimitUnit.WORKING_DAYS
@@ -138,6 +138,10 @@ def extend(case: Case, ctx: Context) -> Change:
 
 def _decision(case: Case, ctx: Context, decision: Decision, text: str, reply: str) -> Change:
     found = application(ctx)
+    # 受理与决定分离: for the kinds of item that ask it (licences by default), the one who accepted may not decide.
+    apart = found.item_version.kind in settings.DECIDE_APART_KINDS
+    if apart and ctx.actor is not None and ctx.find.acceptor(case) == ctx.actor.pk:
+        raise PermissionDenied(_("The one who accepted this application may not also decide it."))
     now = ctx.now
     done = effects.completed(case, now)
     within = found.legal_due_at is None or now <= found.legal_due_at

@@ -16,6 +16,7 @@ from django.http import FileResponse
 from bianmin.cases import sla
 from bianmin.cases.choices import Decision
 from bianmin.cases.models import Case, CaseDocument
+from bianmin.catalog.choices import ItemKind
 from bianmin.documents.pdf import Notice, render
 from bianmin.org.models import User
 
@@ -32,7 +33,27 @@ TITLES = {
     DECISION: ("决定书", "决"),
 }
 FORMS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件", "electronic": "电子材料"}
-REMEDIES = "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
+LICENSING_LAW = "《中华人民共和国行政许可法》第三十二条"
+
+
+def remedies(case: Case) -> str:
+    """The applicant's rights against a refusal or a denial, with their time limits (行政复议法 第20条, 第24条:
+    to the county government, within 60 days; 行政诉讼法 第46条: to a people's court, within six months)."""
+    county = case.unit.county()
+    government = f"{county.name}人民政府" if county is not None else "上一级人民政府"
+    return (
+        f"如不服本决定，可以自收到本决定书之日起六十日内向{government}申请行政复议，"
+        "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
+    )
+
+
+def basis(item: Any) -> str:
+    """What a notice cites: the licensing law for a licence, the item's own 设定依据 (its first source) for any
+    other kind of item."""
+    if item.kind == ItemKind.LICENSE:
+        return LICENSING_LAW
+    first = item.legal_basis.replace("\n", "；").split("；")[0].strip().rstrip("。")
+    return first or LICENSING_LAW
 
 
 def _date(moment: Any) -> str:
@@ -58,8 +79,7 @@ def _body(
         ]
         paragraphs = [
             f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），经审查，申请材料不齐全或者"
-            "不符合法定形式。根据《中华人民共和国行政许可法》第三十二条的规定，现一次性告知你（单位）需要补正的"
-            "全部内容如下：",
+            f"不符合法定形式。根据{basis(item)}的规定，现一次性告知你（单位）需要补正的全部内容如下：",
         ]
         if note:
             paragraphs.append(f"其他需要补正的内容：{note}")
@@ -68,7 +88,11 @@ def _body(
     if kind == ACCEPTANCE:
         accepted = _date(case.accepted_at)
         lead = f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），" + (
-            "本机关未在法定期限内告知补正，依照《中华人民共和国行政许可法》第三十二条的规定，自收到申请材料之日起即为受理。"
+            (
+                f"本机关未在法定期限内告知补正，依照{LICENSING_LAW}的规定，自收到申请材料之日起即为受理。"
+                if item.kind == ItemKind.LICENSE
+                else "本机关未在承诺期限内告知补正，按照本机关的服务承诺，自收到申请材料之日起即为受理。"
+            )
             if application.deemed_accepted
             else f"申请材料齐全、符合法定形式，本机关决定于{accepted}予以受理。"
         )
@@ -83,7 +107,7 @@ def _body(
             f"你（单位）于{received}提出的“{item.name}”申请（申请编号：{case.number}），经审查，本机关决定不予受理。",
             f"理由：{note}",
             f"你（单位）可以向{data['proper_channel']}提出申请。",
-            REMEDIES,
+            remedies(case),
         ), None
     approved = application.decision == Decision.APPROVED
     paragraphs = [
@@ -96,7 +120,7 @@ def _body(
     if approved:
         paragraphs.append(f"办理结果将于{_date(application.delivery_due_at)}前送达。")
     else:
-        paragraphs.append(REMEDIES)
+        paragraphs.append(remedies(case))
     return tuple(paragraphs), None
 
 
@@ -131,7 +155,7 @@ def draft(case: Case, kind: str, *, actor: User | None, now: Any, note: str, dat
             addressee=f"{case.citizen_name}：",
             paragraphs=paragraphs,
             table=table,
-            issuer=case.unit.name,
+            issuer=case.unit.organ_name,
             issued_on=sla.local_date(now),
             footer_lines=(
                 f"咨询电话：{application.item_version.consult_phone}    "

@@ -58,6 +58,11 @@ def test_the_public_history_names_no_staff_and_shows_no_notes(county, client):
     body = track(client, number, "5678").json()
     assert [e["action_label"] for e in body["events"]] == ["登记", "受理", "挂起（等待群众）"]
     assert "内部备注" not in str(body) and "cadre_a" not in str(body)
+    assert [e["unit"] for e in body["events"]] == ["浣花村"] * 3  # who holds the matter at each step
+    case = perform(Case.objects.get(pk=case.pk), "resume", actor=county.people["cadre_a"])
+    perform(case, "reply", actor=county.people["cadre_a"], reply="已抢修恢复供水")
+    replied = track(client, number, "5678").json()["events"][-1]
+    assert (replied["action_label"], replied["public_note"]) == ("答复", "已抢修恢复供水")
 
 
 def test_submissions_are_throttled_per_address_and_per_phone(county, client):
@@ -125,5 +130,6 @@ def test_the_citizen_rates_a_completed_case_with_the_same_proof(county, client):
         content_type="application/json",
     )
     assert rated.status_code == 200 and rated.json()["rating"] == 4 and rated.json()["status"] == "closed"
+    assert rated.json()["rating_label"] == "满意"
     event = CaseEvent.objects.filter(case__number=number).order_by("-seq").first()
     assert (event.action, event.actor, event.data["by"]) == ("rate", None, "citizen")

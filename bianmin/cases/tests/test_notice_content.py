@@ -1,0 +1,58 @@
+"""What the written notices say (issue 20 item 5): the legal basis of the item's own kind, the issuing organ in
+full, the applicant's rights with their time limits, and acceptance kept apart from the decision for licences."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from bianmin.cases.models import CaseDocument
+from bianmin.cases.services import perform
+from bianmin.cases.tests.factories import new_application
+from bianmin.catalog.choices import ItemKind
+from bianmin.catalog.tests.factories import new_item
+from bianmin.errors import PermissionDenied
+from bianmin.org.choices import Role
+from bianmin.org.tests.factories import member
+
+
+def text_of(document: CaseDocument) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(document.pdf))).pages).replace("\n", "")
+
+
+def test_a_benefit_cites_its_own_basis_and_a_denial_names_the_organ_and_the_rights(county, items):
+    staff = county.people["township_staff"]
+    case = new_application(county.people["cadre_a"], items.subsistence, village=county["huanhua"])
+    case = perform(case, "request_supplement", actor=staff, missing=[1])
+    notice = text_of(CaseDocument.objects.get(case=case, kind="supplement"))
+    assert "《社会救助暂行办法》第九条至第十一条" in notice and "行政许可法" not in notice
+    case = perform(case, "supplement", actor=staff)
+    case = perform(case, "accept", actor=staff)
+    case = perform(case, "review", actor=staff, handler="township_staff")
+    case = perform(case, "deny", actor=county.people["township_leader"], reason="家庭人均收入高于当地低保标准")
+    decision = text_of(CaseDocument.objects.get(case=case, kind="decision"))
+    assert "白帝镇人民政府" in decision  # the issuing organ in full, not 白帝镇
+    assert "六十日内向奉节县人民政府申请行政复议" in decision and "六个月内依法向人民法院提起行政诉讼" in decision
+
+
+def test_a_licence_cites_the_licensing_law_and_is_decided_by_someone_else_than_who_accepted_it(county, items):
+    licence = new_item(county["baidi"], "最低生活保障申请", kind=ItemKind.LICENSE)
+    staff, leader = county.people["township_staff"], county.people["township_leader"]
+    case = new_application(county.people["cadre_a"], licence, village=county["huanhua"])
+    case = perform(case, "request_supplement", actor=staff, missing=[1])
+    assert "《中华人民共和国行政许可法》第三十二条" in text_of(CaseDocument.objects.get(case=case, kind="supplement"))
+    case = perform(perform(case, "supplement", actor=staff), "accept", actor=staff)
+    case = perform(case, "review", actor=staff, handler="township_staff")
+    with pytest.raises(PermissionDenied):
+        perform(case, "approve", actor=staff)  # 受理与决定分离
+    assert perform(case, "approve", actor=leader).application.decision == "approved"
+
+
+def test_an_organ_is_named_in_full_unless_its_official_name_says_otherwise(county):
+    dept = member(county["rsj"], Role.DEPARTMENT_HANDLER, username="rsj_staff").memberships.get().unit
+    assert (county["baidi"].organ_name, county["kuimen"].organ_name) == ("白帝镇人民政府", "夔门街道办事处")
+    assert (county["huanhua"].organ_name, dept.organ_name) == ("浣花村村民委员会", "奉节县人力社保局")
+    county["baidi"].official_name = "奉节县白帝镇人民政府"
+    assert county["baidi"].organ_name == "奉节县白帝镇人民政府"
