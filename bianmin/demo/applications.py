@@ -11,10 +11,12 @@ limits. Deterministic for a seed and a `now`; adds nothing when the demo already
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -27,6 +29,7 @@ from bianmin.catalog.choices import Level
 from bianmin.catalog.models import ServiceItem
 from bianmin.demo.application_texts import PROXY_COMMENTS, RATING_COMMENTS, TEXTS, ItemText
 from bianmin.demo.cases import SURNAMES, _handler
+from bianmin.org import services as org_services
 from bianmin.org.choices import Role, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.workdays.services import current_calendar
@@ -234,6 +237,31 @@ class People:
             self.cache[unit.pk] = found or _handler(unit, self.cache)
         return self.cache[unit.pk]
 
+    def decider(self, unit: Unit) -> User:
+        """Who decides an item that keeps acceptance and decision apart (受理与决定分离, DECIDE_APART_KINDS): the
+        unit's leader, else a second handler of the unit (an actor in the history only, no usable password)."""
+        accepting = self.staff(unit)
+        leader = (
+            User.objects.filter(memberships__unit=unit, memberships__role=Role.TOWNSHIP_LEADER).order_by("pk").first()
+        )
+        if leader is not None and leader != accepting:
+            return leader
+        username = f"decider-{unit.code.lower()}"
+        found = User.objects.filter(username=username).first()
+        if found is None:
+            role = (
+                accepting.memberships.filter(unit=unit).values_list("role", flat=True).first()
+                or Role.DEPARTMENT_HANDLER
+            )
+            found = org_services.create_user(
+                actor=None,
+                username=username,
+                password=secrets.token_urlsafe(24),
+                display_name=f"{unit.name}审批人",
+                memberships=[(unit, role)],
+            )
+        return found
+
     def approver(self, unit: Unit) -> User:
         """Who approves an extension: the unit's leader, else the county's supervisor."""
         leaders = User.objects.filter(memberships__unit=unit, memberships__role=Role.TOWNSHIP_LEADER)
@@ -422,6 +450,8 @@ def _file(
         actor = people.staff(case.unit)
         if action == "extend":
             actor = people.approver(case.unit)
+        elif action in ("approve", "deny") and version.kind in settings.DECIDE_APART_KINDS:
+            actor = people.decider(case.unit)
         elif action == "supervise" and people.supervisor is not None:
             actor = people.supervisor
         elif action in ("rate", "withdraw") and case.citizen is not None and filing.channel == ONLINE:

@@ -95,7 +95,7 @@ class Unit(models.Model):
 
 
 # What a unit's name takes to become its organ's name on a document.
-ORGAN_SUFFIX = {
+ORGAN_SUFFIX: dict[str, str] = {
     UnitKind.COUNTY: "人民政府",
     UnitKind.TOWNSHIP: "人民政府",
     UnitKind.STREET: "办事处",

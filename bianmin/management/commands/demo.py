@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bianmin.demo import format_accounts, load_demo
+from bianmin.demo import format_accounts, load_demo, load_demo_modules
 from bianmin.demo.bulk import BULK_THRESHOLD
 
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
         if options["days"] < 1:
             raise CommandError("--days must be 1 or more")
         accounts = load_demo(seed=options["seed"], cases=options["cases"], days=options["days"], report=self._progress)
+        load_demo_modules(seed=options["seed"])
         self.stdout.write(format_accounts(accounts))
 
     def _progress(self, line: str) -> None:

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 from bianmin.database import refresh_statistics
-from bianmin.demo import accounts_file, load_demo
+from bianmin.demo import accounts_file, load_demo, load_demo_modules
 from bianmin.org.models import Unit
 from bianmin.server import serve
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write("database migrated")
         if not options["no_demo"] and not Unit.objects.exists():
             load_demo()
+            load_demo_modules()
             self.stdout.write("demo county loaded")
         call_command("collectstatic", interactive=False, verbosity=0)
         if accounts_file().exists():

@@ -101,7 +101,9 @@ def test_the_demo_county_has_the_places_of_the_source_and_a_user_per_role(db):
     from bianmin.cases.events import verify_chains
     from bianmin.cases.models import Case
 
-    assert Case.objects.count() == 60 and list(verify_chains()) == []
+    # --cases counts the stories; the modules' demos add matters of their own (requests filed through Open311)
+    stories = Case.objects.exclude(channel="open311")
+    assert stories.count() == 60 and Case.objects.count() > 60 and list(verify_chains()) == []
     assert Case.objects.values("status").distinct().count() >= 6
     # every printed password logs its user in
     for line in out.splitlines()[1:]:
