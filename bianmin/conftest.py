@@ -32,7 +32,8 @@ def _fresh_calendar() -> Any:
 @pytest.fixture(autouse=True)
 def _rows_of_the_data_migrations(request: pytest.FixtureRequest) -> None:
     """A transactional test ends by flushing every table, the rows the data migrations wrote included (the
-    classifications, the search synonyms, the organisation's version row): a transactional test after it
+    classifications, the search synonyms, the hall's finding kinds, the pension schemes, the organisation's
+    version row): a transactional test after it
     gets them back, as a migrated database has them, whatever order the tests run in."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
@@ -42,6 +43,8 @@ def _rows_of_the_data_migrations(request: pytest.FixtureRequest) -> None:
         return  # not flushed since the migrations ran
     import_module("bianmin.cases.migrations.0002_default_classifications").add_defaults(apps, None)
     import_module("bianmin.catalog.migrations.0002_default_synonyms").add(apps, None)
+    import_module("bianmin.hall.migrations.0002_default_finding_kinds").add(apps, None)
+    import_module("bianmin.pension.migrations.0002_default_schemes").add(apps, None)
     OrgVersion.objects.get_or_create(id=1, defaults={"token": random.getrandbits(62)})
 
 

@@ -16,6 +16,9 @@ from bianmin.org.scope import scope_paths
 
 # The menu's links to the modules, each for those who hold its permission somewhere.
 MODULES: tuple[tuple[Permission, str | Promise, str], ...] = (
+    (Permission.HALL_VIEW, _("Service hall"), "hall:overview"),
+    (Permission.DUTY_VIEW, _("My duty"), "duty:home"),
+    (Permission.PENSION_VIEW, _("Pension certification"), "pension:lists"),
     (Permission.OPEN311_KEYS, _("Open311 keys"), "open311:keys"),
 )
 

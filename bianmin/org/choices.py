@@ -62,3 +62,4 @@ class Role(models.TextChoices):
 class EmploymentType(models.TextChoices):
     FORMAL = "formal", _("Formal staff")
     CONTRACT = "contract", _("Contract staff")
+    TEMPORARY = "temporary", _("Temporary staff")

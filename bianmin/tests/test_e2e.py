@@ -261,7 +261,8 @@ def test_a_supervisor_reads_the_dashboard_and_drills_down_to_a_village(server, b
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server["base"]) else None)
     page.get_by_role("link", name="统计分析").click()
     expect(page.locator("h1")).to_have_text("奉节县群众诉求办理情况")
-    expect(page.locator("html")).to_have_attribute("data-charts", "3")  # ECharts drew all three charts
+    # ECharts drew all four charts: the trend, the ratings, the ranking and the pension certifications
+    expect(page.locator("html")).to_have_attribute("data-charts", "4")
     expect(page.locator("#trend-chart canvas")).to_be_visible()
     page.get_by_role("link", name="近12个月").click()
     accepted = int(page.locator(".tile").first.locator(".tile-value").inner_text())

@@ -67,3 +67,20 @@ def test_the_schedule_runs_the_sweep(county, capsys):
     assert Notification.objects.filter(case=case, kind="overdue").count() == 1
     call_command("schedule", "--once")  # not due again for SWEEP_EVERY_MINUTES
     assert "sweep" not in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_daily_job_waits_for_its_time_and_then_runs_once_a_day():
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    runs: list[str] = []
+    shanghai = ZoneInfo("Asia/Shanghai")
+    job = Job("evening", lambda: timedelta(days=1), lambda now: runs.append("evening") or "ran", at=time(18, 0))
+    morning = datetime(2026, 12, 7, 9, 0, tzinfo=shanghai)
+    assert run_due(morning, "node-a", [job]) == []  # a new daily job is not run at start-up
+    assert ScheduledJob.objects.get(name="evening").next_run_at == datetime(2026, 12, 7, 18, 0, tzinfo=shanghai)
+    assert run_due(datetime(2026, 12, 7, 18, 1, tzinfo=shanghai), "node-a", [job]) == ["evening: ran"]
+    assert run_due(datetime(2026, 12, 7, 23, 0, tzinfo=shanghai), "node-b", [job]) == []
+    assert ScheduledJob.objects.get(name="evening").next_run_at == datetime(2026, 12, 8, 18, 0, tzinfo=shanghai)
+    assert runs == ["evening"]

@@ -70,3 +70,20 @@ def test_without_the_version_row_nothing_is_kept_and_nothing_breaks(county, api_
     assert api.get(f"/cases/{case.number}").status_code == 200
     Membership.objects.filter(user=county.people["township_staff"]).delete()
     assert api.get(f"/cases/{case.number}").status_code == 404
+
+
+def test_the_org_versions_triggers_survive_every_migration(db):
+    """A migration that makes SQLite remake org_unit (adding a column with a default) drops its triggers;
+    such a migration must make them again (0005_unit_official_name does)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'org_version_%'")
+            expected = {
+                f"org_version_{t}_{e}"
+                for t in ("org_unit", "org_membership", "org_unit_covers")
+                for e in ("insert", "update", "delete")
+            }
+        else:
+            cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'org_version_bump'")
+            expected = {"org_unit", "org_membership", "org_unit_covers"}
+        assert {row[0] for row in cursor.fetchall()} == expected

@@ -66,6 +66,16 @@
     }]
   });
 
+  if (data.pension) {
+    draw("pension-chart", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 48, right: 24, top: 16, bottom: 32 },
+      xAxis: { type: "category", data: data.pension.days, axisLabel: { color: text } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { color: text } },
+      series: [{ name: labels.pension, type: "bar", data: data.pension.total, itemStyle: { color: "#2f6fb0" } }]
+    });
+  }
+
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   document.documentElement.setAttribute("data-charts", String(charts.length));
 })();

@@ -1,0 +1,488 @@
+"""The service hall (政务服务大厅): halls, windows and who is signed in at them, queue services as rows of rules,
+tickets with their append-only events, and the on-the-spot ratings (一次一评)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import ClassVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bianmin.catalog.models import ServiceItem
+from bianmin.hall.choices import (
+    GreenReason,
+    PadLevel,
+    ServiceKind,
+    TicketAction,
+    TicketChannel,
+    TicketStatus,
+    WindowEventKind,
+    WindowState,
+)
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission
+from bianmin.org.scope import scope_paths, subtree_q
+from bianmin.org.validators import validate_person_phone
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class HallQuerySet(models.QuerySet["Hall"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> HallQuerySet:
+        """Halls whose unit lies in a subtree where `user` holds `action`."""
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        return self.filter(subtree_q(paths, "unit__path")) if paths else self.none()
+
+
+class Hall(models.Model):
+    """A service hall (政务服务大厅) of a service center, township or street: its windows, queues and display."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(pgettext_lazy("hall", "name"), max_length=100)
+    phone = models.CharField(
+        pgettext_lazy("hall", "phone"),
+        max_length=20,
+        validators=[validate_person_phone],
+        help_text=_("The hall's own number, given on a case filed for an anonymous rater."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects: ClassVar[HallQuerySet] = HallQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("service hall")
+        verbose_name_plural = _("service halls")
+        ordering = ["unit__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WindowQuerySet(models.QuerySet["Window"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> WindowQuerySet:
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        return self.filter(subtree_q(paths, "hall__unit__path")) if paths else self.none()
+
+
+class Window(models.Model):
+    """A numbered service window (窗口) of a hall. `state` is open, paused or closed."""
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="windows")
+    number = models.PositiveSmallIntegerField(pgettext_lazy("hall", "number"))
+    name = models.CharField(pgettext_lazy("hall", "name"), max_length=100)
+    state = models.CharField(_("state"), max_length=10, choices=WindowState.choices, default=WindowState.CLOSED)
+
+    objects: ClassVar[WindowQuerySet] = WindowQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        ordering = ["hall", "number"]
+        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="hall_window_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}号 {self.name}"
+
+
+class QueueService(models.Model):
+    """A queue of a hall (取号业务) with its rules as columns of one row: the number prefix, the daily cap,
+    the warning threshold of people waiting, the issuing hours, and whether it takes green-channel visitors
+    and appointments."""
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(pgettext_lazy("hall", "name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=ServiceKind.choices, default=ServiceKind.ITEM)
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prefix = models.CharField(
+        pgettext_lazy("hall", "prefix"), max_length=2, help_text=_("The letter before the ticket's number.")
+    )
+    daily_cap = models.PositiveIntegerField(_("daily cap"), default=300)
+    warning_waiting = models.PositiveIntegerField(_("warning threshold of people waiting"), default=30)
+    opens_at = models.TimeField(_("issuing from"), default="08:30")
+    closes_at = models.TimeField(_("issuing until"), default="17:00")
+    green_channel = models.BooleanField(_("green channel"), default=True)
+    appointments = models.BooleanField(_("takes appointments"), default=False)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("hall", "position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("queue service")
+        verbose_name_plural = _("queue services")
+        ordering = ["hall", "position", "prefix"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "prefix"], name="hall_service_prefix"),
+            models.CheckConstraint(
+                condition=Q(kind=ServiceKind.GRIEVANCE) | Q(item__isnull=False), name="hall_service_item_or_intake"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.name}"
+
+
+class WindowService(models.Model):
+    """A service a window handles, with the window's priority for it (1 is called first)."""
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="window_services")
+    service = models.ForeignKey(QueueService, on_delete=models.CASCADE, related_name="window_services")
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("window service")
+        verbose_name_plural = _("window services")
+        constraints = [models.UniqueConstraint(fields=["window", "service"], name="hall_window_service")]
+
+    def __str__(self) -> str:
+        return f"{self.window} · {self.service}"
+
+
+class WindowSession(models.Model):
+    """A person signed in at a window (在岗), from sign-in to sign-out. At most one open session per window
+    and per person, which the database enforces."""
+
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="sessions")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("signed in at"))
+    ended_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("window session")
+        verbose_name_plural = _("window sessions")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["window"], condition=Q(ended_at__isnull=True), name="hall_session_window"),
+            models.UniqueConstraint(fields=["user"], condition=Q(ended_at__isnull=True), name="hall_session_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window} · {self.user}"
+
+
+class WindowEvent(models.Model):
+    """Append-only history of a window: sign-ins, sign-outs, refused sign-ins (a hired person at the
+    window) and changes of state."""
+
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="events")
+    user = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=WindowEventKind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=WindowState.choices, blank=True)
+    reason = models.CharField(pgettext_lazy("hall", "reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("window event")
+        verbose_name_plural = _("window events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["window", "kind", "at"], name="hall_window_event")]
+
+    def __str__(self) -> str:
+        return f"{self.window} {self.kind}"
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> TicketQuerySet:
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        return self.filter(subtree_q(paths, "hall__unit__path")) if paths else self.none()
+
+
+class Ticket(models.Model):
+    """A queue ticket (排队号): A001 for the first of service A on a day. `queued_at` is its place in the
+    queue, kept through a transfer; `version` guards every change (two windows never take one ticket)."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
+    # The queue the ticket waits in now; `issued_for` is the one its number belongs to (a transfer changes
+    # only the first).
+    service = models.ForeignKey(QueueService, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
+    issued_for = models.ForeignKey(QueueService, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(pgettext_lazy("hall", "number"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    channel = models.CharField(pgettext_lazy("hall", "channel"), max_length=10, choices=TicketChannel.choices)
+    green = models.CharField(_("green channel"), max_length=10, choices=GreenReason.choices, blank=True)
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    issued_at = models.DateTimeField(pgettext_lazy("hall", "issued at"))
+    queued_at = models.DateTimeField(_("place in the queue"))
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A transfer to a named window: only that window calls the ticket.
+    target_window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    served_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(
+        pgettext_lazy("hall", "phone"), max_length=20, blank=True, validators=[validate_person_phone]
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=pgettext_lazy("hall", "case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    token = models.CharField(max_length=24, unique=True, default=new_token, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[TicketQuerySet] = TicketQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-day", "queued_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["issued_for", "day", "seq"], name="hall_ticket_number")]
+        indexes = [
+            # call-next and the waiting counts: a hall's open tickets of the day
+            models.Index(fields=["hall", "day", "status", "service"], name="hall_ticket_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.day})"
+
+
+class TicketEvent(models.Model):
+    """An append-only change of a ticket (who, at which window, when, from which status to which, why).
+    Waiting and service times and every statistic derive from these rows."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(QueueService, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(pgettext_lazy("hall", "action"), max_length=10, choices=TicketAction.choices)
+    from_status = models.CharField(max_length=10, choices=TicketStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=TicketStatus.choices)
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(pgettext_lazy("hall", "reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["hall", "at"], name="hall_event_day"),  # statistics of a day
+            # The display's last calls: read backwards from the newest, whatever the hall's history.
+            models.Index(
+                fields=["hall", "-id"],
+                condition=Q(action__in=["call", "recall"]),
+                name="hall_event_calls",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action}"
+
+
+class PadRating(models.Model):
+    """An on-the-spot rating (一次一评, GB/T 39734) of one service of a ticket, given on the pad facing the
+    citizen; never changed. A 差评 files a case for the visit, and the case core runs its rectification,
+    callback and appeal."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="ratings")
+    service = models.ForeignKey(QueueService, on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(
+        _("rating"), choices=PadLevel.choices, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("rated at"))
+
+    class Meta:
+        verbose_name = _("on-the-spot rating")
+        verbose_name_plural = _("on-the-spot ratings")
+        ordering = ["-at"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "service"], name="hall_rating_once")]
+        indexes = [models.Index(fields=["window", "at"], name="hall_rating_window")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.level}"
+
+
+class FindingKind(models.Model):
+    """An item of the patrol's checklist (巡岗发现) with the points it deducts from the person's monthly score
+    (考核扣分): the deduction table, edited by the hall's managers. A violation keeps the points it was given."""
+
+    code = models.SlugField(pgettext_lazy("hall", "code"), max_length=30, unique=True)
+    name = models.CharField(pgettext_lazy("hall", "name"), max_length=100)
+    points = models.DecimalField(_("points deducted"), max_digits=4, decimal_places=1, default=0)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("hall", "position"), default=0)
+
+    class Meta:
+        verbose_name = _("patrol finding kind")
+        verbose_name_plural = _("patrol finding kinds")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (−{self.points})"
+
+
+class PatrolQuerySet(models.QuerySet["Patrol"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> PatrolQuerySet:
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        return self.filter(subtree_q(paths, "hall__unit__path")) if paths else self.none()
+
+
+class Patrol(models.Model):
+    """A patrol round of a hall (巡岗) by an inspector: when, and what was found at each window."""
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(User, verbose_name=_("inspector"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects: ClassVar[PatrolQuerySet] = PatrolQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["hall", "at"], name="hall_patrol_at")]
+
+    def __str__(self) -> str:
+        return f"{self.hall} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Finding(models.Model):
+    """What a patrol found at one window: who was signed in, whether they were present, and a finding."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="findings")
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.PROTECT, related_name="+")
+    signed_in = models.ForeignKey(
+        User, verbose_name=_("signed in"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    present = models.BooleanField(_("present"), default=True)
+    kind = models.ForeignKey(
+        FindingKind, verbose_name=_("finding"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    # A JPEG or PNG, checked by its first bytes (no image library is installed).
+    photo = models.FileField(_("photo"), upload_to="hall/patrols/%Y/%m/", blank=True, max_length=200)
+
+    class Meta:
+        verbose_name = _("patrol finding")
+        verbose_name_plural = _("patrol findings")
+
+    def __str__(self) -> str:
+        return f"{self.window}: {self.kind or '—'}"
+
+
+class ViolationQuerySet(models.QuerySet["Violation"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> ViolationQuerySet:
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        return self.filter(subtree_q(paths, "hall__unit__path")) if paths else self.none()
+
+
+class Violation(models.Model):
+    """A breach of work discipline by a person (违反工作纪律), from a patrol's finding, with the points the
+    deduction table gave it then."""
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="violation")
+    person = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    kind = models.ForeignKey(FindingKind, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points deducted"), max_digits=4, decimal_places=1)
+    at = models.DateTimeField(_("at"))
+
+    objects: ClassVar[ViolationQuerySet] = ViolationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["hall", "at"], name="hall_violation_at")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.kind.name}"
+
+
+class NoticeQuerySet(models.QuerySet["HallNotice"]):
+    def restrict(self, user: User | AnonymousUser, action: Permission) -> NoticeQuerySet:
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        return self.filter(subtree_q(paths, "hall__unit__path")) if paths else self.none()
+
+
+class HallNotice(models.Model):
+    """A notice (通报) listing the violations of a period, published to the staff and, if chosen, the public."""
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    public = models.BooleanField(_("public"), default=False)
+    violations = models.ManyToManyField(Violation, related_name="notices")
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("published at"))
+
+    objects: ClassVar[NoticeQuerySet] = NoticeQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("hall notice")
+        verbose_name_plural = _("hall notices")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RankingWeights(models.Model):
+    """The weights of a hall's monthly window ranking (红旗窗口评比), in percent, summing to 100: window
+    efficiency, staff score, duty officer's mark and citizens' ratings (default 30 / 30 / 20 / 20)."""
+
+    hall = models.OneToOneField(Hall, verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    efficiency = models.PositiveSmallIntegerField(_("window efficiency"), default=30)
+    staff = models.PositiveSmallIntegerField(_("staff score"), default=30)
+    duty_officer = models.PositiveSmallIntegerField(_("duty officer's mark"), default=20)
+    citizens = models.PositiveSmallIntegerField(_("citizens' ratings"), default=20)
+
+    class Meta:
+        verbose_name = _("ranking weights")
+        verbose_name_plural = _("ranking weights")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(efficiency__lte=100, staff__lte=100, duty_officer__lte=100, citizens__lte=100),
+                name="hall_weights_percent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.efficiency}/{self.staff}/{self.duty_officer}/{self.citizens}"
+
+
+class DutyOfficerMark(models.Model):
+    """The duty officer's mark (值班长评分, 0–100) of a window for a month, a manual item of the ranking."""
+
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("duty officer's mark")
+        verbose_name_plural = _("duty officer's marks")
+        constraints = [models.UniqueConstraint(fields=["window", "month"], name="hall_mark_once")]
+
+    def __str__(self) -> str:
+        return f"{self.window} {self.month:%Y-%m}: {self.score}"

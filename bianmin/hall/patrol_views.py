@@ -1,0 +1,146 @@
+"""The patrol form (巡岗记录) and a hall's notices page (通报), with the month's scores."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bianmin.errors import DomainError
+from bianmin.hall import excel, patrols, presenters, ranking
+from bianmin.hall.models import FindingKind, Hall, HallNotice, Violation, Window
+from bianmin.hall.services import local_day
+from bianmin.org.models import User
+from bianmin.org.permissions import Permission
+from bianmin.org.scope import in_scope
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 (login_required ran)
+    return request.user
+
+
+def _hall(request: HttpRequest, pk: int, permission: Permission) -> Hall:
+    hall = Hall.objects.restrict(_user(request), permission).filter(pk=pk).select_related("unit").first()
+    if hall is None:
+        raise Http404
+    return hall
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patrol(request: HttpRequest, hall_id: int) -> HttpResponse:
+    """Every window with who is signed in; the inspector marks absence and a finding, with a photo."""
+    hall = _hall(request, hall_id, Permission.HALL_PATROL)
+    windows = list(Window.objects.filter(hall=hall).order_by("number"))
+    if request.method == "POST":
+        observations = [
+            patrols.Observation(
+                window=w,
+                present=request.POST.get(f"present-{w.pk}") != "no",
+                kind=request.POST.get(f"kind-{w.pk}", ""),
+                note=request.POST.get(f"note-{w.pk}", ""),
+                photo=request.FILES.get(f"photo-{w.pk}"),
+            )
+            for w in windows
+            if request.POST.get(f"kind-{w.pk}") or request.POST.get(f"present-{w.pk}") == "no"
+        ]
+        try:
+            done = patrols.record_patrol(
+                hall, actor=_user(request), observations=observations, note=request.POST.get("note", "")
+            )
+        except DomainError as exc:
+            messages.error(request, exc.describe())
+        else:
+            found = Violation.objects.filter(finding__patrol=done).count()
+            messages.success(request, _("Patrol recorded: %(n)s violations.") % {"n": found})
+            return HttpResponseRedirect(reverse("hall:notices", args=[hall.pk]))
+    context = {"hall": hall, "windows": presenters.windows(hall), "kinds": FindingKind.objects.filter(active=True)}
+    return render(request, "hall/patrol.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notices(request: HttpRequest, hall_id: int) -> HttpResponse:
+    """The month's violations and scores, the published notices, and (for managers) a notice to publish."""
+    user = _user(request)
+    hall = _hall(request, hall_id, Permission.HALL_VIEW)
+    manager = in_scope(user, Permission.HALL_MANAGE, hall.unit.path)
+    today = local_day(timezone.now())
+    if request.method == "POST":
+        start = parse_date(request.POST.get("start", "")) or today.replace(day=1)
+        end = parse_date(request.POST.get("end", "")) or today
+        try:
+            patrols.publish_notice(
+                hall,
+                actor=user,
+                title=request.POST.get("title", ""),
+                start=start,
+                end=end,
+                public=request.POST.get("public") == "1",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.describe())
+        else:
+            messages.success(request, _("The notice is published."))
+        return HttpResponseRedirect(reverse("hall:notices", args=[hall.pk]))
+    low, high = patrols._local_range(today.replace(day=1), today)
+    month = Violation.objects.filter(hall=hall, at__range=(low, high)).select_related(
+        "person", "kind", "finding__window"
+    )
+    published = HallNotice.objects.filter(hall=hall).prefetch_related(
+        "violations__person", "violations__kind", "violations__finding__window"
+    )[:20]
+    context = {
+        "hall": hall,
+        "manager": manager,
+        "patroller": in_scope(user, Permission.HALL_PATROL, hall.unit.path),
+        "month": month,
+        "scores": patrols.monthly_scores(hall, today.year, today.month),
+        "people": patrols.people_with_violations(hall.unit, today.replace(day=1), today),
+        "notices": published,
+        "today": today,
+        "first": today.replace(day=1),
+    }
+    return render(request, "hall/notices.html", context)
+
+
+def ranking_page(request: HttpRequest, hall_id: int) -> HttpResponse:
+    """The monthly public ranking of the windows (this month unless ?month=2026-11)."""
+    hall = Hall.objects.filter(pk=hall_id, active=True).first()
+    if hall is None:
+        raise Http404
+    today = local_day(timezone.now())
+    chosen = parse_date(request.GET.get("month", "") + "-01") or today
+    context = {"hall": hall, **ranking.with_flags(hall, chosen.year, chosen.month)}
+    return render(request, "hall/ranking.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def stats_export(request: HttpRequest, hall_id: int) -> HttpResponse:
+    """A day's statistics as a workbook (?day=2026-12-09; today by default)."""
+    hall = _hall(request, hall_id, Permission.HALL_VIEW)
+    day = parse_date(request.GET.get("day", "")) or local_day(timezone.now())
+    response = HttpResponse(excel.stats_workbook(hall, day), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="hall-{hall.pk}-{day:%Y%m%d}.xlsx"'
+    return response
+
+
+def ranking_export(request: HttpRequest, hall_id: int) -> HttpResponse:
+    """A month's public window ranking as a workbook (?month=2026-11; this month by default)."""
+    hall = Hall.objects.filter(pk=hall_id, active=True).first()
+    if hall is None:
+        raise Http404
+    chosen = parse_date(request.GET.get("month", "") + "-01") or local_day(timezone.now())
+    response = HttpResponse(excel.ranking_workbook(hall, chosen.year, chosen.month), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="hall-{hall.pk}-ranking-{chosen:%Y%m}.xlsx"'
+    return response
