@@ -38,8 +38,10 @@ CaseNumber = Annotated[str, Field(pattern=r"^\d{8}-\d{5,}$", description="The ca
 
 # What a list item shows (`Presenter.item`), no more: each join of the detail's `_related` costs.
 LISTED = ("unit", "village", "category", "handler")
-# Counting every match of a broad scope at a million cases costs a scan; past this many, lists say "more".
-COUNT_CAP = 10_000
+# Counting every match of a broad scope at a million cases costs a scan; past this many, lists say "more"
+# (1,000+), as search engines do: a person pages through a few dozen, and the reports give exact totals. At a
+# million cases a count up to 10,001 was most of an ordinary client's database time (bench/RESULTS.md).
+COUNT_CAP = 1_000
 
 
 class CasePage(Plain):
