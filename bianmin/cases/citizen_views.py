@@ -13,9 +13,9 @@ from bianmin.cases.models import Case
 from bianmin.cases.services import perform
 from bianmin.cases.workflow import Action
 from bianmin.errors import DomainError
-from bianmin.org.citizens import mask
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
+from bianmin.org.schemas import mask_phone
 
 MATTERS_SHOWN = 50
 
@@ -33,7 +33,7 @@ def my_matters(request: HttpRequest) -> HttpResponse:
     context = {
         "own": list(own),
         "claimable": list(Case.objects.claimable_by(user).select_related("unit").order_by("-received_at")[:20]),
-        "masked": mask(user.phone) if user.phone else "",
+        "masked": mask_phone(user.phone) if user.phone else "",
     }
     return render(request, "cases/my_matters.html", context)
 

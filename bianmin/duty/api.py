@@ -37,6 +37,7 @@ from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
 from bianmin.org.models import Unit
 from bianmin.org.permissions import Permission
+from bianmin.org.schemas import mask_phone
 
 UnitCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z-]{1,32}$", description="The unit's code, e.g. 500236101201.")]
 
@@ -76,16 +77,12 @@ def _change_out(change: DutyChange) -> dict[str, Any]:
     }
 
 
-def _mask(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-
-
 def _visit_out(visit: ReceptionVisit) -> dict[str, Any]:
     return {
         "id": visit.pk,
         "visited_at": visit.visited_at.isoformat(),
         "visitor_name": visit.visitor_name,
-        "visitor_phone": _mask(visit.visitor_phone),
+        "visitor_phone": mask_phone(visit.visitor_phone),
         "matter": visit.matter,
         "people_count": visit.people_count,
         "case": visit.case.number if visit.case else None,

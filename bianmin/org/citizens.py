@@ -19,6 +19,7 @@ from bianmin import notify
 from bianmin.errors import DomainError, InvalidInput
 from bianmin.org.choices import Role
 from bianmin.org.models import SignInCode, User
+from bianmin.org.schemas import mask_phone
 from bianmin.org.validators import MOBILE, is_resident_id
 from bianmin.throttle import allow
 
@@ -44,10 +45,6 @@ def clean_mobile(phone: str) -> str:
     return phone
 
 
-def mask(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
-
-
 def send_code(phone: str, *, address: str) -> None:
     """Send a new one-time code to `phone`; throttled per number and per address."""
     phone = clean_mobile(phone)
@@ -64,7 +61,7 @@ def send_code(phone: str, *, address: str) -> None:
         expires_at=now + timedelta(minutes=settings.SIGN_IN_CODE_MINUTES),
     )
     text = _("Your Bianmin sign-in code for %(phone)s is %(code)s; it is valid for %(minutes)s minutes.") % {
-        "phone": mask(phone),
+        "phone": mask_phone(phone),
         "code": code,
         "minutes": settings.SIGN_IN_CODE_MINUTES,
     }
@@ -109,7 +106,9 @@ def account_of(phone: str) -> User | None:
 def _citizen_of(phone: str) -> User:
     user = User.objects.filter(username=_username(phone)).first()
     if user is None:
-        user = User.objects.create_user(username=_username(phone), password=None, phone=phone, display_name=mask(phone))
+        user = User.objects.create_user(
+            username=_username(phone), password=None, phone=phone, display_name=mask_phone(phone)
+        )
     return user
 
 

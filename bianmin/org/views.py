@@ -14,6 +14,7 @@ from bianmin.errors import DomainError, InvalidInput
 from bianmin.org import citizens
 from bianmin.org.forms import CodeForm, PhoneForm, RealNameForm
 from bianmin.org.models import User
+from bianmin.org.schemas import mask_phone
 from bianmin.throttle import client_address
 
 
@@ -32,7 +33,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             else:
                 phone = citizens.clean_mobile(phone_form.cleaned_data["phone"])
                 request.session["sign_in_phone"] = phone
-                messages.success(request, _("A code was sent to %(phone)s.") % {"phone": citizens.mask(phone)})
+                messages.success(request, _("A code was sent to %(phone)s.") % {"phone": mask_phone(phone)})
                 return redirect(request.get_full_path())
     elif request.method == "POST" and phone:
         code_form = CodeForm(request.POST)
@@ -47,7 +48,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 wanted = request.GET.get("next", "")
                 safe = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure())
                 return redirect(wanted if safe and wanted else "cases:my_matters")
-    context = {"phone_form": phone_form, "code_form": code_form, "masked": citizens.mask(phone) if phone else ""}
+    context = {"phone_form": phone_form, "code_form": code_form, "masked": mask_phone(phone) if phone else ""}
     return render(request, "org/sign_in.html", context)
 
 

@@ -25,11 +25,12 @@ from openpyxl.styles import Font
 from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
+from bianmin.org.schemas import mask_phone
 from bianmin.org.validators import LANDLINE, MOBILE, is_resident_id
 from bianmin.pension import cycle, services, store
 from bianmin.pension.choices import Method, PensionerStatus
 from bianmin.pension.models import Pensioner, PensionerQuerySet, Scheme
-from bianmin.pension.presenters import mask_id, mask_phone, sees_personal
+from bianmin.pension.presenters import mask_id, sees_personal
 
 SHEET = "领取待遇人员"
 BATCH = 2000

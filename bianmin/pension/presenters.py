@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
+from bianmin.org.schemas import mask_phone
 from bianmin.org.scope import in_scope
 from bianmin.pension.choices import PensionerStatus, PensionList
 from bianmin.pension.models import Certification, Pensioner, PensionerEvent, PensionerQuerySet
@@ -21,10 +22,6 @@ DUE_WINDOW_DAYS = 30
 
 def mask_id(number: str) -> str:
     return number[:6] + "*" * 8 + number[-4:] if len(number) == 18 else "*" * len(number)
-
-
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
 
 
 def sees_personal(user: User | AnonymousUser, village_path: str) -> bool:
