@@ -27,6 +27,7 @@ from bianmin.pension.api import router as pension_router
 from bianmin.reports.api import router as reports_router
 from bianmin.schemas import ShanghaiTimes
 from bianmin.validation import django_error_fields, pydantic_error_fields
+from bianmin.village.api import router as village_router
 from bianmin.workdays.api import router as workdays_router
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ api.add_router("/", catalog_router)
 api.add_router("/hall", hall_router)
 api.add_router("/duty", duty_router)
 api.add_router("/pension", pension_router)
+api.add_router("/village", village_router)
 api.add_router("/open311", open311_router)  # its client keys; GeoReport v2 itself is under /open311/v2/
 
 

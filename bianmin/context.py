@@ -19,6 +19,7 @@ MODULES: tuple[tuple[Permission, str | Promise, str], ...] = (
     (Permission.HALL_VIEW, _("Service hall"), "hall:overview"),
     (Permission.DUTY_VIEW, _("My duty"), "duty:home"),
     (Permission.PENSION_VIEW, _("Pension certification"), "pension:lists"),
+    (Permission.VILLAGE_VIEW, _("Village affairs"), "village:home"),
     (Permission.OPEN311_KEYS, _("Open311 keys"), "open311:keys"),
 )
 

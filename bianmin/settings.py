@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "bianmin.duty",
     "bianmin.pension",
     "bianmin.open311",
+    "bianmin.village",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -26,4 +26,5 @@ urlpatterns = [
     path("duty/", include("bianmin.duty.urls")),
     path("pension/", include("bianmin.pension.urls")),
     path("open311/", include("bianmin.open311.urls")),
+    path("village/", include("bianmin.village.urls")),
 ]

@@ -26,6 +26,7 @@ from bianmin.org import services
 from bianmin.org.choices import EmploymentType, Role, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.pension.demo import load_demo_pension
+from bianmin.village.demo import load_demo_village
 
 COUNTY = ("500236000000", "奉节县")
 PROVINCE = ("500000000000", "重庆市")
@@ -179,6 +180,7 @@ def load_demo_modules(seed: int = 2026) -> None:
         load_demo_duty(seed)
         load_demo_pension(seed)
         load_demo_open311(seed)
+        load_demo_village(seed)
 
 
 def _load_county(seed: int) -> list[DemoAccount]:
@@ -224,6 +226,7 @@ def _load_county(seed: int) -> list[DemoAccount]:
         ("work_team", Role.WORK_TEAM, teams["白帝镇"], "白帝镇驻村工作组 吴组长"),
         ("village_cadre", Role.VILLAGE_CADRE, places["浣花村"], "浣花村 孙主任"),
         ("citizen", Role.CITIZEN, places["浣花村"], "浣花村村民 张大山"),
+        ("village_monitor", Role.VILLAGE_MONITOR, places["浣花村"], "浣花村监委会 郑监督"),
     ]
     accounts = []
     for username, role, unit, display_name in cast:

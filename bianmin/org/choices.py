@@ -49,6 +49,7 @@ PARENT_KINDS: dict[str, frozenset[str | None]] = {
 class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     VILLAGE_CADRE = "village_cadre", _("Village cadre")
+    VILLAGE_MONITOR = "village_monitor", _("Village supervision committee member")
     WORK_TEAM = "work_team", _("Work team member")
     TOWNSHIP_STAFF = "township_staff", _("Township staff")
     TOWNSHIP_LEADER = "township_leader", _("Township leader")

@@ -34,6 +34,10 @@ class Permission(StrEnum):
     PENSION_CERTIFY = "pension:certification:record"
     PENSION_MANAGE = "pension:pensioner:change"  # the register, imports, suspension and stopping
     OPEN311_KEYS = "open311:key:manage"  # Open311 client keys (administrators)
+    VILLAGE_VIEW = "village:record:view"  # a village's publicity, decisions, charters, projects (staff view)
+    VILLAGE_CHANGE = "village:record:change"  # the village committee drafts, records meetings, keeps the ledger
+    VILLAGE_SIGN = "village:publication:sign"  # the village supervision committee reviews and signs
+    VILLAGE_SUPERVISE = "village:village:supervise"  # the township: overdue lists, conflict flags, reports
 
 
 _HANDLER = frozenset({Permission.UNIT_VIEW, Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_HANDLE})
@@ -51,16 +55,22 @@ _SUPERVISOR = frozenset(
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CITIZEN: frozenset(),
-    Role.VILLAGE_CADRE: _HANDLER | {P.DUTY_VIEW, P.DUTY_CHANGE, P.DUTY_APPROVE, P.PENSION_VIEW, P.PENSION_CERTIFY},
+    Role.VILLAGE_CADRE: _HANDLER
+    | {P.DUTY_VIEW, P.DUTY_CHANGE, P.DUTY_APPROVE, P.PENSION_VIEW, P.PENSION_CERTIFY, P.VILLAGE_VIEW, P.VILLAGE_CHANGE},
+    Role.VILLAGE_MONITOR: frozenset({P.UNIT_VIEW, P.VILLAGE_VIEW, P.VILLAGE_SIGN}),
     Role.WORK_TEAM: _HANDLER | {P.DUTY_VIEW},
     Role.TOWNSHIP_STAFF: _HANDLER
-    | {P.HALL_VIEW, P.HALL_SERVE, P.DUTY_VIEW, P.PENSION_VIEW, P.PENSION_CERTIFY, P.PENSION_MANAGE},
+    | {P.HALL_VIEW, P.HALL_SERVE, P.DUTY_VIEW, P.PENSION_VIEW, P.PENSION_CERTIFY, P.PENSION_MANAGE, P.VILLAGE_VIEW},
     Role.TOWNSHIP_LEADER: _LEADER
-    | {P.HALL_VIEW, P.HALL_MANAGE, P.DUTY_VIEW, P.DUTY_CHANGE, P.DUTY_APPROVE, P.RECEPTION_RECORD, P.PENSION_VIEW},
+    | {P.HALL_VIEW, P.HALL_MANAGE, P.DUTY_VIEW, P.DUTY_CHANGE, P.DUTY_APPROVE, P.RECEPTION_RECORD, P.PENSION_VIEW}
+    | {P.VILLAGE_VIEW, P.VILLAGE_SUPERVISE},
     Role.WINDOW_STAFF: _HANDLER | {P.HALL_VIEW, P.HALL_SERVE, P.PENSION_VIEW, P.PENSION_CERTIFY},
     Role.DEPARTMENT_HANDLER: _HANDLER,
-    Role.SUPERVISOR: _SUPERVISOR | {P.HALL_VIEW, P.HALL_PATROL, P.DUTY_VIEW, P.PENSION_VIEW},
-    Role.INSPECTOR: frozenset({P.UNIT_VIEW, P.USER_VIEW, P.CASE_VIEW, P.HALL_VIEW, P.HALL_PATROL, P.DUTY_VIEW}),
+    Role.SUPERVISOR: _SUPERVISOR
+    | {P.HALL_VIEW, P.HALL_PATROL, P.DUTY_VIEW, P.PENSION_VIEW, P.VILLAGE_VIEW, P.VILLAGE_SUPERVISE},
+    Role.INSPECTOR: frozenset(
+        {P.UNIT_VIEW, P.USER_VIEW, P.CASE_VIEW, P.HALL_VIEW, P.HALL_PATROL, P.DUTY_VIEW, P.VILLAGE_VIEW}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 
