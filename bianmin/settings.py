@@ -224,6 +224,10 @@ REOPEN_DAYS = env_int("REOPEN_DAYS", 7, minimum=1, maximum=365)
 SATISFIED_MIN_RATING = env_int("SATISFIED_MIN_RATING", 3, minimum=2, maximum=5)
 # Working days the unit has to rectify after a 差评, and by which the citizen is called back (DESIGN §4.4).
 RECTIFICATION_DAYS = env_int("RECTIFICATION_DAYS", 5, minimum=1, maximum=30)
+# Whether the "without leaving the village" (不出村) figures count, besides the applications filed at or for a
+# village, the pension certifications done at a village's hall or by a home visit (DESIGN §5): handled when
+# recorded, completed when passed. Off by default: the source's figures count applications only.
+VILLAGE_FIGURES_COUNT_CERTIFICATIONS = env_bool("VILLAGE_FIGURES_COUNT_CERTIFICATIONS", False)
 # Units with fewer accepted cases in a period than this are listed apart from the ranking by completion rate
 # (two cases of two completed would otherwise top it).
 RANKING_MIN_ACCEPTED = env_int("RANKING_MIN_ACCEPTED", 10, minimum=1, maximum=10000)

@@ -9,12 +9,12 @@ the "without leaving the village" figures of DESIGN §5 where the administrator 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bianmin.org.choices import PLACE_KINDS
@@ -29,6 +29,8 @@ from bianmin.workdays.services import schedule_warning, workdays_between
 MAX_DAYS = 366 * 3
 
 PASSED = Q(result=Result.PASSED)
+# Done without leaving the village (DESIGN §5): at a village's or community's hall, or by a home visit.
+IN_VILLAGE = Q(method=Method.HOME_VISIT) | Q(unit__kind__in=PLACE_KINDS)
 
 
 @dataclass
@@ -72,7 +74,7 @@ def pension_report(
     report = PensionReport(start, end, unit)
     where = _scoped(user, unit)
     certs = Certification.objects.filter(where, certified_on__gte=start, certified_on__lte=end).order_by()
-    report.in_village = certs.filter(Q(method=Method.HOME_VISIT) | Q(unit__kind__in=PLACE_KINDS)).count()
+    report.in_village = certs.filter(IN_VILLAGE).count()
     report.by_day = [
         {"day": row["certified_on"], "total": row["total"], "passed": row["passed"]}
         for row in certs.values("certified_on")
@@ -174,3 +176,27 @@ def as_dict(report: PensionReport) -> dict[str, Any]:
         "by_township": report.by_township,
         "warning": report.warning,
     }
+
+
+# The KPI engine's grouping keys (bianmin.reports.kpi) and the certification's field for each: where the
+# pensioner lives for figures by origin, the unit that certified for figures by handling unit, the local day.
+KPI_GROUPS = {"origin_unit_id": "village_id", "unit_id": "unit_id", "day": "certified_on"}
+
+
+def village_service_counts(units: QuerySet[Unit, Any], since: datetime, until: datetime, by: str) -> list[dict[str, Any]]:
+    """The certifications done without leaving the village in [since, until) among `units`, by the KPI
+    engine's key `by`, as its 不出村 figures: every one handled, the passed ones completed. The engine adds
+    them to the applications' when the administrator counts them (settings.VILLAGE_FIGURES_COUNT_CERTIFICATIONS,
+    DESIGN §5). One GROUP BY."""
+    field = KPI_GROUPS[by]
+    where = Q(unit_id__in=units) if by == "unit_id" else Q(village_id__in=units)
+    rows = (
+        Certification.objects.filter(IN_VILLAGE, where, certified_at__gte=since, certified_at__lt=until)
+        .order_by()
+        .values(field)
+        .annotate(village_handled=Count("id"), village_completed=Count("id", filter=PASSED))
+    )
+    return [
+        {by: row[field], "village_handled": row["village_handled"], "village_completed": row["village_completed"]}
+        for row in rows
+    ]

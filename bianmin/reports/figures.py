@@ -189,13 +189,15 @@ REGISTRY: tuple[Figure, ...] = (
     _count(
         "village_handled",
         _("Handled at villages"),
-        "不出村 办理: accepted applications filed at or on behalf of a village (village hall, 代办).",
+        "不出村 办理: accepted applications filed at or on behalf of a village (village hall, 代办); where the "
+        "administrator counts them (VILLAGE_FIGURES_COUNT_CERTIFICATIONS), also the pension certifications "
+        "done at a village hall or by a home visit.",
         Source.APPLICATIONS,
     ),
     _count(
         "village_completed",
         _("Completed at villages"),
-        "不出村 办结: those of them completed.",
+        "不出村 办结: those of them completed (a certification: passed).",
         Source.APPLICATIONS,
     ),
     _rate(

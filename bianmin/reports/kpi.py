@@ -197,14 +197,36 @@ def cases_in(unit: Unit, period: Period, basis: Basis, kinds: Iterable[str] = ()
     )
 
 
-def _grouped(cases: QuerySet[Case], measures: Measures, by: str) -> list[dict[str, Any]]:
+def _grouped(
+    cases: QuerySet[Case], measures: Measures, by: str, added: Iterable[Mapping[str, Any]] = ()
+) -> list[dict[str, Any]]:
     """The figures of each group: one GROUP BY over the cases (the report index alone), one over the
-    applications among them (joined with their application rows), merged by group."""
+    applications among them (joined with their application rows), merged by group; the `added` rows' counts
+    (the village services of `village_services`) are added to the group's."""
     counted = measures.annotate(cases).order_by().values(by).annotate(**measures.aggregates()).values(by, *CASE_COUNTS)
     rows: dict[Any, dict[str, Any]] = {row[by]: row for row in counted}
     for row in measures.applications(cases, by):
         rows.setdefault(row[by], {}).update(row)
+    for extra in added:
+        group = rows.setdefault(extra[by], {by: extra[by]})
+        for name, count in extra.items():
+            if name != by:
+                group[name] = (group.get(name) or 0) + count
     return list(rows.values())
+
+
+def village_services(unit: Unit, period: Period, basis: Basis, by: str) -> list[dict[str, Any]]:
+    """Services done without leaving the village besides the applications, counted in the 不出村 figures when
+    the administrator says so (settings.VILLAGE_FIGURES_COUNT_CERTIFICATIONS, DESIGN §5): the pension
+    certifications at a village's hall or by a home visit, by the pensioner's village (by origin) or the
+    certifying unit (by handling unit)."""
+    if not settings.VILLAGE_FIGURES_COUNT_CERTIFICATIONS:
+        return []
+    from bianmin.pension.reports import village_service_counts
+
+    key = by if by == "day" else ("origin_unit_id" if basis == Basis.ORIGIN else "unit_id")
+    rows = village_service_counts(Unit.objects.subtree(unit).values("id"), period.since, period.until, key)
+    return [{by: row.pop(key), **row} for row in rows]
 
 
 def kpi_summary(
@@ -224,7 +246,7 @@ def kpi_summary(
     measures = Measures(as_of)
     field = "origin_unit_id" if basis == Basis.ORIGIN else "unit_id"
     cases = cases_in(unit, period, basis, kinds)
-    rows = _grouped(cases, measures, field)
+    rows = _grouped(cases, measures, field, [] if kinds else village_services(unit, period, basis, field))
     children = {
         child.path: child for child in Unit.objects.filter(parent=unit, is_active=True).order_by("kind", "code")
     }
@@ -327,7 +349,11 @@ def kpi_trend(
     bucket of the period is present, empty ones with zeros."""
     basis = basis or default_basis(unit)
     cases = cases_in(unit, period, basis).annotate(day=LocalDay("received_at"))
-    per_day = {_as_date(row["day"]): Figures.from_row(row) for row in _grouped(cases, Measures(as_of), "day")}
+    per_day: dict[date, Figures] = defaultdict(Figures)
+    for row in _grouped(cases, Measures(as_of), "day"):
+        per_day[_as_date(row["day"])].add(Figures.from_row(row))
+    for row in village_services(unit, period, basis, "day"):
+        per_day[row["day"]].add(Figures.from_row(row))
     buckets: dict[date, Figures] = {}
     day = period.start
     while day <= period.end:
