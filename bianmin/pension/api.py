@@ -135,7 +135,9 @@ def update(request: HttpRequest, pk: int, payload: PensionerPatch) -> dict[str, 
 )
 def certify(request: HttpRequest, pk: int, payload: CertificationIn) -> Status[dict[str, Any]]:
     user = actor(request)
-    done = services.certify(visible(user, pk), actor=user, **payload.model_dump(exclude_none=True))
+    fields = payload.model_dump(exclude_none=True, exclude={"unit"})
+    unit = services.certifying_unit(user, payload.unit, payload.method)
+    done = services.certify(visible(user, pk), actor=user, unit=unit, **fields)
     return Status(201, certified_body(done, user))
 
 
@@ -156,8 +158,9 @@ def certify_by_id_number(request: HttpRequest, payload: HallCertificationIn) -> 
     )
     if found is None:
         raise NotFound(_("No pensioner with this identity number in your villages."))
-    fields = payload.model_dump(exclude_none=True, exclude={"id_number"})
-    done = services.certify(found, actor=user, **fields)
+    fields = payload.model_dump(exclude_none=True, exclude={"id_number", "unit"})
+    unit = services.certifying_unit(user, payload.unit, payload.method)
+    done = services.certify(found, actor=user, unit=unit, **fields)
     return Status(201, certified_body(done, user))
 
 

@@ -183,7 +183,9 @@ def as_dict(report: PensionReport) -> dict[str, Any]:
 KPI_GROUPS = {"origin_unit_id": "village_id", "unit_id": "unit_id", "day": "certified_on"}
 
 
-def village_service_counts(units: QuerySet[Unit, Any], since: datetime, until: datetime, by: str) -> list[dict[str, Any]]:
+def village_service_counts(
+    units: QuerySet[Unit, Any], since: datetime, until: datetime, by: str
+) -> list[dict[str, Any]]:
     """The certifications done without leaving the village in [since, until) among `units`, by the KPI
     engine's key `by`, as its 不出村 figures: every one handled, the passed ones completed. The engine adds
     them to the applications' when the administrator counts them (settings.VILLAGE_FIGURES_COUNT_CERTIFICATIONS,

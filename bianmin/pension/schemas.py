@@ -117,6 +117,12 @@ class CertificationIn(Plain):
     device_ref: str = Field("", max_length=64, description="The terminal's reference; never biometric data.")
     location: str = Field("", max_length=100)
     at: datetime | None = Field(None, description="When (default: now).")
+    unit: str | None = Field(
+        None,
+        max_length=32,
+        description="The code of the unit where an in-person certification was done, such as a township's hall "
+        "(default: the pensioner's village).",
+    )
 
 
 class HallCertificationIn(CertificationIn):

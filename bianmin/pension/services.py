@@ -74,6 +74,25 @@ def _check_unit(actor: Actor, permission: Permission, village: Unit) -> None:
         raise PermissionDenied(_("You may only manage the register of your own villages."))
 
 
+def certifying_unit(actor: Actor, code: str | None, method: Method | str) -> Unit | None:
+    """The unit named by `code` where an assisted certification was done (a township's or the county's hall),
+    checked; None when no code is given (the pensioner's village, for an assisted method)."""
+    if not code:
+        return None
+    unit = Unit.objects.filter(code=code.strip(), is_active=True).first()
+    if unit is None:
+        raise InvalidInput({"unit": _("No unit with this code.")})
+    _check_place(actor, unit, method)
+    return unit
+
+
+def _check_place(actor: Actor, unit: Unit, method: Method | str) -> None:
+    if method not in ASSISTED_METHODS:
+        raise InvalidInput({"unit": _("Only a certification done in person has a place where it was done.")})
+    if actor is not None and not in_scope(actor, Permission.PENSION_CERTIFY, unit.path):
+        raise InvalidInput({"unit": _("You may only record certifications done at your own units.")})
+
+
 def clean_id_number(value: str) -> str:
     number = value.strip().upper()
     if not is_resident_id(number):
@@ -226,6 +245,8 @@ def certify(
     if at > timezone.now() + timedelta(minutes=5):
         raise InvalidInput({"at": _("A certification cannot be in the future.")})
     day = timezone.localdate(at)
+    if unit is not None:
+        _check_place(actor, unit, method)
     with transaction.atomic():
         locked = _locked(pensioner)
         _check(actor, Permission.PENSION_VIEW, locked.village)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bianmin.errors import DomainError
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
-from bianmin.org.permissions import Permission
+from bianmin.org.permissions import Permission, roles_granting
 from bianmin.org.scope import in_scope
 from bianmin.pension import services
 from bianmin.pension.choices import Method, PensionList, Result, StopReason
@@ -178,7 +178,12 @@ def hall(request: HttpRequest) -> HttpResponse:
     if user is None:
         return forbidden(request)
     methods = [(v, label) for v, label in Method.choices if v != Method.DATA_COMPARISON]
-    return render(request, "pension/hall.html", {"methods": methods, "default": Method.IN_PERSON_HALL})
+    # Where the counter is: the units where the caller certifies, their own first (a township's hall).
+    places = Unit.objects.filter(
+        memberships__user=user, memberships__role__in=roles_granting(Permission.PENSION_CERTIFY)
+    ).distinct()
+    context = {"methods": methods, "default": Method.IN_PERSON_HALL, "places": places.order_by("depth", "code")}
+    return render(request, "pension/hall.html", context)
 
 
 def period(request: HttpRequest) -> tuple[date, date, str | None]:

@@ -175,3 +175,24 @@ def test_reminders_go_once_per_cycle_to_the_village_and_by_sms_to_the_pensioner(
     assert services.remind_due(date(2026, 6, 2)) == 0  # once per cycle
     services.certify(soon, actor=None, method=Method.FACE_SELF_SERVICE, at=at(date(2026, 6, 10)))
     assert services.remind_due(date(2027, 5, 20)) == 1  # the next cycle is reminded again
+
+
+def test_a_hall_counter_records_where_it_certified_through_the_api(county):
+    from django.test import Client
+
+    p = pensioner(county["huanhua"], last_certified_on=date(2026, 1, 5))
+    staff = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    staff.force_login(county.people["township_staff"])
+    url = "/api/v1/pension/certifications"
+    body = {"id_number": p.id_number, "method": "in_person_hall", "unit": county["baidi"].code}
+    assert staff.post(url, body, content_type="application/json").status_code == 201
+    assert Certification.objects.get(pensioner=p).unit == county["baidi"]  # the township's hall, not the village
+    # A remote method has no place; a unit where the caller does not certify is refused, nothing recorded.
+    remote = staff.post(url, {**body, "method": "face_self_service"}, content_type="application/json")
+    cadre = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    cadre.force_login(county.people["cadre_a"])
+    elsewhere = cadre.post(url, body, content_type="application/json")
+    unknown = staff.post(url, {**body, "unit": "nowhere"}, content_type="application/json")
+    for answer in (remote, elsewhere, unknown):
+        assert answer.status_code == 400 and answer.json()["fields"]["unit"]
+    assert Certification.objects.filter(pensioner=p).count() == 1

@@ -8,6 +8,7 @@
   var input = document.getElementById("hall-id");
   var method = document.getElementById("hall-method");
   var device = document.getElementById("hall-device");
+  var place = document.getElementById("hall-place");
   var status = document.getElementById("hall-status");
   var log = document.getElementById("hall-log");
   var counter = document.getElementById("hall-count");
@@ -58,7 +59,12 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ id_number: number, method: method.value, device_ref: device.value })
+      body: JSON.stringify({
+        id_number: number,
+        method: method.value,
+        device_ref: device.value,
+        unit: place && ["in_person_hall", "fingerprint_on_site"].indexOf(method.value) >= 0 ? place.value : null
+      })
     }).then(function (response) {
       return response.json().then(function (body) { answered(number, response.ok, body); });
     }).catch(function () {
@@ -86,13 +92,13 @@
 
   // Keep the focus in the input: after choosing a method or a device it comes back, and typing anywhere
   // on the page types into it.
-  [method, device].forEach(function (control) {
+  [method, device, place].filter(Boolean).forEach(function (control) {
     control.addEventListener("change", function () { input.focus(); });
   });
   input.addEventListener("blur", function () {
     window.setTimeout(function () {
       var here = document.activeElement;
-      if (here !== method && here !== device) { input.focus(); }
+      if (here !== method && here !== device && here !== place) { input.focus(); }
     }, 0);
   });
   input.focus();
