@@ -21,6 +21,7 @@ from bianmin.cases import sla
 from bianmin.cases.choices import OPEN_STATUSES, CaseKind, CaseStatus, LimitUnit, Rating, RatingAppeal
 from bianmin.cases.errors import CaseError
 from bianmin.cases.models import Case, CaseEvent, CaseExtension, CasePause, Classification
+from bianmin.cases.routing import transfer_targets
 from bianmin.errors import Conflict, InvalidInput, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
@@ -60,6 +61,10 @@ class Finder:
 
     def unit(self, code: str) -> Unit | None:
         return Unit.objects.filter(code=code, is_active=True).first()
+
+    def may_transfer_to(self, actor: User | None, case: Case, unit: Unit) -> bool:
+        """Whether `actor` may send the case to `unit` (`bianmin.cases.routing`)."""
+        return transfer_targets(actor, [case.unit]).filter(pk=unit.pk).exists()
 
     def next_level(self, unit: Unit) -> Unit | None:
         """Village → the resident work team stationed there (else the township) → township → its parent."""
@@ -185,11 +190,21 @@ def _unit(ctx: Context, value: Any, name: str) -> Unit:
     return unit
 
 
+TRANSFER_RULE = _(
+    "A case goes to a department, service center or township of its county, or to a village or work team of "
+    "its own township or of your units."
+)
+
+
 def transfer(case: Case, ctx: Context) -> Change:
     target = _unit(ctx, ctx.get("to_unit"), "to_unit")
     if target.pk == case.unit_id:
         raise InvalidInput({"to_unit": _("The case is already with this unit.")})
+    if not ctx.find.may_transfer_to(ctx.actor, case, target):
+        raise InvalidInput({"to_unit": TRANSFER_RULE})
     assisting = [_unit(ctx, u, "assist_units") for u in (ctx.get("assist_units") or [])]
+    if any(not ctx.find.may_transfer_to(ctx.actor, case, unit) for unit in assisting):
+        raise InvalidInput({"assist_units": TRANSFER_RULE})
     return Change(
         note=ctx.optional_text("note"),
         data={"to_unit": target.code, "assist_units": [u.code for u in assisting]},

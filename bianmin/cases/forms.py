@@ -20,6 +20,7 @@ from bianmin.cases.choices import (
     Urgency,
 )
 from bianmin.cases.models import Application, Case, Category, Classification
+from bianmin.cases.routing import grouped_choices, transfer_targets
 from bianmin.cases.workflow import Transition
 from bianmin.catalog.models import ItemMaterial
 from bianmin.org.models import Unit, UnitQuerySet, User
@@ -168,10 +169,13 @@ def _field(name: str, case: Case, user: User) -> forms.Field:
         ).distinct()
         return forms.ModelChoiceField(label=_("handler"), queryset=people, to_field_name="username")
     if name in ("to_unit", "assist_units"):
-        units = Unit.objects.filter(is_active=True).exclude(pk=case.unit_id).order_by("path")
-        field_class = forms.ModelChoiceField if name == "to_unit" else forms.ModelMultipleChoiceField
-        label = _("To unit") if name == "to_unit" else _("assisting units")
-        return field_class(label=label, queryset=units, to_field_name="code")
+        # The units the transfer allows (bianmin.cases.routing), grouped, with a search box (search-select.js).
+        choices: list[Any] = grouped_choices(transfer_targets(user, [case.unit]).exclude(pk=case.unit_id))
+        search = forms.Select(attrs={"data-search": _("Search units")})
+        if name == "to_unit":
+            return forms.ChoiceField(label=_("To unit"), choices=[("", "—"), *choices], widget=search)
+        many = forms.SelectMultiple(attrs={"data-search": _("Search units"), "size": 8})
+        return forms.MultipleChoiceField(label=_("assisting units"), choices=choices, widget=many)
     if name == "due_at":
         return forms.DateTimeField(
             label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -243,7 +247,5 @@ class ActionForm(forms.Form):
                 value = value.number
             elif isinstance(value, Classification):
                 value = value.code
-            elif name == "assist_units":
-                value = [u.code for u in value]
             values[name] = value
         return values

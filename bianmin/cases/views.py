@@ -42,6 +42,7 @@ from bianmin.cases.public_api import (
     tracking_url,
 )
 from bianmin.cases.queries import search_cases
+from bianmin.cases.routing import grouped_choices, held_targets
 from bianmin.cases.schemas import CaseFilters
 from bianmin.cases.services import allowed_actions, create_case, perform
 from bianmin.cases.workflow import Action
@@ -99,7 +100,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "can_take_in": Unit.objects.restrict(user, Permission.CASE_CREATE).exists(),
         "intake_channels": [(c, Channel(c).label) for c in ("hotline", "window", "village_hall", "reception")],
-        "units": Unit.objects.filter(is_active=True).order_by("path").only("code", "name"),
+        "units": grouped_choices(held_targets(user)),
         "people": User.objects.filter(
             memberships__unit__in=Unit.objects.restrict(user, Permission.CASE_HANDLE),
             memberships__role__in=roles_granting(Permission.CASE_HANDLE),

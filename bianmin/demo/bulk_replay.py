@@ -112,6 +112,9 @@ class ReplayFinder(Finder):
     def unit(self, code: str) -> Unit | None:
         return next((u for u in self.replay.units.values() if u.code == code), None)
 
+    def may_transfer_to(self, actor: User | None, case: Case, unit: Unit) -> bool:
+        return True  # the story transfers to the county's departments only (bulk_story.py)
+
     def next_level(self, unit: Unit) -> Unit | None:
         team = self.replay.covering_team.get(unit.pk)
         target = team if team is not None else unit.parent_id
