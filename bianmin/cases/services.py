@@ -347,6 +347,8 @@ def create_case(
             raise PermissionDenied(_("You may only take in cases for the units you serve."))
     elif unit is None:
         raise InvalidInput({"village": _("Choose a village or community.")})
+    if village is None and unit.kind in PLACE_KINDS:
+        village = unit  # a village cadre's intake is about their own village unless they name another
     now = received_at or timezone.now()
     limit_value, limit_unit = sla.default_limit(
         kind, urgency, (category.limit_value, category.limit_unit) if category else (None, "")

@@ -138,6 +138,9 @@ def test_intake_lands_in_the_takers_own_unit_and_refuses_others(county):
         new_case(county.people["cadre_a"], unit=county["rsj"])
     with pytest.raises(PermissionDenied):
         new_case(county.people["villager"])
+    # A village cadre who names no village takes in a matter of their own village: it counts there.
+    own = new_case(county.people["cadre_a"])
+    assert (own.unit, own.village, own.origin_unit) == (county["huanhua"], county["huanhua"], county["huanhua"])
 
 
 def test_an_idempotency_key_makes_a_retry_return_the_first_case(county):
