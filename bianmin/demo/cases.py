@@ -169,6 +169,10 @@ PLAN = [
     ("transferred", 3),
 ]
 
+# How old a matter in an open state can be, in days (the others spread over the three months).
+OPEN_DAYS = {"submitted": 3, "accepted": 12, "replied": 10, "transferred": 20, "in_progress": 25, "paused": 30}
+OPEN_DAYS["reopened"] = 25
+
 
 def _handler(unit: Unit, cache: dict[int, User]) -> User:
     """A demo handler for each unit (no usable password: these accounts are only actors in the history)."""
@@ -216,14 +220,17 @@ def load_demo_cases(seed: int, count: int = 300) -> int:
         category, kind, templates = rng.choice(categories)
         title, content = rng.choice(templates)
         village = rng.choice(villages)
-        received = now - timedelta(days=rng.uniform(0.2, 90))
-        received = received.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59))
-        if received > now:
-            received = now - timedelta(hours=1)
+        age = rng.uniform(0.2, 90)
+        hour, minute = rng.randint(8, 17), rng.randint(0, 59)
         text = content.format(
             place=village.name, group=f"{rng.randint(1, 8)}组", group2=f"{rng.randint(1, 8)}组", days=rng.randint(2, 6)
         )
         state = rng.choice(states)
+        # A matter still open was received lately: nothing lies untouched for months (a few run late).
+        age = 0.2 + (age - 0.2) * OPEN_DAYS.get(state, 90) / 90
+        received = (now - timedelta(days=age)).replace(hour=hour, minute=minute)
+        if received > now:
+            received = now - timedelta(hours=1)
         channel = (
             Channel.WEB
             if state == "submitted"
