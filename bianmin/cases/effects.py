@@ -245,11 +245,12 @@ def extension(ctx: Context, amount: int, unit: str) -> Change:
     reason = ctx.text("reason")
     assert ctx.actor is not None  # noqa: S101 (extending needs the approve permission: a person)
     row = CaseExtension(amount=amount, reason=reason, approved_by=ctx.actor, at=ctx.now)
-    return Change(note=reason, data={"amount": amount, "unit": unit}, add=[row])
+    # An extension answers a handler's request, if one is waiting.
+    return Change(note=reason, data={"amount": amount, "unit": unit}, add=[row], case={"extension_requested": None})
 
 
-def extend(case: Case, ctx: Context) -> Change:
-    amount = ctx.get("amount")
+def _extension_amount(case: Case, amount: Any) -> int:
+    """The extension asked for, within what a grievance may be extended by (a clear error otherwise)."""
     if case.kind == CaseKind.PETITION:  # 信访: at most 30 more days (信访工作条例 第35条)
         most = settings.PETITION_EXTENSION_DAYS
         if not isinstance(amount, int) or not 1 <= amount <= most:
@@ -258,7 +259,23 @@ def extend(case: Case, ctx: Context) -> Change:
         most = max(case.limit_value, 30)
         unit = LimitUnit(case.limit_unit).label if case.limit_unit in LimitUnit.values else ""
         raise InvalidInput({"amount": _("Extend by 1 to %(n)s %(unit)s.") % {"n": most, "unit": unit}})
-    return extension(ctx, amount, case.limit_unit)
+    return amount
+
+
+def extend(case: Case, ctx: Context) -> Change:
+    return extension(ctx, _extension_amount(case, ctx.get("amount")), case.limit_unit)
+
+
+def request_extension(case: Case, ctx: Context) -> Change:
+    """申请延期: the handling unit asks; one who may approve extends (`extend`) or declines."""
+    amount = _extension_amount(case, ctx.get("amount"))
+    reason = ctx.text("reason", 500)
+    return Change(note=reason, data={"amount": amount, "unit": case.limit_unit}, case={"extension_requested": amount})
+
+
+def decline_extension(case: Case, ctx: Context) -> Change:
+    reason = ctx.text("reason", 500)
+    return Change(note=reason, data={"amount": case.extension_requested}, case={"extension_requested": None})
 
 
 def pause(case: Case, ctx: Context) -> Change:

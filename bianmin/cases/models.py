@@ -241,6 +241,8 @@ class Case(models.Model):
     transfer_count = models.PositiveIntegerField(default=0)
     supervise_count = models.PositiveIntegerField(default=0)
     reopen_count = models.PositiveIntegerField(default=0)
+    # A handler's request to extend the limit by this much (in the limit's unit), waiting for one who approves.
+    extension_requested = models.PositiveIntegerField(_("extension requested"), null=True, blank=True)
 
     # The end of the history (DESIGN §3): the sequence number and hash of the case's latest event, written with
     # it, so that `verify` sees a removed tail as well as an edited event. Empty only on rows written before
@@ -284,6 +286,10 @@ class Case(models.Model):
             models.Index(fields=["received_at"], name="cases_received"),
             # A citizen's account finds the matters filed with its mobile number that it may claim.
             models.Index(fields=["citizen_phone"], condition=Q(citizen__isnull=True), name="cases_unclaimed_phone"),
+            # The few cases whose handler waits for an extension, for those who approve.
+            models.Index(
+                fields=["unit"], condition=Q(extension_requested__isnull=False), name="cases_extension_requested"
+            ),
             # The workbench (open cases by due time) reads its ids from this index alone: the order, then the
             # columns the scope tests (handling unit, village, citizen, and the id for assisted cases).
             models.Index(

@@ -124,6 +124,8 @@ class Presenter:
             called_back_at=case.called_back_at,
             transfer_count=case.transfer_count,
             reopen_count=case.reopen_count,
+            extension_requested=case.extension_requested,
+            limit_unit_label=str(LimitUnit(case.limit_unit).label) if case.limit_unit in LimitUnit.values else "",
             events=[
                 {
                     "seq": e.seq,

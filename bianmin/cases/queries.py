@@ -59,6 +59,8 @@ def search_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> Que
         cases = cases.filter(overdue) if filters.overdue else cases.exclude(overdue)
     if filters.supervised is not None:
         cases = cases.filter(supervise_count__gt=0) if filters.supervised else cases.filter(supervise_count=0)
+    if filters.extension_requested is not None:
+        cases = cases.filter(extension_requested__isnull=not filters.extension_requested)
     if filters.q:
         q = filters.q.strip()
         if is_case_number(q):

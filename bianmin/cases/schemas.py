@@ -173,6 +173,10 @@ class CaseDetail(CaseItem):
     called_back_at: datetime | None = Field(description="When the citizen was called back after a bad rating.")
     transfer_count: int
     reopen_count: int
+    extension_requested: int | None = Field(
+        description="An extension the handler asked for (in the limit's unit), waiting for one who approves."
+    )
+    limit_unit_label: str = Field(description="The unit of the case's time limit, as people read it.")
     events: list[EventOut]
     actions: list[ActionOut] = Field(description="What the caller may do now, from the workflow's table.")
     attachments: list[AttachmentRef]
@@ -217,6 +221,7 @@ class CaseFilters(Plain):
     channel: Channel | None = None
     overdue: bool | None = None
     supervised: bool | None = None
+    extension_requested: bool | None = Field(None, description="Cases whose handler asked for an extension.")
     q: str | None = Field(None, max_length=100, description="Number, or words of the title or content.")
     received_from: SaneDate | None = None
     received_to: SaneDate | None = None

@@ -45,6 +45,8 @@ class Action(models.TextChoices):
     RETURN = "return", _("Return to the sender")
     SUPERVISE = "supervise", _("Supervise")
     EXTEND = "extend", _("Extend the time limit")
+    REQUEST_EXTENSION = "request_extension", _("Request an extension")
+    DECLINE_EXTENSION = "decline_extension", _("Decline the extension")
     PAUSE = "pause", _("Pause (waiting for the citizen)")
     RESUME = "resume", _("Resume")
     CLASSIFY = "classify", _("Classify the demand")
@@ -125,6 +127,14 @@ class Transition:
 def _has_level_above(case: Case) -> bool:
     """A village goes up to its work team or township; any other unit to its parent (the top has none)."""
     return case.unit.kind in PLACE_KINDS or case.unit.parent_id is not None
+
+
+def _request_waiting(case: Case) -> bool:
+    return case.extension_requested is not None
+
+
+def _no_request_waiting(case: Case) -> bool:
+    return case.extension_requested is None
 
 
 def _sent_here(case: Case) -> bool:
@@ -284,6 +294,27 @@ GRIEVANCE: dict[str, Transition] = {
             tell=(tell.SUPERVISED,),
         ),
         Transition(Action.EXTEND, _OPEN_WORK, None, _APPROVE, g.extend, ("amount", "reason"), clock=Clock.EXTEND),
+        # A handler who may not extend asks one who may (a department's handler asks the county's supervisor).
+        Transition(
+            Action.REQUEST_EXTENSION,
+            _OPEN_WORK,
+            None,
+            _HANDLE,
+            g.request_extension,
+            ("amount", "reason"),
+            guard=_no_request_waiting,
+            unmet=(CaseError.ILLEGAL_TRANSITION, _("An extension request is already waiting for approval.")),
+        ),
+        Transition(
+            Action.DECLINE_EXTENSION,
+            _OPEN_WORK,
+            None,
+            _APPROVE,
+            g.decline_extension,
+            ("reason",),
+            guard=_request_waiting,
+            unmet=(CaseError.ILLEGAL_TRANSITION, _("No extension request is waiting.")),
+        ),
         Transition(Action.PAUSE, _OPEN_WORK, S.PAUSED, _HANDLE, g.pause, ("reason",), clock=Clock.PAUSE),
         Transition(Action.RESUME, frozenset({S.PAUSED}), S.IN_PROGRESS, _HANDLE, g.resume, clock=Clock.RESUME),
         Transition(Action.CLASSIFY, _OPEN_WORK, None, _HANDLE, g.classify, ("classification",)),

@@ -38,7 +38,7 @@ CASE_COLUMNS = (
     "transfer_count", "supervise_count", "reopen_count", "idempotency_key", "version", "created_at", "updated_at",
     "citizen_id", "created_by_id", "handler_id", "unit_id", "village_id", "category_id", "classification_id",
     "rating_appeal", "rating_appeal_decided_at", "origin_unit_id", "master_id", "last_event_seq", "last_event_hash",
-    "sent_by_id", "rectify_due_at", "rectified_at", "called_back_at",
+    "sent_by_id", "rectify_due_at", "rectified_at", "called_back_at", "extension_requested",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case_id", "seq", "action", "actor_id", "from_status", "to_status", "from_unit_id", "to_unit_id", "note", "data",
@@ -437,7 +437,7 @@ class Replay:
             c.reopen_count, "", c.version, saved, saved, c.citizen_id, c.created_by_id, c.handler_id, c.unit_id,
             c.village_id, c.category_id, c.classification_id, c.rating_appeal, s(c.rating_appeal_decided_at),
             c.origin_unit_id, c.master_id, c.events, c.last_hash, c.sent_by_id, s(c.rectify_due_at),
-            s(c.rectified_at), s(c.called_back_at),
+            s(c.rectified_at), s(c.called_back_at), None,
         )  # fmt: skip
 
 

@@ -109,3 +109,41 @@ def test_completion_records_whether_it_was_on_time(county, monkeypatch):
     case = perform(case, "answer", actor=cadre, reply="已答复")
     assert case.completed_on_time is False
     assert case.completed_at - case.due_at == timedelta(hours=9, seconds=1)
+
+
+def test_a_department_asks_for_an_extension_and_the_supervisor_grants_or_declines_it(county):
+    from django.test import Client
+
+    from bianmin.cases.services import allowed_actions
+    from bianmin.errors import Conflict, PermissionDenied
+
+    staff, dept, supervisor = (county.people[p] for p in ("township_staff", "dept", "supervisor"))
+    case = new_case(county.people["cadre_a"], village=county["huanhua"], received_at=at("2026-09-21T09:00"))
+    case = perform(case, "transfer", actor=staff, to_unit="500236-RSJ")
+    due = case.due_at
+    # The department's handler may not extend; it asks, once at a time, within the allowed range.
+    offered = {t.action for t in allowed_actions(case, dept)}
+    assert "extend" not in offered and "request_extension" in offered
+    with pytest.raises(PermissionDenied):
+        perform(case, "extend", actor=dept, amount=2, reason="需要现场勘查")
+    case = perform(case, "request_extension", actor=dept, amount=2, reason="需要现场勘查")
+    assert case.extension_requested == 2 and case.due_at == due
+    with pytest.raises(Conflict):
+        perform(case, "request_extension", actor=dept, amount=3, reason="再申请")
+    # The supervisor finds it on the workbench and grants it: the deadline moves, the request is answered.
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(supervisor)
+    listed = client.get("/api/v1/cases", {"extension_requested": "true"}).json()["items"]
+    assert [c["number"] for c in listed] == [case.number]
+    case = perform(case, "extend", actor=supervisor, amount=2, reason="同意延期")
+    assert case.extension_requested is None and case.due_at == at("2026-10-14T23:59:59")
+    # A second request can be declined: the deadline stays.
+    case = perform(case, "request_extension", actor=dept, amount=5, reason="仍需勘查")
+    case = perform(case, "decline_extension", actor=supervisor, reason="理由不充分")
+    assert case.extension_requested is None and case.due_at == at("2026-10-14T23:59:59")
+    assert list(case.events.values_list("action", flat=True))[-4:] == [
+        "request_extension",
+        "extend",
+        "request_extension",
+        "decline_extension",
+    ]

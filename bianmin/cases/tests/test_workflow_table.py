@@ -52,6 +52,8 @@ TABLE: dict[str, dict[str, str]] = {
         "replied": "replied",
     },
     "extend": {"accepted": "accepted", "in_progress": "in_progress"},  # 延期
+    "request_extension": {"accepted": "accepted", "in_progress": "in_progress"},  # 申请延期 (none waiting)
+    "decline_extension": {"accepted": "accepted", "in_progress": "in_progress"},  # (with a request waiting)
     "pause": {"accepted": "paused", "in_progress": "paused"},  # 挂起
     "resume": {"paused": "in_progress"},  # 恢复
     "classify": {"accepted": "accepted", "in_progress": "in_progress"},
@@ -86,6 +88,7 @@ OFFERED: dict[str, set[str]] = {
         "return",
         "supervise",
         "extend",
+        "request_extension",
         "pause",
         "classify",
         "consult",
@@ -101,6 +104,7 @@ OFFERED: dict[str, set[str]] = {
         "return",
         "supervise",
         "extend",
+        "request_extension",
         "pause",
         "classify",
         "consult",
@@ -123,6 +127,7 @@ GUARD_FACTS: dict[str, dict[str, Any]] = {
     "review_appeal": {"rating": 1, "rating_appeal": "pending"},
     "rectify": {"rating": 2, "rectify_due_at": timezone.now() + timedelta(days=5)},
     "call_back": {"rating": 2, "rectify_due_at": timezone.now() + timedelta(days=5)},
+    "decline_extension": {"extension_requested": 3},
 }
 
 
@@ -136,6 +141,8 @@ def valid_fields(action: str, other: Case) -> dict[str, Any]:
         "return": {"reason": "不属于本单位职责"},
         "supervise": {"due_at": timezone.now() + timedelta(days=3), "note": "请加快办理"},
         "extend": {"amount": 2, "reason": "需现场勘查"},
+        "request_extension": {"amount": 2, "reason": "需现场勘查"},
+        "decline_extension": {"reason": "理由不充分"},
         "pause": {"reason": "等待群众补充材料"},
         "classify": {"classification": "reasonable"},
         "consult": {"assist_units": ["500236-RSJ"], "note": "与县人社局会商：由镇政府牵头，人社局配合核实"},
