@@ -484,6 +484,22 @@ class CaseExtension(models.Model):
         return f"{self.case_id} +{self.amount}"
 
 
+class DocumentSeries(models.Model):
+    """The last number a unit gave its notices of one kind in a year (白帝镇决〔2026〕12号), advanced by one
+    atomic upsert inside the issuing action's transaction: a series without gaps or repeats."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    mark = models.CharField(max_length=10)
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "mark"], name="cases_document_series_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.mark}〔{self.year}〕{self.last}"
+
+
 class DailySequence(models.Model):
     """The last case number issued on a day (Asia/Shanghai), advanced by one atomic upsert."""
 

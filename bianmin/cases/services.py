@@ -28,7 +28,7 @@ from bianmin.cases.effects import Change, Context, Finder
 from bianmin.cases.errors import CaseError
 from bianmin.cases.events import next_event
 from bianmin.cases.models import Application, Case, CaseExtension, Category
-from bianmin.cases.workflow import RECOMPUTED, WORKFLOWS, Action, Clock, Transition
+from bianmin.cases.workflow import NOTICE_ACTIONS, RECOMPUTED, WORKFLOWS, Action, Clock, Transition
 from bianmin.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
@@ -168,14 +168,28 @@ def perform(
     ask = _Ask(action, actor, version, by_citizen, by_system, now, at is not None, listed_only, fields)
     key = case if isinstance(case, str) else case.pk
     for _attempt in range(ATTEMPTS):
-        write = decide(store.read_case(key, actor), ask)
-        if store.write_action(write):
-            return write.case
+        if action not in NOTICE_ACTIONS:
+            done = _decide_and_write(key, ask)
+        else:
+            # The notice takes the next number of its unit's series in the transaction that writes the action:
+            # an action not written (a stale version, an error) gives its number back.
+            with transaction.atomic():
+                done = _decide_and_write(key, ask)
+                if done is None:
+                    transaction.set_rollback(True)
+        if done is not None:
+            return done
     raise Conflict(CaseError.BUSY, _("The case is being changed by others right now; try again in a moment."))
 
 
+def _decide_and_write(key: int | str, ask: _Ask) -> Case | None:
+    write = decide(store.read_case(key, ask.actor), ask)
+    return write.case if store.write_action(write) else None
+
+
 def decide(case: Case | None, ask: _Ask) -> store.ActionWrite:
-    """Check `ask` against `case` as read and work out everything the action writes, writing nothing.
+    """Check `ask` against `case` as read and work out everything the action writes, writing nothing (but
+    the number of a notice it issues, inside the transaction `perform` holds for it).
     Raises the caller's error: not found, invalid, conflict or forbidden."""
     actor = ask.actor
     visible = case is not None and (
@@ -232,7 +246,13 @@ def _apply(case: Case, transition: Transition, ask: _Ask) -> store.ActionWrite:
     rows = list(change.add)
     if transition.notice:
         document = notices.draft(
-            case, transition.notice, actor=ask.actor, now=ask.now, note=change.note, data=change.data
+            case,
+            transition.notice,
+            actor=ask.actor,
+            now=ask.now,
+            note=change.note,
+            data=change.data,
+            numbered=store.next_document_number,
         )
         change.data["notice"] = document.sha256
         rows.append(document)

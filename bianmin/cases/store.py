@@ -224,6 +224,22 @@ ADVANCE = (
 )
 
 
+ADVANCE_SERIES = (
+    "INSERT INTO cases_documentseries (unit_id, year, mark, last) VALUES (%s, %s, %s, 1) "
+    "ON CONFLICT (unit_id, year, mark) DO UPDATE SET last = cases_documentseries.last + 1 RETURNING last"
+)
+
+
+def next_document_number(unit_id: int, year: int, mark: str) -> int:
+    """Advance a unit's series of notices of one kind in a year; called inside the issuing action's
+    transaction (`services.perform`), so an action that is not written gives its number back."""
+    with connection.cursor() as cursor:
+        cursor.execute(ADVANCE_SERIES, [unit_id, year, mark])
+        row = cursor.fetchone()
+    assert row is not None  # noqa: S101 (RETURNING always yields the row)
+    return int(row[0])
+
+
 def next_number_of(day: date) -> int:
     """Advance the day's sequence; called inside the intake's transaction, so a failed intake gives its
     number back."""

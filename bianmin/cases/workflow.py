@@ -533,3 +533,7 @@ APPLICATION: dict[str, Transition] = {
 }
 
 WORKFLOWS: dict[str, dict[str, Transition]] = {"grievance": GRIEVANCE, "application": APPLICATION}
+
+
+# The actions that issue a written notice in some workflow (their number is taken in the action's transaction).
+NOTICE_ACTIONS = frozenset(t.action for table in WORKFLOWS.values() for t in table.values() if t.notice)

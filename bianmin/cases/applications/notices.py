@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.http import FileResponse
@@ -135,9 +136,19 @@ def notice_response(document: CaseDocument) -> FileResponse:
     return response
 
 
-def draft(case: Case, kind: str, *, actor: User | None, now: Any, note: str, data: dict[str, Any]) -> CaseDocument:
+def draft(
+    case: Case,
+    kind: str,
+    *,
+    actor: User | None,
+    now: Any,
+    note: str,
+    data: dict[str, Any],
+    numbered: Callable[[int, int, str], int],
+) -> CaseDocument:
     """The notice of `kind` for the case as the action leaves it, rendered, as a row for the action to add
-    (the action's note and data give the reason, the channel to turn to, what else is missing)."""
+    (the action's note and data give the reason, the channel to turn to, what else is missing). Its number
+    is the next of the issuing unit's series for the kind and year (`numbered(unit_id, year, mark)`)."""
     application = case.application
     title, mark = TITLES[kind]
     if kind == DECISION:
@@ -147,7 +158,8 @@ def draft(case: Case, kind: str, *, actor: User | None, now: Any, note: str, dat
             + title
         )
     paragraphs, table = _body(case, kind, note, data)
-    doc_number = f"{case.unit.name}{mark}〔{sla.local_date(now).year}〕{case.number}号"
+    year = sla.local_date(now).year
+    doc_number = f"{case.unit.name}{mark}〔{year}〕{numbered(case.unit_id, year, mark)}号"
     pdf = render(
         Notice(
             title=title,

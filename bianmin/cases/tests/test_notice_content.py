@@ -56,3 +56,36 @@ def test_an_organ_is_named_in_full_unless_its_official_name_says_otherwise(count
     assert (county["huanhua"].organ_name, dept.organ_name) == ("浣花村村民委员会", "奉节县人力社保局")
     county["baidi"].official_name = "奉节县白帝镇人民政府"
     assert county["baidi"].organ_name == "奉节县白帝镇人民政府"
+
+
+def test_each_unit_numbers_its_notices_of_a_kind_in_one_series_per_year(county, items, monkeypatch):
+    """白帝镇受〔2026〕1号, 2号…: a series per unit, kind and year, taken in the action's transaction, so an
+    attempt that is not written (another writer changed the case first) gives its number back: no gaps."""
+    from django.utils import timezone
+
+    from bianmin.cases import store
+
+    staff = county.people["township_staff"]
+    year = timezone.localdate().year
+    first, second = (
+        new_application(county.people["cadre_a"], items.subsistence, village=county["huanhua"]) for _ in "12"
+    )
+    first = perform(first, "accept", actor=staff)
+    write, lost = store.write_action, []
+
+    def loses_the_race_once(action_write):  # the first attempt finds the case changed by someone else
+        if not lost:
+            lost.append(action_write.rows[-1].doc_number)
+            return False
+        return write(action_write)
+
+    monkeypatch.setattr(store, "write_action", loses_the_race_once)
+    second = perform(second, "accept", actor=staff)
+    monkeypatch.undo()
+    assert lost == [f"白帝镇受〔{year}〕2号"]  # drafted, not written, given back and taken again
+    numbers = list(CaseDocument.objects.filter(kind="acceptance").order_by("pk").values_list("doc_number", flat=True))
+    assert numbers == [f"白帝镇受〔{year}〕1号", f"白帝镇受〔{year}〕2号"]
+    first = perform(first, "review", actor=staff, handler="township_staff")
+    perform(first, "deny", actor=county.people["township_leader"], reason="家庭人均收入高于当地低保标准")
+    decision = CaseDocument.objects.get(case=first, kind="decision")
+    assert decision.doc_number == f"白帝镇决〔{year}〕1号" and decision.doc_number in text_of(decision)
