@@ -10,6 +10,7 @@ admin.site.site_header = admin.site.site_title = _("Bianmin administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("on-duty/", views.on_duty, name="on_duty"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says: answer it instead of logging a 404 per visit.
     path("favicon.ico", views.favicon, name="favicon"),

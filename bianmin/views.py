@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bianmin.org.citizens import is_citizen
-from bianmin.org.models import User
+from bianmin.org.choices import PLACE_KINDS, UnitKind
+from bianmin.org.models import Unit, User
 from bianmin.workdays.services import is_workday, may_change_calendar, schedule_warning
 
 
@@ -40,6 +41,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "calendar_warning": may_change_calendar(user) and schedule_warning(today, date(today.year + 1, 12, 31)),
     }
     return render(request, "bianmin/home.html", context)
+
+
+@require_GET
+def on_duty(request: HttpRequest) -> HttpResponse:
+    """Who is on duty today (今日值班), for citizens: each township and street with its villages and
+    communities, each linked to its public duty board. One query."""
+    places = Unit.objects.filter(
+        is_active=True, kind__in=[UnitKind.TOWNSHIP, UnitKind.STREET, *PLACE_KINDS]
+    ).order_by("path")
+    towns: dict[int, tuple[Unit, list[Unit]]] = {}
+    for unit in places.only("code", "name", "kind", "parent_id", "path"):
+        if unit.kind in (UnitKind.TOWNSHIP, UnitKind.STREET):
+            towns[unit.pk] = (unit, [])
+        elif unit.parent_id in towns:
+            towns[unit.parent_id][1].append(unit)
+    return render(request, "bianmin/on_duty.html", {"towns": list(towns.values())})
 
 
 @require_GET

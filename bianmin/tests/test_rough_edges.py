@@ -61,3 +61,16 @@ def test_only_those_who_keep_the_calendar_hear_that_a_year_is_missing(county, pe
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(county.people[persona])
     assert ("2027 年的节假日安排尚未录入" in client.get("/").content.decode()) is warned
+
+
+def test_a_citizen_finds_who_is_on_duty_from_the_start_page(county):
+    """Issue 20 item 1: the start page leads to each village's and township's public duty board."""
+    from django.test import Client
+
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "/on-duty/" in visitor.get("/").content.decode()
+    page = visitor.get("/on-duty/").content.decode()
+    for unit in (county["baidi"], county["huanhua"], county["kuimen"], county["baotaping"]):
+        assert f'href="/duty/today/{unit.code}/"' in page
+    assert "其他村" in page  # every township of the platform: a villager may live in another county it serves
+    assert visitor.get(f"/duty/today/{county['huanhua'].code}/").status_code == 200
