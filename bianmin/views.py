@@ -12,8 +12,8 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from bianmin.org.citizens import is_citizen
 from bianmin.org.choices import PLACE_KINDS, UnitKind
+from bianmin.org.citizens import is_citizen
 from bianmin.org.models import Unit, User
 from bianmin.workdays.services import is_workday, may_change_calendar, schedule_warning
 
@@ -47,9 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def on_duty(request: HttpRequest) -> HttpResponse:
     """Who is on duty today (今日值班), for citizens: each township and street with its villages and
     communities, each linked to its public duty board. One query."""
-    places = Unit.objects.filter(
-        is_active=True, kind__in=[UnitKind.TOWNSHIP, UnitKind.STREET, *PLACE_KINDS]
-    ).order_by("path")
+    places = Unit.objects.filter(is_active=True, kind__in=[UnitKind.TOWNSHIP, UnitKind.STREET, *PLACE_KINDS]).order_by(
+        "path"
+    )
     towns: dict[int, tuple[Unit, list[Unit]]] = {}
     for unit in places.only("code", "name", "kind", "parent_id", "path"):
         if unit.kind in (UnitKind.TOWNSHIP, UnitKind.STREET):
