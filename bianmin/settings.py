@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' JavaScript from local static files instead of a CDN
-    "axes",
+    "bianmin.thirdparty.AxesConfig",  # django-axes, named in zh-hans
 ]
 
 # The PageOnly… ones are Django's (and WhiteNoise's) own, passed by for a call to the JSON API with a bearer

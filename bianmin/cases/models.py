@@ -208,7 +208,7 @@ class Case(models.Model):
     limit_value = models.PositiveIntegerField(_("time limit"))
     limit_unit = models.CharField(_("unit of the limit"), max_length=20, choices=LimitUnit.choices)
     due_base_at = models.DateTimeField(_("deadline before pauses and extensions"), null=True, blank=True)
-    due_base_set_at = models.DateTimeField(null=True, blank=True)
+    due_base_set_at = models.DateTimeField(_("deadline base set at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     level_entered_at = models.DateTimeField(_("at this analysis level since"), null=True, blank=True)
@@ -238,9 +238,9 @@ class Case(models.Model):
     )
 
     # Counted once per case by the KPIs (DESIGN §5); kept by the services with each event.
-    transfer_count = models.PositiveIntegerField(default=0)
-    supervise_count = models.PositiveIntegerField(default=0)
-    reopen_count = models.PositiveIntegerField(default=0)
+    transfer_count = models.PositiveIntegerField(_("transfers"), default=0)
+    supervise_count = models.PositiveIntegerField(_("supervisions"), default=0)
+    reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
     # A handler's request to extend the limit by this much (in the limit's unit), waiting for one who approves.
     extension_requested = models.PositiveIntegerField(_("extension requested"), null=True, blank=True)
 
@@ -250,9 +250,11 @@ class Case(models.Model):
     last_event_seq = models.PositiveIntegerField(null=True, editable=False)
     last_event_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001 (see above)
 
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    idempotency_key = models.CharField(max_length=100, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -423,9 +425,23 @@ class CaseEvent(models.Model):
     to_status = models.CharField(_("to status"), max_length=20)
     # Indexed only where set (Meta.indexes): most events leave the case where it is.
     from_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Unit,
+        verbose_name=_("from unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
-    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    to_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("to unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(_("time"))

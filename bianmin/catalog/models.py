@@ -77,7 +77,9 @@ class ItemVersion(models.Model):
     """One version of a service item's content (the elements of GB/T 39554.1, DESIGN §4.1). Never
     changed once written: an application filed against it keeps the rules it was filed under."""
 
-    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="versions")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     unit = models.ForeignKey(Unit, verbose_name=_("implementing unit"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=200)
@@ -112,7 +114,9 @@ class ItemVersion(models.Model):
     life_events = models.JSONField(_("life events"), default=list)
     aliases = models.JSONField(_("colloquial names"), default=list)
     keywords = models.JSONField(_("keywords"), default=list)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        User, verbose_name=_("written by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     if TYPE_CHECKING:

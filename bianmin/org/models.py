@@ -43,7 +43,7 @@ class Unit(models.Model):
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     covers = models.ManyToManyField(
         "self",
         verbose_name=_("villages covered"),
@@ -57,8 +57,8 @@ class Unit(models.Model):
     official_name = models.CharField(_("official name"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects: ClassVar[UnitQuerySet] = UnitQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -173,7 +173,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -179,7 +179,7 @@ class Certification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pensioner_id} {self.method} {self.result} {self.certified_on}"
+        return f"{self.certified_on} {self.get_method_display()} {self.get_result_display()}"
 
 
 class PensionerEvent(models.Model):
@@ -194,7 +194,14 @@ class PensionerEvent(models.Model):
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    certification = models.ForeignKey(Certification, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    certification = models.ForeignKey(
+        Certification,
+        verbose_name=_("certification"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor = models.ForeignKey(
         User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -207,7 +214,7 @@ class PensionerEvent(models.Model):
         indexes = [models.Index(fields=["pensioner", "at"], name="pension_event_pensioner")]
 
     def __str__(self) -> str:
-        return f"{self.pensioner_id} {self.kind}"
+        return f"{self.get_kind_display()}"
 
 
 class ImportJob(models.Model):

@@ -167,3 +167,27 @@ def test_the_admin_site_lists_items_versions_and_synonyms_and_switches_items_off
     )
     assert not ServiceItem.objects.get(pk=items[0].pk).active
     assert ServiceItem.objects.restrict(county.people["township_admin"], CATALOG_CHANGE).count() == 1
+
+
+def test_an_item_is_edited_in_the_admin_as_a_new_version_under_the_catalogues_rules(items, county, client):
+    """Issue 20 item 8: the admin edits an item's content through the service (a new version, the same
+    checks as the API and the Excel import); a bad value is named on its field and nothing is written."""
+    from bianmin.catalog.models import ItemVersion
+
+    client.force_login(county.people["root"])
+    item = items[0]
+    url = f"/admin/catalog/serviceitem/{item.pk}/change/"
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert form.status_code == 200 and item.current.conditions in form.content.decode()
+    data = {k: v for k, v in form.context["adminform"].form.initial.items() if v is not None}
+    data = {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+    data.update(active="on", promised_limit=3, keywords="低保，救助")
+    before = ItemVersion.objects.filter(item=item).count()
+    saved = client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    item.refresh_from_db()
+    assert item.current.number == before + 1 and item.current.promised_limit == 3
+    assert item.current.keywords == ["低保", "救助"]
+    refused = client.post(url, {**data, "consult_phone": "不是电话"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors["consult_phone"]
+    assert ItemVersion.objects.filter(item=item).count() == before + 1
