@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 
-class AxesConfig(AxesAppConfig):
+class AxesConfig(AxesAppConfig):  # type: ignore[misc]
     """django-axes under a name an administrator reads in the admin's menu."""
 
     verbose_name = _("Sign-in protection")
