@@ -279,6 +279,17 @@ def test_a_supervisor_reads_the_dashboard_and_drills_down_to_a_village(server, b
     page.locator("nav.trail").get_by_role("link", name="奉节县").click()
     expect(page.locator("h1")).to_have_text("奉节县群众诉求办理情况")
     assert int(page.locator(".tile").first.locator(".tile-value").inner_text()) == accepted
+    # A long download says it is working, then saves the file under the server's name (busy.js).
+    excel = page.get_by_role("link", name="事项清单（Excel）")
+    excel.evaluate(
+        "link => { window.seen = []; new MutationObserver(() => window.seen.push(link.textContent))"
+        ".observe(link, { childList: true, characterData: true, subtree: true }); }"
+    )
+    with page.expect_download() as download:
+        excel.click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert "正在生成文件…" in page.evaluate("window.seen")
+    expect(excel).to_have_text("事项清单（Excel）")
 
     page.get_by_role("link", name="大屏展示").click()
     expect(page.locator(".wall-head h1")).to_contain_text("奉节县")
