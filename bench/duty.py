@@ -14,6 +14,10 @@ rosters for 300 villages.
    (no If-None-Match: what a phone scanning the QR code gets). Latency counts from the moment a request was
    due, so a server that falls behind is not flattered (no coordinated omission). Target: p95 < 50 ms.
    A second, lighter shape (revalidation with the ETag, answered 304) is printed beside it.
+3. Township (with the resolve half, same database): the township's month grid of its `--villages` halls
+   (`grid.township_grid`: queries counted, target constant), its Excel export, and the overview of who shows
+   no sign of presence on a working day (`presence.missing_check_ins`, check-ins, patrol rounds and grievances
+   taken in as EXISTS subqueries) with a third of the cadres checked in. Five runs each, the best and worst.
 Prints the figures; paste them into bench/RESULTS-duty.md with the command."""
 
 from __future__ import annotations
@@ -84,7 +88,58 @@ def resolve_child(villages: int) -> dict[str, Any]:
         services.resolve_places(places, october)
     elapsed = time.perf_counter() - started
     rows = DutyDay.objects.filter(date__range=(october, date(2026, 10, 31))).count()
-    return {"villages": len(places), "seconds": round(elapsed, 2), "rows": rows, "setup_seconds": round(built, 1)}
+    result = {"villages": len(places), "seconds": round(elapsed, 2), "rows": rows, "setup_seconds": round(built, 1)}
+    return {**result, **township_child(town, october)}
+
+
+def township_child(town: Any, october: Any) -> dict[str, Any]:
+    """Time the township's grid, its Excel and the overview of missing check-ins (in the resolve child)."""
+    import io
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bianmin.duty import grid, presence
+    from bianmin.duty.models import Attendance, DutyDay, DutyPlace
+
+    def timed(work: Any) -> list[float]:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            work()
+            times.append(round((time.perf_counter() - started) * 1000, 1))
+        return sorted(times)
+
+    with CaptureQueriesContext(connection) as queries:
+        grid.township_grid(town, october)
+    grid_ms = timed(lambda: grid.township_grid(town, october))
+    excel_ms = timed(lambda: grid.export_grid(grid.township_grid(town, october), io.BytesIO()))
+    day = date(2026, 10, 13)
+    # The resolve half names cadres without accounts: give a third of the day's rows a checked-in account.
+    from bianmin.org.models import User
+
+    rows = list(DutyDay.objects.filter(date=day).order_by("id"))
+    at = datetime(2026, 10, 13, 8, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for i, row in enumerate(rows):
+        user = User.objects.create(username=f"bench-duty-{row.pk}")
+        DutyDay.objects.filter(pk=row.pk).update(user=user)
+        if i % 3 == 0:
+            Attendance.objects.create(place_id=row.place_id, date=day, user=user, checked_in_at=at)
+    places = DutyPlace.objects.all()
+    with CaptureQueriesContext(connection) as overview_queries:
+        missing = presence.missing_check_ins(places, day, limit=100_000)
+    overview_ms = timed(lambda: presence.missing_check_ins(places, day, limit=100_000))
+    return {
+        "grid_queries": len(queries),
+        "grid_ms": [grid_ms[0], grid_ms[-1]],
+        "excel_ms": [excel_ms[0], excel_ms[-1]],
+        "overview_rows": len(rows),
+        "overview_missing": len(missing),
+        "overview_queries": len(overview_queries),
+        "overview_ms": [overview_ms[0], overview_ms[-1]],
+    }
 
 
 def measure_resolve(villages: int) -> dict[str, Any]:
@@ -284,6 +339,12 @@ def main() -> None:
             f"resolve October 2026 for {resolved['villages']} villages: {resolved['seconds']} s "
             f"({resolved['rows']} duty days written; target < 5 s: {verdict}; "
             f"load average {os.getloadavg()[0]:.1f})"
+        )
+        print(
+            f"township grid of {resolved['villages']} halls: {resolved['grid_queries']} queries, "
+            f"best/worst of 5 {resolved['grid_ms']} ms; its Excel {resolved['excel_ms']} ms; overview of "
+            f"missing check-ins over {resolved['overview_rows']} duty days ({resolved['overview_missing']} missing): "
+            f"{resolved['overview_queries']} query, {resolved['overview_ms']} ms"
         )
     if args.skip_board:
         return

@@ -130,6 +130,12 @@ class Api:
     def patch(self, path: str, body: Any) -> Any:
         return self._call("patch", path, body)
 
+    def put(self, path: str, body: Any) -> Any:
+        return self._call("put", path, body)
+
+    def delete(self, path: str, **params: Any) -> Any:
+        return self._call("delete", path, **params)
+
 
 @pytest.fixture
 def api_as() -> Any:

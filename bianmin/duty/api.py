@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Status
 from pydantic import Field
 
-from bianmin.duty import changes, presence, services, store
-from bianmin.duty.models import DutyChange, DutyDay, DutyLayer, DutyMember, DutyPlace, ReceptionVisit
+from bianmin.duty import activity, changes, grid, presence, services, store
+from bianmin.duty.models import DutyChange, DutyDay, DutyLayer, DutyMember, DutyPlace, HolidayPlan, ReceptionVisit
 from bianmin.duty.resolver import month_days
 from bianmin.duty.schemas import (
     ActIn,
@@ -22,22 +22,31 @@ from bianmin.duty.schemas import (
     ChangeOut,
     DutyDayOut,
     FindingOut,
+    GridOut,
+    HeadIn,
     LayerIn,
     LayerOut,
+    MemberChange,
+    MemberIn,
+    MemberOut,
     MonthOut,
     PlaceOut,
+    PlanIn,
+    PlanOut,
+    PresenceOut,
     PublicBoardOut,
     PublishIn,
     VisitIn,
     VisitOut,
 )
-from bianmin.duty.views import BOARD_KINDS, board, office_phone
+from bianmin.duty.views import BOARD_KINDS, TOWNSHIP_KINDS, board, office_phone
 from bianmin.duty.workflow import actions_from
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
-from bianmin.org.models import Unit
+from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
+from bianmin.org.scope import in_scope
 
 UnitCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z-]{1,32}$", description="The unit's code, e.g. 500236101201.")]
 
@@ -251,3 +260,210 @@ def visit_to_case(request: HttpRequest, pk: int) -> Status[dict[str, Any]]:
     presence.visit_to_case(visit, actor=actor(request))
     visit.refresh_from_db()
     return Status(201, _visit_out(visit))
+
+
+def _member_out(member: DutyMember) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "name": member.name,
+        "post": member.post,
+        "is_leader": member.is_leader,
+        "position": member.position,
+        "active": member.active,
+        "user": member.user_id,
+    }
+
+
+def _account(pk: int | None, field: str) -> User | None:
+    """An account named in a body; one that does not exist is refused as the service refuses one outside the
+    place's unit (the same message: no probing for accounts)."""
+    if pk is None:
+        return None
+    found = User.objects.filter(pk=pk).first()
+    if found is None:
+        raise InvalidInput({field: _("Only people who hold a role in the place's unit take turns there.")})
+    return found
+
+
+@router.get(
+    "/places/{pk}/members",
+    response={200: list[MemberOut], **error_responses(404)},
+    summary="The people of a place's roster in rotation order (those taken off included)",
+)
+def list_members(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    rows = DutyMember.objects.filter(place=_place(request, pk)).order_by("-active", "position", "id")
+    return [_member_out(m) for m in rows]
+
+
+@router.post(
+    "/places/{pk}/members",
+    response={201: MemberOut, **error_responses(403, 404)},
+    summary="Put a person on the roster (an account of the place's unit, or a name alone)",
+)
+def add_member(request: HttpRequest, pk: int, payload: MemberIn) -> Status[dict[str, Any]]:
+    place = _place(request, pk)
+    member = services.add_member(
+        place,
+        actor=actor(request),
+        post=payload.post,
+        user=_account(payload.user, "user"),
+        name=payload.name,
+        is_leader=payload.is_leader,
+        position=payload.position,
+    )
+    return Status(201, _member_out(member))
+
+
+def _member(request: HttpRequest, pk: int) -> DutyMember:
+    found = (
+        DutyMember.objects.restrict(actor(request), Permission.DUTY_VIEW)
+        .select_related("place__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such person on this roster."))
+    return found
+
+
+@router.patch(
+    "/members/{pk}",
+    response={200: MemberOut, **error_responses(403, 404)},
+    summary="Change a person's post, leader flag or order, or bring them back on the roster",
+)
+def change_member(request: HttpRequest, pk: int, payload: MemberChange) -> dict[str, Any]:
+    member = services.update_member(_member(request, pk), actor=actor(request), **payload.model_dump())
+    return _member_out(member)
+
+
+@router.post(
+    "/members/{pk}/deactivate",
+    response={200: MemberOut, **error_responses(403, 404)},
+    summary="Take a person off the roster (kept for the record; the months ahead are worked out again)",
+)
+def deactivate_member(request: HttpRequest, pk: int) -> dict[str, Any]:
+    member = _member(request, pk)
+    services.remove_member(member, actor=actor(request))
+    member.refresh_from_db()
+    return _member_out(member)
+
+
+@router.post(
+    "/places/{pk}/head",
+    response={200: PlaceOut, **error_responses(403, 404)},
+    summary="Designate the head who approves changes (村书记 / 党政办)",
+)
+def set_head(request: HttpRequest, pk: int, payload: HeadIn) -> dict[str, Any]:
+    place = services.set_head(_place(request, pk), actor=actor(request), head=_account(payload.head, "head"))
+    return _place_out(request, place)
+
+
+def _plan_out(plan: HolidayPlan) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "name": plan.name,
+        "start": plan.start,
+        "end": plan.end,
+        "hours": plan.hours,
+        "shifts": [{"date": s.date, "member": s.member_id} for s in plan.shifts.all()],
+    }
+
+
+@router.get(
+    "/places/{pk}/plans",
+    response={200: list[PlanOut], **error_responses(404)},
+    summary="A place's holiday plans (latest first)",
+)
+def list_plans(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    plans = HolidayPlan.objects.filter(place=_place(request, pk)).prefetch_related("shifts").order_by("-start")
+    return [_plan_out(p) for p in plans[:100]]
+
+
+@router.post(
+    "/places/{pk}/plans",
+    response={201: PlanOut, **error_responses(403, 404, 409)},
+    summary="Enter a holiday plan (春节, 国庆): who is on each of its days, replacing the rotation",
+)
+def add_plan(request: HttpRequest, pk: int, payload: PlanIn) -> Status[dict[str, Any]]:
+    place = _place(request, pk)
+    members = {m.pk: m for m in DutyMember.objects.filter(place=place, pk__in={s.member for s in payload.shifts})}
+    if any(s.member not in members for s in payload.shifts):
+        raise InvalidInput({"shifts": _("Only the place's own people can be on its holiday plan.")})
+    shifts: dict[date, list[DutyMember]] = {}
+    for shift in payload.shifts:
+        if members[shift.member] not in shifts.setdefault(shift.date, []):
+            shifts[shift.date].append(members[shift.member])
+    plan = services.save_holiday_plan(
+        place,
+        actor=actor(request),
+        name=payload.name,
+        start=payload.start,
+        end=payload.end,
+        hours=payload.hours,
+        shifts=shifts,
+    )
+    return Status(201, _plan_out(plan))
+
+
+@router.delete(
+    "/plans/{pk}",
+    response={204: None, **error_responses(403, 404, 409)},
+    summary="Withdraw a holiday plan (the layers decide its days again)",
+)
+def delete_plan(request: HttpRequest, pk: int) -> Status[None]:
+    plan = HolidayPlan.objects.restrict(actor(request), Permission.DUTY_VIEW).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound(_("No such holiday plan."))
+    services.delete_holiday_plan(plan, actor=actor(request))
+    return Status(204, None)
+
+
+@router.get(
+    "/townships/{code}/grid",
+    response={200: GridOut, **error_responses(404, 409)},
+    summary="A township's month at once: its own places and every village's hall × the days, gaps marked",
+)
+def township_grid(request: HttpRequest, code: Path[UnitCode], month: date) -> dict[str, Any]:
+    unit = Unit.objects.filter(code=code, kind__in=TOWNSHIP_KINDS, is_active=True).first()
+    if unit is None or not in_scope(actor(request), Permission.DUTY_VIEW, unit.path):
+        raise NotFound(_("No such township."))
+    found = grid.township_grid(unit, month.replace(day=1))
+    return {
+        "township": unit.code,
+        "month": found.days[0],
+        "gaps": found.gaps,
+        "rows": [
+            {
+                "unit": row.unit.code,
+                "unit_name": row.unit.name,
+                "place": row.place.pk if row.place else None,
+                "place_name": row.place.name if row.place else "",
+                "kind": row.place.kind if row.place else "",
+                "gaps": row.gaps,
+                "cells": [
+                    {"date": day, "names": list(c.names), "gap": c.gap, "rest": c.rest}
+                    for day, c in zip(found.days, row.cells, strict=True)
+                ],
+            }
+            for row in found.rows
+        ],
+    }
+
+
+@router.get(
+    "/presence",
+    response={200: list[PresenceOut], **error_responses()},
+    summary="Who was on duty on a day in your scope and how each showed presence (check-in, patrol, intake)",
+)
+def list_presence(request: HttpRequest, day: date | None = None, missing_only: bool = True) -> list[dict[str, Any]]:
+    day = day or timezone.localdate()
+    places = DutyPlace.objects.restrict(actor(request), Permission.DUTY_VIEW)
+    rows = activity.with_presence(DutyDay.objects.filter(place__in=places, date=day), day, day)
+    if missing_only:
+        rows = rows.filter(activity.NO_SIGN)
+    fields = ("date", "place_id", "place__name", "place__unit__code", "name", "post", "hours")
+    signs = ("checked_in", "patrolled", "took_in")
+    return [
+        dict(zip(("date", "place", "place_name", "unit", "name", "post", "hours", *signs), values, strict=True))
+        for values in rows.order_by("place__unit__path", "place_id", "id").values_list(*fields, *signs)[:1000]
+    ]

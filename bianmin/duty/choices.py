@@ -64,3 +64,8 @@ class ChangeAction(models.TextChoices):
 class MonthState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("duty", "Draft")
     PUBLISHED = "published", pgettext_lazy("duty", "Published")
+
+
+class ReminderKind(models.TextChoices):
+    TOMORROW = "tomorrow", pgettext_lazy("duty", "On duty tomorrow")
+    MISSING = "missing", pgettext_lazy("duty", "Not checked in")

@@ -15,7 +15,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.cases.models import Case
-from bianmin.duty.choices import ChangeAction, ChangeKind, ChangeState, DayRule, MonthState, PlaceKind, SlotSource
+from bianmin.duty.choices import (
+    ChangeAction,
+    ChangeKind,
+    ChangeState,
+    DayRule,
+    MonthState,
+    PlaceKind,
+    ReminderKind,
+    SlotSource,
+)
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import scope_paths, subtree_q
@@ -280,7 +289,7 @@ class DutyDay(models.Model):
     """The resolved roster: one person on duty at a place on a date. Written only by the resolver;
     denormalised (unit, name, post, hours) so the public page is one indexed read by (unit, date)."""
 
-    place = models.ForeignKey(DutyPlace, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     place_kind = models.CharField(max_length=20, choices=PlaceKind.choices)
     date = models.DateField(_("date"))
@@ -312,7 +321,7 @@ class DutyDay(models.Model):
 class DutyMonth(models.Model):
     """A month of a place's roster as reviewed and published, with the check's findings at publication."""
 
-    place = models.ForeignKey(DutyPlace, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("month"), help_text=_("Its first day."))
     state = models.CharField(_("state"), max_length=20, choices=MonthState.choices, default=MonthState.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -335,7 +344,7 @@ class DutyMonth(models.Model):
 class Attendance(models.Model):
     """The person on duty checking in and out from their phone."""
 
-    place = models.ForeignKey(DutyPlace, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
     date = models.DateField(_("date"))
     user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     checked_in_at = models.DateTimeField(_("checked in at"))
@@ -356,7 +365,7 @@ class Attendance(models.Model):
 class DutyLog(models.Model):
     """A duty log entry (值班日志): what happened that day at the place."""
 
-    place = models.ForeignKey(DutyPlace, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
     date = models.DateField(_("date"))
     author = models.ForeignKey(User, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("what happened"), max_length=2000)
@@ -378,7 +387,7 @@ class ReceptionVisit(models.Model):
     """A visit received in the petition reception room (接访) by the leader on duty; it may become a
     petition case in the grievance workflow."""
 
-    place = models.ForeignKey(DutyPlace, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
     leader = models.ForeignKey(User, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+")
     visited_at = models.DateTimeField(_("time of the visit"))
     visitor_name = models.CharField(_("visitor"), max_length=50)
@@ -389,8 +398,10 @@ class ReceptionVisit(models.Model):
     matter = models.CharField(_("matter"), max_length=200)
     people_count = models.PositiveSmallIntegerField(_("people"), default=1)
     notes = models.TextField(_("what was said"), max_length=4000, blank=True)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
 
     objects: ClassVar[ScopedQuerySet[ReceptionVisit]] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -402,3 +413,22 @@ class ReceptionVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_at:%Y-%m-%d} {self.matter}"
+
+
+class DutyReminder(models.Model):
+    """A reminder sent to or about a person's duty day: kept so that `duty_remind` run twice on a day (by hand,
+    or after a restart of the scheduler) does not send it again."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(DutyMember, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("duty day"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty reminder")
+        verbose_name_plural = _("duty reminders")
+        constraints = [models.UniqueConstraint(fields=["kind", "date", "place", "member"], name="duty_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date} {self.member_id}"

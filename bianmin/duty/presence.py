@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +18,10 @@ from bianmin import notify
 from bianmin.cases.choices import DONE_STATUSES, CaseKind, Channel
 from bianmin.cases.models import Case
 from bianmin.cases.services import create_case
-from bianmin.duty.choices import PlaceKind
+from bianmin.duty import activity
+from bianmin.duty.choices import PlaceKind, ReminderKind
 from bianmin.duty.errors import DutyError
-from bianmin.duty.models import Attendance, DutyDay, DutyLog, DutyPlace, ReceptionVisit
+from bianmin.duty.models import Attendance, DutyDay, DutyLog, DutyPlace, DutyReminder, ReceptionVisit
 from bianmin.duty.services import check, lock
 from bianmin.errors import Conflict, InvalidInput, PermissionDenied
 from bianmin.org.choices import PLACE_KINDS
@@ -60,11 +62,11 @@ def check_out(place: DutyPlace, *, actor: User, at: datetime | None = None) -> A
     return row
 
 
-def missing_check_ins(places: QuerySet[DutyPlace], day: date) -> list[DutyDay]:
-    """People on duty on `day` at `places` who have not checked in (the township's overview)."""
-    present = Attendance.objects.filter(place_id=OuterRef("place_id"), date=day, user_id=OuterRef("user_id"))
-    rows = DutyDay.objects.filter(place__in=places, date=day).exclude(Exists(present)).select_related("place")
-    return list(rows.order_by("place_id", "id")[:200])
+def missing_check_ins(places: QuerySet[DutyPlace], day: date, *, limit: int = 200) -> list[DutyDay]:
+    """People on duty on `day` at `places` with no sign of presence: no check-in, no patrol round, no grievance
+    taken in at the village hall (`bianmin.duty.activity`). The township's overview; one query."""
+    rows = activity.absent(DutyDay.objects.filter(place__in=places, date=day), day, day).select_related("place__unit")
+    return list(rows.order_by("place__unit__path", "place_id", "id")[:limit])
 
 
 def add_log(place: DutyPlace, *, actor: User, text: str, day: date | None = None) -> DutyLog:
@@ -195,32 +197,62 @@ def visit_report(visits: QuerySet[ReceptionVisit], start: date, end: date) -> li
 
 def remind_tomorrow(today: date | None = None) -> int:
     """Tell each person on duty tomorrow, through the notification channel (the `duty_remind` command runs
-    it each evening). Names the place and hours, never a phone."""
+    it each evening). Names the place and hours, never a phone. Once per person and duty day: run again, it
+    sends only to people added to tomorrow's roster since."""
     day = (today or timezone.localdate()) + timedelta(days=1)
-    sent = 0
-    channel = notify.channel()
-    for row in DutyDay.objects.filter(date=day).select_related("place", "unit").order_by("place_id", "id"):
-        text = gettext("Reminder: %(name)s is on duty at %(place)s on %(day)s %(hours)s.") % {
-            "name": row.name,
-            "place": row.place.name,
-            "day": day.isoformat(),
-            "hours": row.hours,
-        }
-        channel.send(notify.Message(kind="duty.tomorrow", case="", unit=row.unit.code, to_citizen=False, text=text))
-        sent += 1
-    return sent
+    rows = DutyDay.objects.filter(date=day).select_related("place", "unit").order_by("place_id", "id")
+    texts = [
+        (
+            row,
+            row.unit.code,
+            gettext("Reminder: %(name)s is on duty at %(place)s on %(day)s %(hours)s.")
+            % {"name": row.name, "place": row.place.name, "day": day.isoformat(), "hours": row.hours},
+        )
+        for row in rows
+    ]
+    return _send_once(ReminderKind.TOMORROW, day, texts)
 
 
 def remind_missing_check_ins(day: date | None = None) -> int:
-    """Tell each unit whose person on duty today has not checked in (the `duty_remind --missing` run in the
-    morning, after the duty's first hour). Names the place and the person, never a phone."""
+    """Tell each unit whose person on duty today shows no sign of presence (the `duty_remind --missing` run
+    in the morning, after the duty's first hour). Names the place and the person, never a phone. Once per
+    person and day."""
     day = day or timezone.localdate()
+    rows = missing_check_ins(DutyPlace.objects.filter(active=True), day, limit=100_000)
+    texts = [
+        (
+            row,
+            row.place.unit.code,
+            gettext("%(name)s, on duty at %(place)s today, has not checked in.")
+            % {"name": row.name, "place": row.place.name},
+        )
+        for row in rows
+    ]
+    return _send_once(ReminderKind.MISSING, day, texts)
+
+
+def _send_once(kind: str, day: date, messages: list[tuple[DutyDay, str, str]]) -> int:
+    """Record each (place, person) of `messages` as reminded of `kind` for `day` and send the new ones after
+    the commit. Two runs at once: the unique constraint lets one record them, the other sends nothing. At most
+    once: a send that fails is not retried (a cadre told twice is the fault this guards against)."""
+    done = set(DutyReminder.objects.filter(kind=kind, date=day).values_list("place_id", "member_id"))
+    fresh, seen = [], set(done)
+    for row, unit, text in messages:
+        if (row.place_id, row.member_id) not in seen:
+            seen.add((row.place_id, row.member_id))
+            fresh.append((row, unit, text))
+    if not fresh:
+        return 0
     channel = notify.channel()
-    rows = missing_check_ins(DutyPlace.objects.filter(active=True), day)
-    for row in rows:
-        text = gettext("%(name)s, on duty at %(place)s today, has not checked in.") % {
-            "name": row.name,
-            "place": row.place.name,
-        }
-        channel.send(notify.Message(kind="duty.missing", case="", unit=None, to_citizen=False, text=text))
-    return len(rows)
+    try:
+        with transaction.atomic():
+            DutyReminder.objects.bulk_create(
+                DutyReminder(kind=kind, date=day, place_id=row.place_id, member_id=row.member_id)
+                for row, _u, _t in fresh
+            )
+            for _row, unit, text in fresh:
+                message = notify.Message(kind=f"duty.{kind}", case="", unit=unit, to_citizen=False, text=text)
+                transaction.on_commit(partial(channel.send, message))
+    except IntegrityError:
+        return 0  # another run recorded (and sends) them
+    return len(fresh)

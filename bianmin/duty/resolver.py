@@ -2,7 +2,9 @@
 
 Order of precedence (GoAlert's separation, made date-based): a holiday plan replaces the layers on its days;
 otherwise the highest-priority layer whose days match decides the day (everyone in, or a rotation); then the
-approved substitutes and swaps move people between days. People on approved leave are skipped.
+approved substitutes and swaps move people between days. People on approved leave are skipped. Before the
+changes, the month is rebalanced: the most loaded hand working days to the least loaded until the duty days of
+the people on no leave are within one of each other.
 
 A month is resolved on its own, its fairness counters starting at zero, so that re-resolving it gives the
 same answer from the same inputs whatever was resolved before; the rotation's starting point shifts by the
@@ -77,6 +79,7 @@ class Roster:
     people: Sequence[Person]
     layers: Sequence[Layer]
     needs_leader: bool = False
+    every_day: bool = False  # a village hall: a day no layer covers is a gap too (the source: 7 days covered)
     plans: dict[date, Plan] = field(default_factory=dict)
     absences: Sequence[Absence] = ()
     moves: Sequence[Move] = ()
@@ -97,6 +100,7 @@ class Day:
     needs_leader: bool  # a reception room's working day
     slots: list[Slot]
     rule: str = ""  # the layer's DayRule, "plan", or "" when nothing covers the day
+    must_cover: bool = True  # False for a day no layer covers at a place that need not be open every day
 
 
 def month_days(month: date) -> list[date]:
@@ -143,7 +147,7 @@ def resolve_month(roster: Roster, month: date, is_workday: Callable[[date], bool
             slots = [Slot(m, SlotSource.HOLIDAY_PLAN) for m in plan.member_ids if m not in away]
             resolved.append(Day(day, rest, plan.hours, 0, needs_leader, slots, "plan"))
         elif layer is None:
-            resolved.append(Day(day, rest, "", 0, needs_leader, []))
+            resolved.append(Day(day, rest, "", 0, needs_leader, [], must_cover=roster.every_day))
             continue
         elif layer.everyone:
             slots = [Slot(m, SlotSource.EVERYONE) for m in present]
@@ -168,7 +172,76 @@ def resolve_month(roster: Roster, month: date, is_workday: Callable[[date], bool
                 total[slot.member_id] += 1
                 rest_count[slot.member_id] += rest
                 last[slot.member_id] = index
+    rebalance(resolved, people, steady(people, roster.absences, days[0], days[-1]))
     return apply_moves(resolved, roster.moves)
+
+
+def steady(people: Sequence[Person], absences: Iterable[Absence], first: date, last: date) -> list[int]:
+    """The people on no leave in [first, last]: those whose duty days should come out even."""
+    away = {a.member_id for a in absences if a.start <= last and a.end >= first}
+    return [p.member_id for p in people if p.member_id not in away]
+
+
+COUNTED = (SlotSource.ROTATION, SlotSource.HOLIDAY_PLAN)
+
+
+def rebalance(days: list[Day], people: Sequence[Person], even: Sequence[int]) -> None:
+    """Greedy day by day can end a month with duty days two apart (6/6/5/5/4: the rest-day counter wins on
+    rest days). Move working-day rotation duties from the most loaded to the least loaded of `even` until all
+    are within one; rest-day duties are not moved, so their balance stays. Each move takes the day that keeps
+    the receiver's duty days furthest apart (earliest on a tie): deterministic, and spread over the month."""
+    if len(even) < 2:
+        return
+    order = {m: i for i, m in enumerate(even)}
+    leaders = {p.member_id for p in people if p.is_leader}
+    counts = dict.fromkeys(even, 0)
+    for day in days:
+        for slot in day.slots:
+            if slot.member_id in counts and slot.source in COUNTED:
+                counts[slot.member_id] += 1
+    # Each move lowers the sum of squared counts, so the loop ends; the bound is a guard.
+    for _round in range(len(days) * len(even)):
+        move = _best_move(days, counts, order, leaders)
+        if move is None:
+            return
+        index, giver, taker = move
+        day = days[index]
+        day.slots = [Slot(taker, SlotSource.ROTATION) if s.member_id == giver else s for s in day.slots]
+        counts[giver] -= 1
+        counts[taker] += 1
+
+
+def _best_move(
+    days: list[Day], counts: dict[int, int], order: dict[int, int], leaders: set[int]
+) -> tuple[int, int, int] | None:
+    """(day index, giver, taker) for the most loaded giver and least loaded taker that can trade a day."""
+    givers = sorted(counts, key=lambda m: (-counts[m], order[m]))
+    takers = sorted(counts, key=lambda m: (counts[m], order[m]))
+    for giver in givers:
+        for taker in takers:
+            if counts[giver] - counts[taker] <= 1:
+                break
+            candidates = [i for i, day in enumerate(days) if _movable(day, giver, taker, leaders)]
+            if candidates:
+                mine = [i for i, day in enumerate(days) if any(s.member_id == taker for s in day.slots)]
+
+                def spacing(i: int, mine: list[int] = mine) -> tuple[int, int]:
+                    return (min((abs(i - j) for j in mine), default=len(days)), -i)
+
+                return max(candidates, key=spacing), giver, taker
+    return None
+
+
+def _movable(day: Day, giver: int, taker: int, leaders: set[int]) -> bool:
+    """Whether `giver`'s rotation duty on a working `day` can go to `taker` without leaving it leaderless."""
+    if day.rest:
+        return False
+    on = {s.member_id for s in day.slots}
+    if taker in on or not any(s.member_id == giver and s.source == SlotSource.ROTATION for s in day.slots):
+        return False
+    if day.needs_leader and giver in leaders and taker not in leaders:
+        return bool(leaders & (on - {giver}))
+    return True
 
 
 def apply_moves(days: list[Day], moves: Iterable[Move]) -> list[Day]:
@@ -218,7 +291,7 @@ GAP, SHORT, NO_LEADER, IMBALANCE = "gap", "short", "no_leader", "imbalance"
 def day_problems(day: Day, leaders: set[int]) -> list[Finding]:
     found: list[Finding] = []
     present = {s.member_id for s in day.slots}
-    if not present:
+    if not present and day.must_cover:
         found.append(Finding(GAP, day.date))
     elif day.required and len(present) < day.required:
         found.append(Finding(SHORT, day.date, detail=day.required - len(present)))
@@ -232,10 +305,10 @@ def check_month(days: Sequence[Day], people: Sequence[Person], absences: Sequenc
     duty) off the others' (Grafana OnCall's quality idea, in whole days)."""
     leaders = {p.member_id for p in people if p.is_leader}
     findings = [f for day in days for f in day_problems(day, leaders)]
-    month = {d.date for d in days}
-    steady = [p.member_id for p in people if not any(a.start <= max(month) and a.end >= min(month) for a in absences)]
+    month = [d.date for d in days]
+    even = steady(people, absences, min(month), max(month)) if month else []
     for rest_only in (False, True):
-        counts = dict.fromkeys(steady, 0)
+        counts = dict.fromkeys(even, 0)
         for day in days:
             if rest_only and not day.rest:
                 continue

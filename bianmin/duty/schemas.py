@@ -6,6 +6,7 @@ import datetime
 from datetime import date
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from bianmin.duty.choices import ChangeAction, ChangeKind, DayRule
 
@@ -123,3 +124,102 @@ class VisitOut(Schema):
     matter: str
     people_count: int
     case: str | None = Field(description="The petition case's number, once it is one.")
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    post: str
+    is_leader: bool
+    position: int
+    active: bool
+    user: int | None = Field(description="The person's account, if any.")
+
+
+class MemberIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    post: str = Field(..., min_length=1, max_length=50)
+    user: int | None = Field(None, description="An account holding a role in the place's unit.")
+    name: str = Field("", max_length=50, description="Required without an account.")
+    is_leader: bool = False
+    position: int | None = Field(None, ge=0, le=999, description="Order in the rotation; last when omitted.")
+
+
+class MemberChange(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    post: str = Field(..., min_length=1, max_length=50)
+    is_leader: bool
+    position: int = Field(..., ge=0, le=999)
+    name: str = Field("", max_length=50, description="Only for a person without an account.")
+    active: bool = True
+
+
+class HeadIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    head: int | None = Field(description="An account holding a role in the place's unit; null for none.")
+
+
+class ShiftIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    member: int
+
+
+class PlanIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., min_length=1, max_length=100)
+    start: date
+    end: date
+    hours: str = Field("", max_length=60)
+    shifts: list[ShiftIn] = Field(default_factory=list, max_length=2000)
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    start: date
+    end: date
+    hours: str
+    shifts: list[ShiftIn]
+
+
+class GridCellOut(Schema):
+    date: date
+    names: list[str]
+    gap: bool = Field(description="Nobody on duty on a day the place must cover.")
+    rest: bool
+
+
+class GridRowOut(Schema):
+    unit: str = Field(description="The unit's code.")
+    unit_name: str
+    place: int | None = Field(description="The duty place; null for a village without a roster (every day a gap).")
+    place_name: str
+    kind: str
+    gaps: int
+    cells: list[GridCellOut]
+
+
+class GridOut(Schema):
+    township: str
+    month: date
+    gaps: int
+    rows: list[GridRowOut]
+
+
+class PresenceOut(Schema):
+    date: date
+    place: int
+    place_name: str
+    unit: str
+    name: str
+    post: str
+    hours: str
+    checked_in: bool
+    patrolled: bool = Field(description="Recorded a patrol round of a service hall in the place's unit that day.")
+    took_in: bool = Field(description="Took in a grievance at the village hall that day.")

@@ -6,7 +6,7 @@ are in `bianmin.duty.changes`; attendance, logs and reception visits in `bianmin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -237,6 +237,8 @@ def add_member(
         errors["post"] = str(_("Name the person's post."))
     if not name:
         errors["name"] = str(_("Name the person."))
+    if position is not None and not 0 <= position <= 999:
+        errors["position"] = str(_("The order is a number from 0 to 999."))
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
@@ -246,7 +248,7 @@ def add_member(
             raise InvalidInput({"user": _("Only people who hold a role in the place's unit take turns there.")})
         if position is None:
             position = DutyMember.objects.filter(place=place).count()
-        fields = {"name": name[:50], "post": post, "is_leader": is_leader, "position": position, "active": True}
+        fields = {"name": name[:50], "post": post[:50], "is_leader": is_leader, "position": position, "active": True}
         if user is not None:
             member, _created = DutyMember.objects.update_or_create(place=place, user=user, defaults=fields)
         else:
@@ -255,6 +257,41 @@ def add_member(
         if resolve:  # a loader adding many people resolves once, after the last
             resolve_horizon(place)
     return member
+
+
+def update_member(
+    member: DutyMember,
+    *,
+    actor: Actor,
+    post: str,
+    is_leader: bool,
+    position: int,
+    name: str = "",
+    active: bool = True,
+) -> DutyMember:
+    """Change a person's post, leader flag, place in the rotation order, name (one without an account), or
+    bring them back on the roster; the months ahead are resolved again."""
+    post, name = post.strip(), name.strip()
+    errors: dict[str, str] = {}
+    if not post:
+        errors["post"] = str(_("Name the person's post."))
+    if not 0 <= position <= 999:
+        errors["position"] = str(_("The order is a number from 0 to 999."))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        place = lock(member.place)
+        check(actor, Permission.DUTY_CHANGE, place)
+        row = DutyMember.objects.select_for_update().filter(pk=member.pk, place=place).first()
+        if row is None:
+            raise NotFound(_("No such person on this roster."))
+        row.post, row.is_leader, row.position, row.active = post[:50], is_leader, position, active
+        if name and row.user_id is None:
+            row.name = name[:50]
+        row.save(update_fields=["post", "is_leader", "position", "active", "name"])
+        audit(actor, "duty.member.save", row, place=place.pk, post=post, leader=is_leader, position=position)
+        resolve_horizon(place)
+    return row
 
 
 def remove_member(member: DutyMember, *, actor: Actor) -> None:
@@ -329,14 +366,24 @@ def save_holiday_plan(
     name: str,
     start: date,
     end: date,
-    shifts: dict[date, Sequence[DutyMember]],
+    shifts: Mapping[date, Sequence[DutyMember]],
     hours: str = "",
 ) -> HolidayPlan:
     """A fixed plan for a span (春节, 国庆) that replaces the rotation on its days."""
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = str(_("Name the holiday plan."))
+    try:
+        parse_hours(hours)
+    except ValidationError as exc:
+        errors["hours"] = " ".join(exc.messages)
     if end < start or (end - start).days > 31:
-        raise InvalidInput({"end": _("A holiday plan covers 1 to 32 days.")})
-    if any(not start <= day <= end for day in shifts):
-        raise InvalidInput({"shifts": _("Every shift must fall within the plan's days.")})
+        errors["end"] = str(_("A holiday plan covers 1 to 32 days."))
+    elif any(not start <= day <= end for day in shifts):
+        errors["shifts"] = str(_("Every shift must fall within the plan's days."))
+    if errors:
+        raise InvalidInput(errors)
+    hours = " ".join(hours.split())
     with transaction.atomic():
         place = lock(place)
         check(actor, Permission.DUTY_CHANGE, place)
@@ -344,13 +391,24 @@ def save_holiday_plan(
             raise InvalidInput({"shifts": _("Only the place's own people can be on its holiday plan.")})
         if HolidayPlan.objects.filter(place=place, start__lte=end, end__gte=start).exists():
             raise InvalidInput({"start": _("Another holiday plan already covers some of these days.")})
-        plan = HolidayPlan.objects.create(place=place, name=name.strip(), start=start, end=end, hours=hours)
+        plan = HolidayPlan.objects.create(place=place, name=name.strip()[:100], start=start, end=end, hours=hours)
         HolidayShift.objects.bulk_create(
             HolidayShift(plan=plan, date=day, member=m) for day, people in shifts.items() for m in people
         )
         audit(actor, "duty.plan.create", plan, place=place.pk, start=start.isoformat(), end=end.isoformat())
         resolve_months(place, months_between(start, end))
     return plan
+
+
+def delete_holiday_plan(plan: HolidayPlan, *, actor: Actor) -> None:
+    """Withdraw a holiday plan: the layers decide its days again."""
+    with transaction.atomic():
+        place = lock(plan.place)
+        check(actor, Permission.DUTY_CHANGE, place)
+        months = months_between(plan.start, plan.end)
+        audit(actor, "duty.plan.delete", plan, place=place.pk, start=plan.start.isoformat(), end=plan.end.isoformat())
+        plan.delete()
+        resolve_months(place, [m for m in months if current_calendar().has_schedule(m.year)])
 
 
 # --- resolving ---------------------------------------------------------------------------------------------------
@@ -393,6 +451,7 @@ def rosters_of(
             people=people[place.pk],
             layers=layers[place.pk],
             needs_leader=place.needs_leader,
+            every_day=place.kind == PlaceKind.VILLAGE_HALL,
             plans={day: resolver.Plan(hours[place.pk].get(day, ""), tuple(m)) for day, m in plans[place.pk].items()},
             absences=[
                 resolver.Absence(c.member_id, c.date, c.last_day)

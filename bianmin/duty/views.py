@@ -41,7 +41,8 @@ from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 
-BOARD_KINDS = frozenset({*PLACE_KINDS, UnitKind.TOWNSHIP, UnitKind.STREET})
+TOWNSHIP_KINDS = (UnitKind.TOWNSHIP, UnitKind.STREET)
+BOARD_KINDS = frozenset({*PLACE_KINDS, *TOWNSHIP_KINDS})
 PUBLIC_MAX_AGE = 60  # seconds a phone or proxy may keep the public board
 BOARD_CACHE_SECONDS = 300  # a worker's rendering, keyed by the ETag (so never stale)
 
@@ -157,6 +158,12 @@ def _place(request: HttpRequest, pk: int, permission: Permission = Permission.DU
     return place
 
 
+def townships(user: User) -> list[Unit]:
+    """The townships whose month grid the user may open (links on the home and overview pages)."""
+    units = Unit.objects.restrict(user, Permission.DUTY_VIEW).filter(kind__in=TOWNSHIP_KINDS, is_active=True)
+    return list(units.order_by("path")[:100])
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """My duty: the days ahead with check-in and check-out, the changes waiting for me, the places I see."""
@@ -177,7 +184,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in DutyMember.objects.filter(user=user, active=True).select_related("place")
     ]
     managed = DutyPlace.objects.restrict(user, Permission.DUTY_CHANGE)
-    missing = presence.missing_check_ins(managed, day) if timezone.localtime().hour >= 9 else []
+    missing = presence.missing_check_ins(managed, day, limit=20) if timezone.localtime().hour >= 9 else []
     return render(
         request,
         "duty/home.html",
@@ -188,6 +195,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "waiting": [(c, actions_from(c.state, has_colleague=c.colleague_id is not None)) for c in waiting],
             "places": places,
             "missing": missing,
+            "townships": townships(user),
             "feeds": feeds,
             "missing_years": services.missing_years(day),
             "month": day.replace(day=1),

@@ -27,7 +27,8 @@ def test_every_message_is_translated(source):
 def test_the_compiled_catalogue_matches_the_source(source):
     po = polib.pofile(str(source))
     mo = polib.mofile(str(source.with_suffix(".mo")))
-    compiled = {entry.msgid: entry.msgstr for entry in mo}
-    assert {entry.msgid: entry.msgstr for entry in po.translated_entries()} == {
-        k: v for k, v in compiled.items() if k
+    # One msgid may stand in several contexts (pgettext), each with its own translation.
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo}
+    assert {(entry.msgctxt, entry.msgid): entry.msgstr for entry in po.translated_entries()} == {
+        k: v for k, v in compiled.items() if k[1]
     }, "run scripts/i18n to recompile the catalogues"

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bianmin.duty import changes, presence
+from bianmin.duty import changes, presence, services
 from bianmin.duty.choices import ChangeKind
 from bianmin.duty.models import DutyDay
 from bianmin.duty.tests.factories import rosters
@@ -69,6 +69,30 @@ EXPECTED = {
     "page add layer": {302: CHANGE_HALL, 200: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
     "page visits": {200: VIEW_ROOM, 404: others(VIEW_ROOM), "login": {ANONYMOUS}},
     "page record visit": {302: RECORD_ROOM, 200: VIEW_ROOM - RECORD_ROOM, 404: others(VIEW_ROOM), "login": {ANONYMOUS}},
+    # The roster's people, head and holiday plans (API and pages).
+    "GET members": {200: VIEW_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
+    "POST members": {201: CHANGE_HALL, 403: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
+    "PATCH member": {200: CHANGE_HALL, 403: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
+    "POST deactivate member": {
+        200: CHANGE_HALL,
+        403: VIEW_HALL - CHANGE_HALL,
+        404: others(VIEW_HALL),
+        401: {ANONYMOUS},
+    },
+    "POST head": {200: CHANGE_HALL, 403: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
+    "GET plans": {200: VIEW_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
+    "POST plans": {201: CHANGE_HALL, 403: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
+    "DELETE plan": {204: CHANGE_HALL, 403: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
+    "page people": {200: VIEW_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
+    "page add person": {302: CHANGE_HALL, 200: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
+    "page plans": {200: VIEW_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
+    "page add plan": {302: CHANGE_HALL, 200: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
+    # The township's grid and its Excel: 白帝镇's subtree, not a village's cadre or its work team.
+    "page township grid": {200: VIEW_ROOM, 404: others(VIEW_ROOM), "login": {ANONYMOUS}},
+    "page township excel": {200: VIEW_ROOM, 404: others(VIEW_ROOM), "login": {ANONYMOUS}},
+    "page missing check-ins": {200: SIGNED_IN, "login": {ANONYMOUS}},
+    "GET township grid": {200: VIEW_ROOM, 404: others(VIEW_ROOM), 401: {ANONYMOUS}},
+    "GET presence": {200: SIGNED_IN, 401: {ANONYMOUS}},
 }
 
 
@@ -82,7 +106,8 @@ def test_every_duty_route_and_page(county, api_as, client):
     taker = next(m for m in r.cadres if m.pk != giver.pk)
     # The head last: an approved change can be approved only once.
     order = sorted(EVERYONE, key=lambda p: p == "cadre_a")
-    for persona in order:
+    head = county.people["cadre_a"]
+    for index, persona in enumerate(order):
         api = callers.as_(persona)
         code = county["huanhua"].code
         observed["GET days", persona] = api.get(f"/duty/places/{hall}/days", month="2026-10-01").status_code
@@ -132,4 +157,44 @@ def test_every_duty_route_and_page(county, api_as, client):
         visit = {"visitor_name": "李婆婆", "visitor_phone": "13800002222", "matter": "低保咨询", "people_count": "1"}
         # A viewer who may not record is shown the page again with the refusal (200); the recorder is redirected.
         observed["page record visit", persona] = page(client.post(f"/duty/places/{room}/visits/", visit))
+        _roster_cells(observed, persona, index, api, client, r, head)
     assert differences(observed, EXPECTED) == []
+
+
+def _roster_cells(observed, persona, index, api, client, r, head):
+    """The people, head and holiday-plan routes and pages, and the township's pages, for one caller; each
+    caller works on its own person and its own November days (plans may not overlap)."""
+    hall = r.hall.pk
+    someone = services.add_member(r.hall, actor=None, name=f"代{index}", post="委员", resolve=False)
+    observed["GET members", persona] = api.get(f"/duty/places/{hall}/members").status_code
+    observed["POST members", persona] = api.post(
+        f"/duty/places/{hall}/members", {"name": f"新{index}", "post": "委员"}
+    ).status_code
+    observed["PATCH member", persona] = api.patch(
+        f"/duty/members/{someone.pk}", {"post": "副主任", "is_leader": False, "position": 5}
+    ).status_code
+    observed["POST deactivate member", persona] = api.post(f"/duty/members/{someone.pk}/deactivate", {}).status_code
+    observed["POST head", persona] = api.post(f"/duty/places/{hall}/head", {"head": head.pk}).status_code
+    observed["GET plans", persona] = api.get(f"/duty/places/{hall}/plans").status_code
+    mine = date(2026, 11, 1 + index)
+    observed["POST plans", persona] = api.post(
+        f"/duty/places/{hall}/plans", {"name": "试行", "start": mine.isoformat(), "end": mine.isoformat()}
+    ).status_code
+    theirs = mine.replace(day=16 + index)
+    plan = services.save_holiday_plan(r.hall, actor=None, name="试行", start=theirs, end=theirs, shifts={})
+    observed["DELETE plan", persona] = api.delete(f"/duty/plans/{plan.pk}").status_code
+    observed["page people", persona] = page(client.get(f"/duty/places/{hall}/people/"))
+    observed["page add person", persona] = page(
+        client.post(f"/duty/places/{hall}/people/", {"do": "add", "name": f"页{index}", "post": "委员"})
+    )
+    observed["page plans", persona] = page(client.get(f"/duty/places/{hall}/plans/"))
+    day = date(2026, 12, 1 + index).isoformat()
+    observed["page add plan", persona] = page(
+        client.post(f"/duty/places/{hall}/plans/", {"do": "create", "name": "试行", "start": day, "end": day})
+    )
+    code = r.room.unit.code
+    observed["page township grid", persona] = page(client.get(f"/duty/townships/{code}/2026-10/"))
+    observed["page township excel", persona] = page(client.get(f"/duty/townships/{code}/2026-10.xlsx"))
+    observed["page missing check-ins", persona] = page(client.get("/duty/missing/"))
+    observed["GET township grid", persona] = api.get(f"/duty/townships/{code}/grid", month="2026-10-01").status_code
+    observed["GET presence", persona] = api.get("/duty/presence", day="2026-10-13").status_code

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bianmin.duty import presence
+from bianmin.duty import presence, services
 from bianmin.duty.models import DutyDay, DutyPlace
 from bianmin.duty.tests.factories import rosters
 from bianmin.errors import PermissionDenied
@@ -15,7 +15,9 @@ from bianmin.errors import PermissionDenied
 pytestmark = pytest.mark.django_db
 
 
-def test_the_person_on_duty_checks_in_and_out_and_writes_the_log(county, this_year, settings, tmp_path):
+def test_the_person_on_duty_checks_in_and_out_and_writes_the_log(
+    county, this_year, settings, tmp_path, django_capture_on_commit_callbacks
+):
     r = rosters(county)
     today = timezone.localdate()
     row = DutyDay.objects.filter(place=r.hall, date=today).first()
@@ -35,7 +37,8 @@ def test_the_person_on_duty_checks_in_and_out_and_writes_the_log(county, this_ye
     # the reminders the day before, through the file channel: the place and hours, never a phone
     settings.NOTIFY_CHANNEL, settings.DATA_DIR = "file", tmp_path
     tomorrow = DutyDay.objects.filter(date=today + timedelta(days=1)).count()
-    assert presence.remind_tomorrow() == tomorrow
+    with django_capture_on_commit_callbacks(execute=True):
+        assert presence.remind_tomorrow() == tomorrow
     if tomorrow:
         text = (tmp_path / "notifications.jsonl").read_text()
         assert r.hall.name in text and all(m.user.phone not in text for m in r.cadres)
@@ -55,3 +58,37 @@ def test_the_resolve_command_after_a_calendar_change(county, this_year):
     call_command("duty_resolve", stdout=out, stderr=StringIO())
     assert DutyDay.objects.filter(place=r.hall, date=timezone.localdate()).exists()
     assert "places resolved" in out.getvalue()
+
+
+def test_reminders_run_twice_a_day_are_sent_once(
+    county, this_year, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # Given tomorrow's roster and the file channel
+    settings.NOTIFY_CHANNEL, settings.DATA_DIR = "file", tmp_path
+    r = rosters(county)
+    today = timezone.localdate()
+    tomorrow = DutyDay.objects.filter(date=today + timedelta(days=1)).count()
+    assert tomorrow
+    sent = tmp_path / "notifications.jsonl"
+    # When duty_remind runs, then again by hand the same evening
+    with django_capture_on_commit_callbacks(execute=True):
+        assert presence.remind_tomorrow() == tomorrow
+    with django_capture_on_commit_callbacks(execute=True):
+        assert presence.remind_tomorrow() == 0
+    # Then each person was told once
+    assert len(sent.read_text().splitlines()) == tomorrow
+    # and a person put on tomorrow's roster since (a substitute approved in between) is told on the next run
+    row = DutyDay.objects.filter(place=r.hall, date=today + timedelta(days=1)).first()
+    assert row is not None
+    newcomer = services.add_member(r.hall, actor=None, name="新委员", post="村文书", resolve=False)
+    DutyDay.objects.filter(pk=row.pk).update(member=newcomer, user=None, name=newcomer.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert presence.remind_tomorrow() == 1
+    assert len(sent.read_text().splitlines()) == tomorrow + 1
+    # and the morning's report of missing check-ins is once a day too
+    with django_capture_on_commit_callbacks(execute=True):
+        first = presence.remind_missing_check_ins()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert presence.remind_missing_check_ins() == 0
+    assert first == DutyDay.objects.filter(date=today).count()
+    assert len(sent.read_text().splitlines()) == tomorrow + 1 + first

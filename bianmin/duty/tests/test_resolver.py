@@ -57,6 +57,8 @@ def test_the_reception_room_has_a_leader_on_every_working_day(county):
     assert date(2026, 10, 10) in days  # the make-up Saturday
     assert date(2026, 10, 3) not in days  # a holiday: no reception
     assert all(rows[0].is_leader for rows in days.values())
+    # and its closed rest days are not gaps: the month publishes without a reason
+    assert services.check_month(r.room, OCTOBER) == []
 
 
 def test_resolving_is_deterministic_and_skips_people_on_leave():
