@@ -71,7 +71,7 @@ def send_code(phone: str, *, address: str) -> None:
 
 def sign_in(phone: str, code: str) -> User:
     """The citizen account of `phone` (made on first sign-in) if `code` is its latest unexpired code.
-    A wrong code counts against that code; after SIGN_IN_CODE_ATTEMPTS it no longer works."""
+    Every try counts against that code; after SIGN_IN_CODE_ATTEMPTS tries it no longer works."""
     phone, code = clean_mobile(phone), code.strip()
     now = timezone.now()
     wrong = DomainError(SignInError.WRONG_CODE, _("The code is wrong or has expired; ask for a new one."), status=400)
@@ -80,10 +80,14 @@ def sign_in(phone: str, code: str) -> User:
         .order_by("-created_at")
         .first()
     )
-    if latest is None or latest.failed_attempts >= settings.SIGN_IN_CODE_ATTEMPTS:
+    if latest is None:
         raise wrong
-    if not hmac.compare_digest(latest.code_digest, _digest("code", phone, code)):
-        SignInCode.objects.filter(pk=latest.pk).update(failed_attempts=F("failed_attempts") + 1)
+    # Each try is spent before the code is compared, by one conditional UPDATE: of many guesses sent at once,
+    # no more than the limit are compared (a check, then a count, would let a burst through).
+    spent = SignInCode.objects.filter(
+        pk=latest.pk, used_at__isnull=True, failed_attempts__lt=settings.SIGN_IN_CODE_ATTEMPTS
+    ).update(failed_attempts=F("failed_attempts") + 1)
+    if not spent or not hmac.compare_digest(latest.code_digest, _digest("code", phone, code)):
         raise wrong
     with transaction.atomic():
         # Used once: of two requests racing with the same code, one signs in.

@@ -69,6 +69,32 @@ def test_wrong_tries_use_up_a_code_and_an_old_code_expires(outbox, django_captur
         citizens.sign_in(PHONE, outbox()[-1])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_guesses_compares_no_more_than_the_limit(tmp_path, settings):
+    """Twenty guesses at the same moment: five are compared, the rest refused unread (one UPDATE spends a try)."""
+    from django.db import connection
+
+    from bianmin.cases.tests.test_concurrency import run_together
+
+    settings.NOTIFY_CHANNEL, settings.DATA_DIR = "file", tmp_path
+    citizens.send_code(PHONE, address="10.0.0.1")
+    code = re.search(r"\b(\d{6})\b", (tmp_path / "notifications.jsonl").read_text(encoding="utf-8")).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+
+    def guess() -> str:
+        try:
+            citizens.sign_in(PHONE, wrong)
+        except DomainError as refused:
+            return refused.code
+        return "signed in"
+
+    assert run_together([guess for _ in range(20)]) == ["sign_in_wrong_code"] * 20
+    assert SignInCode.objects.get().failed_attempts == settings.SIGN_IN_CODE_ATTEMPTS
+    with pytest.raises(DomainError):
+        citizens.sign_in(PHONE, code)
+    connection.close()
+
+
 @pytest.mark.django_db
 def test_codes_are_throttled_per_number(outbox):
     for _ in range(3):
