@@ -228,6 +228,9 @@ RECTIFICATION_DAYS = env_int("RECTIFICATION_DAYS", 5, minimum=1, maximum=30)
 # village, the pension certifications done at a village's hall or by a home visit (DESIGN §5): handled when
 # recorded, completed when passed. Off by default: the source's figures count applications only.
 VILLAGE_FIGURES_COUNT_CERTIFICATIONS = env_bool("VILLAGE_FIGURES_COUNT_CERTIFICATIONS", False)
+# Days a village project's prior notice (事前公示) must stay displayed before work may start (the national
+# guideline on poverty-alleviation fund publicity: at least 10).
+VILLAGE_PRIOR_NOTICE_DAYS = env_int("VILLAGE_PRIOR_NOTICE_DAYS", 10, minimum=1, maximum=60)
 # Units with fewer accepted cases in a period than this are listed apart from the ranking by completion rate
 # (two cases of two completed would otherwise top it).
 RANKING_MIN_ACCEPTED = env_int("RANKING_MIN_ACCEPTED", 10, minimum=1, maximum=10000)

@@ -27,6 +27,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     NOTICE_QUESTION = "notice_question", _("Question on a village notice")
     OPEN311 = "open311", _("Open311")
+    SUPERVISION = "supervision", _("Raised by a supervision check")  # the platform's own finding (a conflict flag)
 
 
 class Urgency(models.TextChoices):

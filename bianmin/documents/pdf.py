@@ -40,7 +40,7 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 28 * mm, 26 * mm, 30 * mm
 CELL_PADDING = 4
 
 # ReportLab keeps a document's font subsets in the shared font object and some state in module globals.
-_build_lock = threading.Lock()
+build_lock = threading.Lock()
 
 
 def _forbid_at_line_start(marks: str) -> None:
@@ -83,7 +83,7 @@ class Notice:
 
 def render(notice: Notice) -> bytes:
     """The notice as PDF bytes; the same notice always gives the same bytes. Safe to call from several threads."""
-    with _build_lock:
+    with build_lock:
         load_font()
         pdf, pages = _build(notice, total_pages=None)
         if pages > 1:  # page numbers need the total: lay it out again, knowing it (the footer never moves text)

@@ -1,8 +1,25 @@
 from django.urls import URLPattern, URLResolver, path
 
-from bianmin.village import views
+from bianmin.village import views, views_public
 
 app_name = "village"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("new/", views.new, name="new"),
+    path("p/<int:pk>/", views.publication, name="publication"),
+    path("p/<int:pk>/act/", views.act, name="act"),
+    path("p/<int:pk>/channel/", views.channel, name="channel"),
+    path("p/<int:pk>/question/", views.question, name="question"),
+    path("decisions/", views.decision_list, name="decisions"),
+    path("decisions/<int:pk>/", views.decision, name="decision"),
+    path("projects/<int:pk>/", views.project, name="project"),
+    path("report/", views.report, name="report"),
+    path("report.xlsx", views.report_export, name="report_export"),
+    # The public side, no login.
+    path("board/<str:code>/", views_public.board, name="board"),
+    path("board/<str:code>/screen/", views_public.screen, name="screen"),
+    path("board/<str:code>/<int:pk>/", views_public.publication, name="public_publication"),
+    path("board/<str:code>/<int:pk>/v<int:number>/", views_public.publication, name="public_version"),
+    path("board/<str:code>/<int:pk>/ask/", views_public.ask, name="ask"),
+    path("board/<str:code>/<int:pk>.pdf", views_public.notice_pdf, name="public_pdf"),
 ]

@@ -1,0 +1,253 @@
+"""Every write of a 四议两公开 decision and of village rules and charters: starting a decision, recording each
+meeting step against the register (the verdict computed by `rules.verdict`; an invalid step blocks the next),
+the two 公开 steps as publications made from the decision, and adopting a charter version by a valid meeting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bianmin.errors import Conflict, InvalidInput
+from bianmin.org.models import Unit, User
+from bianmin.org.permissions import Permission
+from bianmin.village import rules, services
+from bianmin.village.choices import (
+    MEETING_STEPS,
+    STEP_MEETINGS,
+    DecisionKind,
+    DecisionStatus,
+    MeetingType,
+    PublicityCategory,
+    Source,
+    Step,
+)
+from bianmin.village.errors import VillageError
+from bianmin.village.models import Charter, CharterVersion, Decision, DecisionStep, Publication, Register
+
+
+def start_decision(
+    *, actor: User, village: Unit, title: str, summary: str = "", kind: str = DecisionKind.MAJOR, amount_fen: int = 0
+) -> Decision:
+    services.check(actor, Permission.VILLAGE_CHANGE, village)
+    errors = {}
+    if not title.strip() or len(title) > 200:
+        errors["title"] = _("Give the matter (at most 200 characters).")
+    if kind not in DecisionKind.values:
+        errors["kind"] = _("Select a valid choice.")
+    if amount_fen < 0:
+        errors["amount_fen"] = _("Must not be negative.")
+    if errors:
+        raise InvalidInput(errors)
+    return Decision.objects.create(
+        village=village,
+        kind=kind,
+        title=title.strip(),
+        summary=summary.strip(),
+        amount_fen=amount_fen,
+        created_by=actor,
+    )
+
+
+def next_step(decision: Decision) -> int | None:
+    """The step the decision waits for: the first meeting step without a valid meeting, then the resolution's
+    publication, then the result's; None when all six are done."""
+    valid = set(decision.steps.filter(valid=True).values_list("step", flat=True))
+    for step in MEETING_STEPS:
+        if step not in valid:
+            return int(step)
+    # Read afresh: the notices are published through their own door, perhaps on another copy of the row.
+    out = set(
+        Publication.objects.filter(
+            pk__in=[decision.resolution_id, decision.result_id], first_published_on__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    if decision.resolution_id not in out:
+        return int(Step.RESOLUTION_PUBLIC)
+    if decision.result_id not in out:
+        return int(Step.RESULT_PUBLIC)
+    return None
+
+
+def register_on(village: Unit, day: date) -> Register:
+    found = Register.objects.filter(village=village, as_of__lte=day).order_by("-as_of").first()
+    if found is None:
+        raise Conflict(VillageError.NO_REGISTER, _("The village has no register of members on or before that date."))
+    return found
+
+
+def entitled_of(register: Register, meeting_type: str) -> tuple[int, int]:
+    """(entitled to attend, households) for a meeting type, from the register."""
+    return {
+        MeetingType.BRANCH_COMMITTEE: (register.branch_members, 0),
+        MeetingType.TWO_COMMITTEES: (register.committee_members, 0),
+        MeetingType.PARTY_MEMBERS: (register.party_members, 0),
+        MeetingType.REPRESENTATIVES: (register.representatives, 0),
+        MeetingType.VILLAGERS: (register.adults, register.households),
+    }[MeetingType(meeting_type)]
+
+
+def record_step(
+    decision: Decision,
+    *,
+    actor: User,
+    step: int,
+    meeting_type: str,
+    held_on: date,
+    present: int,
+    votes_for: int,
+    votes_against: int = 0,
+    abstaining: int = 0,
+    households_present: int = 0,
+    minutes: str = "",
+    observer: str = "",
+    attachment: UploadedFile[bytes] | None = None,
+) -> DecisionStep:
+    """Record a meeting of step 1–4. Only the step the decision waits for may be recorded (an invalid one may be
+    held again); the verdict is computed, never entered."""
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update(of=("self",)).select_related("village").get(pk=decision.pk)
+        services.check(actor, Permission.VILLAGE_CHANGE, locked.village)
+        if step not in MEETING_STEPS:
+            raise InvalidInput({"step": _("Steps 5 and 6 are publications, not meetings.")})
+        if meeting_type not in STEP_MEETINGS[step]:
+            raise InvalidInput({"meeting_type": _("This meeting cannot hold this step.")})
+        waiting = next_step(locked)
+        if waiting != step:
+            raise Conflict(
+                VillageError.STEP_BLOCKED if waiting is not None and waiting < step else VillageError.STEP_OUT_OF_ORDER,
+                _("The decision waits for step %(n)s; a step cannot follow one that was not valid.")
+                % {"n": waiting or "—"},
+            )
+        previous = locked.steps.filter(valid=True).order_by("-held_on").first()
+        if previous is not None and held_on < previous.held_on:
+            raise InvalidInput({"held_on": _("A step cannot be held before the step it follows.")})
+        register = register_on(locked.village, held_on)
+        entitled, households = entitled_of(register, meeting_type)
+        tally = rules.Tally(entitled, present, votes_for, votes_against, abstaining, households, households_present)
+        errors = rules.tally_errors(tally)
+        if errors:
+            raise InvalidInput(errors)
+        verdict = rules.verdict(meeting_type, tally, one_matter=locked.kind == DecisionKind.ONE_MATTER)
+        row = DecisionStep(
+            decision=locked,
+            step=step,
+            meeting_type=meeting_type,
+            held_on=held_on,
+            entitled=entitled,
+            present=present,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstaining=abstaining,
+            households=households,
+            households_present=households_present,
+            minutes=minutes.strip(),
+            observer=observer.strip()[:50],
+            quorum=verdict.quorum,
+            approved=verdict.approved,
+            valid=verdict.valid,
+            reasons=list(verdict.reasons),
+            recorded_by=actor,
+        )
+        if attachment is not None:
+            row.attachment.save(attachment.name or "sign-in.jpg", attachment, save=False)
+        row.save()
+        if not verdict.valid:
+            locked.status = DecisionStatus.BLOCKED
+        elif step == Step.RESOLUTION:
+            locked.status = DecisionStatus.RESOLVED
+            locked.resolution = services.draft_publication(
+                actor=None,
+                village=locked.village,
+                category=PublicityCategory.VILLAGE,
+                title=_("Resolution: %(title)s") % {"title": locked.title},
+                body=resolution_text(locked, row),
+                source=Source.RESOLUTION,
+                due_on=services.immediate_due(held_on),
+            )
+        else:
+            locked.status = DecisionStatus.IN_PROGRESS
+        locked.save()
+    return row
+
+
+def resolution_text(decision: Decision, row: DecisionStep) -> str:
+    return "\n".join(
+        [
+            f"{decision.village.name}于{row.held_on.year}年{row.held_on.month}月{row.held_on.day}日召开"
+            f"{row.get_meeting_type_display()}，就“{decision.title}”作出决议。",
+            decision.summary,
+            f"应到{row.entitled}人，实到{row.present}人；赞成{row.votes_for}人，反对{row.votes_against}人，"
+            f"弃权{row.abstaining}人。" + (f"涉及金额{yuan(decision.amount_fen)}元。" if decision.amount_fen else ""),
+            "对本决议有疑问的，可在公开之日起10日内向村务监督委员会提出。",
+        ]
+    ).strip()
+
+
+def yuan(fen: int) -> str:
+    """12,345.60 — fen as yuan with thousands separators (the broadcast reads it as 一万二千三百四十五元六角)."""
+    return f"{fen // 100:,}.{fen % 100:02d}"
+
+
+def publish_result_text(decision: Decision, *, actor: User, text: str) -> Publication:
+    """Step 6 for a decision without a project: a result notice drafted from the village's account."""
+    services.check(actor, Permission.VILLAGE_CHANGE, decision.village)
+    if next_step(decision) != Step.RESULT_PUBLIC:
+        raise Conflict(VillageError.STEP_OUT_OF_ORDER, _("The result is published after the resolution."))
+    with transaction.atomic():
+        pub = services.draft_publication(
+            actor=actor,
+            village=decision.village,
+            category=PublicityCategory.VILLAGE,
+            title=_("Result: %(title)s") % {"title": decision.title},
+            body=text,
+            source=Source.RESULT,
+            due_on=services.immediate_due(timezone.localdate()),
+        )
+        Decision.objects.filter(pk=decision.pk).update(result=pub)
+    return pub
+
+
+def _published(pub: Publication, now: datetime) -> None:
+    """A decision's 公开 published: the result completes it."""
+    if pub.source == Source.RESULT or pub.source == Source.COMPLETION:
+        Decision.objects.filter(result=pub).update(status=DecisionStatus.DONE)
+
+
+services.ON_PUBLISH[Source.RESULT] = _published
+
+
+def adopt_charter(
+    *, actor: User, village: Unit, kind: str, title: str, body: str, adopted_by: DecisionStep
+) -> CharterVersion:
+    """A new version of the village rules or charter, adopted by a valid villagers' (representatives') meeting of
+    this village, and its publication drafted (the committee signs, the village publishes)."""
+    services.check(actor, Permission.VILLAGE_CHANGE, village)
+    step = adopted_by
+    if (
+        step.decision.village_id != village.pk
+        or not step.valid
+        or step.meeting_type not in (MeetingType.VILLAGERS, MeetingType.REPRESENTATIVES)
+    ):
+        raise Conflict(
+            VillageError.MEETING_NOT_VALID,
+            _("Rules and charters are adopted by a valid villagers' or representatives' meeting of the village."),
+        )
+    with transaction.atomic():
+        charter, _created = Charter.objects.get_or_create(village=village, kind=kind, defaults={"title": title})
+        number = (charter.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        pub = services.draft_publication(
+            actor=actor,
+            village=village,
+            category=PublicityCategory.VILLAGE,
+            title=f"{title}（第{number}版）",
+            body=body,
+            source=Source.CHARTER,
+            due_on=services.immediate_due(step.held_on),
+        )
+        return CharterVersion.objects.create(
+            charter=charter, number=number, body=body.strip(), adopted_by=step, adopted_on=step.held_on, publication=pub
+        )
