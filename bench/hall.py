@@ -381,6 +381,7 @@ def main() -> None:
         return
     rows = []
     for vendor in args.vendors:
+        load_before = os.getloadavg()[0]
         with tempfile.TemporaryDirectory() as data_dir:
             env = {**os.environ, "BIANMIN_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "bianmin.settings"}
             env.pop("DATABASE_URL", None)
@@ -412,6 +413,7 @@ def main() -> None:
                 print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(f"{vendor}: the run failed")
             result = {"vendor": vendor, **json.loads(line[7:])}
+            result["load_before_after"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
             print(json.dumps(result, ensure_ascii=False))
             rows.append(result)
     if args.write:
@@ -421,14 +423,15 @@ def main() -> None:
 def write(rows: list[dict[str, Any]], args: argparse.Namespace) -> None:
     head = (
         "| database | history | paced call-next p50 / p95 | display latency median / p95 | board p95 | take p95 "
-        "| saturated: calls/s, call-next p95 | called twice | a day's statistics |\n"
-        "|---|---|---|---|---|---|---|---|---|\n"
+        "| saturated: calls/s, call-next p95 | called twice | a day's statistics | load average before / after |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = [
         f"| {r['vendor']} | {r['history_tickets']:,} tickets | {r['call_p50_ms']} / {r['call_p95_ms']} ms "
         f"| {r['display_median_s']} / {r['display_p95_s']} s | {r['board_p95_ms']} ms | {r['take_p95_ms']} ms "
         f"| {r['saturated_calls_per_s']}, {r['saturated_p95_ms']} ms | {r['called_twice']} "
-        f"| {r.get('stats_median_s')} s ({r.get('stats_day_tickets')} tickets) |"
+        f"| {r.get('stats_median_s')} s ({r.get('stats_day_tickets')} tickets) "
+        f"| {r['load_before_after'][0]} / {r['load_before_after'][1]} |"
         for r in rows
     ]
     load = os.getloadavg()

@@ -95,6 +95,20 @@ def _hall_day_end(now: datetime) -> str:
     return f"{expire_day(now=now)} tickets expired"
 
 
+def _hall_escalate(now: datetime) -> str:
+    """Yellow cards not put right by their deadline turn red (named in the hall-wide notice)."""
+    from bianmin.hall.escalation import escalate_overdue
+
+    return f"{escalate_overdue(now=now)} violations escalated"
+
+
+def _village(now: datetime) -> str:
+    """Due village-affairs publications drafted from each catalogue, the overdue counted (idempotent)."""
+    from bianmin.village.services import scheduled_run
+
+    return scheduled_run(timezone.localdate(now))
+
+
 DAILY = timedelta(days=1)
 JOBS: tuple[Job, ...] = (
     Job("sweep", lambda: timedelta(minutes=settings.SWEEP_EVERY_MINUTES), _sweep),
@@ -104,6 +118,8 @@ JOBS: tuple[Job, ...] = (
     Job("duty-resolve", lambda: DAILY, _duty_resolve, at=time(2, 0)),
     Job("pension", lambda: DAILY, _pension, at=time(1, 0)),
     Job("hall-day-end", lambda: DAILY, _hall_day_end, at=time(0, 5)),
+    Job("hall-escalate", lambda: DAILY, _hall_escalate, at=time(0, 10)),
+    Job("village", lambda: DAILY, _village, at=time(0, 30)),
 )
 
 

@@ -191,6 +191,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
     context = {
         "case": presenter.detail(shown),
+        "record": shown,  # for other apps' links to where the case came from (the hall's ticket)
         "similar": presenter.similar(shown),
         "forms": forms.values(),
         "open": request.method == "POST",

@@ -11,7 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from bianmin.hall.models import (
+    AssessmentItem,
     DutyOfficerMark,
+    EscalationPolicy,
     Finding,
     FindingKind,
     Hall,
@@ -23,6 +25,7 @@ from bianmin.hall.models import (
     Ticket,
     TicketEvent,
     Violation,
+    ViolationEvent,
     Window,
     WindowEvent,
     WindowService,
@@ -91,7 +94,7 @@ class QueueServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "active",
     ]
     list_filter = ["hall", "kind", "active"]
-    raw_id_fields = ["item"]
+    raw_id_fields = ["items"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QueueService]:
         return _managed(request, super().get_queryset(request), "hall__unit__path")
@@ -170,8 +173,8 @@ class PatrolAdmin(ReadOnly):
 
 @admin.register(Violation)
 class ViolationAdmin(ReadOnly):
-    list_display = ["person", "kind", "points", "hall", "at"]
-    list_filter = ["kind"]
+    list_display = ["person", "kind", "points", "hall", "at", "status", "fix_by"]
+    list_filter = ["kind", "status"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Violation]:
         return _managed(request, super().get_queryset(request), "hall__unit__path").select_related("person", "kind")
@@ -194,8 +197,41 @@ class RankingWeightsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(DutyOfficerMark)
-class DutyOfficerMarkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DutyOfficerMarkAdmin(ReadOnly):
+    """Entered on the hall's marks page (`bianmin.hall.ranking.set_marks`)."""
+
     list_display = ["window", "month", "score"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DutyOfficerMark]:
         return _managed(request, super().get_queryset(request), "window__hall__unit__path")
+
+
+@admin.register(ViolationEvent)
+class ViolationEventAdmin(ReadOnly):
+    list_display = ["violation", "action", "from_status", "to_status", "fix_by", "measure", "actor", "at"]
+    list_filter = ["action", "measure"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ViolationEvent]:
+        return _managed(request, super().get_queryset(request), "violation__hall__unit__path").select_related(
+            "violation__person", "actor"
+        )
+
+
+@admin.register(EscalationPolicy)
+class EscalationPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Where a new violation starts on the chain, and a yellow card's deadline (a hall without a row: 2, 3, 5)."""
+
+    list_display = ["hall", "fix_from", "notice_from", "fix_days"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EscalationPolicy]:
+        return _managed(request, super().get_queryset(request), "hall__unit__path")
+
+
+@admin.register(AssessmentItem)
+class AssessmentItemAdmin(ReadOnly):
+    """Entered on the half-year assessment page (`bianmin.hall.assessment.add_item`)."""
+
+    list_display = ["half", "hall", "person", "window", "title", "points", "added_by", "at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AssessmentItem]:
+        return _managed(request, super().get_queryset(request), "hall__unit__path")

@@ -16,6 +16,7 @@ from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.hall import presenters, ratings, services
 from bianmin.hall.board import board
 from bianmin.hall.choices import TicketChannel
+from bianmin.hall.discipline_api import router as discipline_router
 from bianmin.hall.models import Hall, QueueService, Ticket, Window
 from bianmin.hall.patrol_api import router as patrol_router
 from bianmin.hall.schemas import (
@@ -38,7 +39,7 @@ from bianmin.hall.schemas import (
     TicketOut,
     WindowOut,
 )
-from bianmin.hall.stats import daily_stats
+from bianmin.hall.stats import daily_stats, presence_rate
 from bianmin.org.api import actor
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
@@ -49,6 +50,7 @@ TicketToken = Annotated[
 
 router = Router(tags=["hall"])
 router.add_router("", patrol_router)
+router.add_router("", discipline_router)
 
 
 def _public_hall(pk: int) -> Hall:
@@ -201,7 +203,7 @@ def get_hall(request: HttpRequest, hall_id: int) -> dict[str, Any]:
 def get_stats(request: HttpRequest, hall_id: int, query: Query[StatsQuery]) -> dict[str, Any]:
     hall = _hall(actor(request), hall_id)
     day = query.day or services.local_day(timezone.now())
-    return {"day": day, **daily_stats(hall, day)}
+    return {"day": day, "presence": presence_rate(hall), **daily_stats(hall, day)}
 
 
 @router.post(

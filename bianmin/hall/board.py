@@ -1,5 +1,12 @@
 """What the public pages read: the hall display's board (now serving per window, the last calls, people
-waiting per service) and a visitor's place in the queue with an estimated wait."""
+waiting per service) and a visitor's place in the queue with an estimated wait.
+
+The display polls the board twice a second rather than holding a server-sent-events stream. The server runs
+gunicorn sync workers (3 by default, 60 s timeout): a stream holds a worker for as long as the screen is on,
+so two displays would leave one worker for the whole hall, and the timeout would cut every stream each
+minute. A stream would also have to poll the database itself (SQLite has no LISTEN/NOTIFY), so it saves no
+reads. One board read is a few indexed queries (p95 46–85 ms under the benchmark's load), and a call shows on
+the display 0.5 s (p95) after it is answered, inside the 1 s target (bench/RESULTS-hall.md)."""
 
 from __future__ import annotations
 

@@ -74,3 +74,34 @@ class PadLevel(models.IntegerChoices):
     FAIRLY_SATISFIED = 3, _("Fairly satisfied")
     DISSATISFIED = 2, _("Dissatisfied")
     VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+class ViolationStatus(models.TextChoices):
+    """Where a violation stands on the escalation chain (蓝牌 → 黄牌 → 红牌): a reminder, a deadline to fix,
+    fixed, or named in the hall-wide notice (通报批评)."""
+
+    REMINDED = "reminded", _("Reminded (blue card)")
+    FIX_ORDERED = "fix_ordered", _("To fix by a deadline (yellow card)")
+    FIXED = "fixed", _("Fixed")
+    NOTICED = "noticed", _("Named in the hall-wide notice (red card)")
+
+
+class ViolationAction(models.TextChoices):
+    """Every change of a violation, as its append-only event records it."""
+
+    RECORD = "record", _("Recorded")
+    ORDER_FIX = "order_fix", _("Order a fix by a deadline")
+    CONFIRM_FIX = "confirm_fix", _("Confirm the fix")
+    ESCALATE = "escalate", _("Name in the hall-wide notice")
+    OVERDUE = "overdue", _("Not fixed by the deadline")
+    ACCOUNT = "account", _("Hold accountable")
+
+
+class Measure(models.TextChoices):
+    """The accountability measures taken (责任追究)."""
+
+    TALK = "talk", _("Admonitory talk")
+    CRITICISM = "criticism", _("Criticism and education")
+    WRITTEN_REVIEW = "review", _("Written self-examination")
+    REMOVAL = "removal", _("Removal from the window")
+    YEARLY_POINTS = "points", _("Points off the yearly assessment")

@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from bianmin.catalog.models import ServiceItem
-from bianmin.hall import patrols, ratings
-from bianmin.hall.choices import ServiceKind, TicketAction, TicketChannel, TicketStatus, WindowEventKind, WindowState
+from bianmin.hall import assessment, escalation, patrols, ranking, ratings
+from bianmin.hall.choices import (
+    Measure,
+    ServiceKind,
+    TicketAction,
+    TicketChannel,
+    TicketStatus,
+    ViolationAction,
+    WindowEventKind,
+    WindowState,
+)
 from bianmin.hall.models import (
     Hall,
     PadRating,
@@ -23,12 +33,14 @@ from bianmin.hall.models import (
     QueueService,
     Ticket,
     TicketEvent,
+    Violation,
     Window,
     WindowEvent,
     WindowService,
     WindowSession,
 )
 from bianmin.hall.patrols import Observation
+from bianmin.hall.services import local_day
 from bianmin.org.choices import EmploymentType, Role
 from bianmin.org.models import Membership, Unit, User
 from bianmin.workdays.services import current_calendar
@@ -37,7 +49,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENTER = "500236-ZWZX"
 STREET = "500236001000"  # 夔门街道
 
-# prefix, queue, the department whose first catalogue item it serves ("" = grievance intake), windows
+# prefix, queue, the department whose catalogue items it serves ("" = grievance intake), windows
 CENTER_QUEUES = [
     ("A", "社保医保", "RSJ", range(1, 7)),
     ("B", "民政救助", "MZJ", range(7, 11)),
@@ -126,6 +138,26 @@ def _patrols(hall: Hall, days: list[date], now: datetime) -> None:
         public=True,
         at=now,
     )
+    # The manager's follow-up: a deadline to fix the post left, a talk for the phone games (责任追究); the duty
+    # officer's marks of the month and a manual item of the half-year assessment.
+    found = {v.kind.code: v for v in Violation.objects.filter(hall=hall).select_related("kind")}
+    escalation.act(found["off_post"], ViolationAction.ORDER_FIX, actor=admin, note="限期整改到岗制度", now=now)
+    escalation.act(
+        found["phone_games"], ViolationAction.ACCOUNT, actor=admin, measure=Measure.TALK, note="值班长约谈", now=now
+    )
+    marked = Window.objects.filter(hall=hall, number__lte=34)
+    ranking.set_marks(hall, actor=admin, month=local_day(now), scores={w.pk: 80 + w.number * 7 % 20 for w in marked})
+    today = local_day(now)
+    assessment.add_item(
+        hall,
+        actor=admin,
+        year=today.year,
+        half=1 if today.month <= 6 else 2,
+        title="收到群众表扬信",
+        points=Decimal(2),
+        window=Window.objects.get(hall=hall, number=5),
+        at=now,
+    )
 
 
 def _hall(unit: Unit, name: str, phone: str, queues: list[tuple[str, str, str, range]], windows: int) -> Hall:
@@ -136,18 +168,17 @@ def _hall(unit: Unit, name: str, phone: str, queues: list[tuple[str, str, str, r
     numbered = {w.number: w for w in Window.objects.filter(hall=hall)}
     services = []
     for position, (prefix, title, department, _numbers) in enumerate(queues):
-        item = (
-            ServiceItem.objects.filter(unit__code=f"500236-{department}", active=True).order_by("code").first()
+        items = (
+            list(ServiceItem.objects.filter(unit__code=f"500236-{department}", active=True).order_by("code"))
             if department
-            else None
+            else []
         )
         service, _ = QueueService.objects.get_or_create(
             hall=hall,
             prefix=prefix,
             defaults={
                 "name": title,
-                "kind": ServiceKind.ITEM if item else ServiceKind.GRIEVANCE,
-                "item": item,
+                "kind": ServiceKind.ITEM if items else ServiceKind.GRIEVANCE,
                 "position": position,
                 # The demo's kiosks issue at any hour, so that anyone trying the demo (or its browser test)
                 # can take a ticket; a real hall sets its issuing hours on these rows.
@@ -157,6 +188,7 @@ def _hall(unit: Unit, name: str, phone: str, queues: list[tuple[str, str, str, r
                 "warning_waiting": 20,
             },
         )
+        service.items.add(*items)
         services.append(service)
     pairs = set(WindowService.objects.filter(window__hall=hall).values_list("window_id", "service_id"))
     rows = []

@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from bianmin.hall.models import Hall
 from bianmin.hall.ranking import with_flags
-from bianmin.hall.stats import daily_stats
+from bianmin.hall.stats import daily_stats, presence_rate
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -82,6 +82,12 @@ def stats_workbook(hall: Hall, day: date) -> bytes:
     titles = {"hall": _("Hall"), "service": _("Queue"), "window": _("Window"), "person": _("Staff")}
     for dimension, title in titles.items():
         _sheet(book, title, stats_columns(), figures[dimension])
+    presence = [
+        (_("Items the hall should offer"), lambda r: r["expected"]),
+        (_("Items in the hall"), lambda r: r["in_hall"]),
+        (_("Share in the hall (%)"), lambda r: r["rate"]),
+    ]
+    _sheet(book, pgettext("hall", "Presence rate"), presence, [presence_rate(hall)])
     return _bytes(book)
 
 

@@ -16,18 +16,26 @@ from django.utils.translation import pgettext_lazy
 from bianmin.catalog.models import ServiceItem
 from bianmin.hall.choices import (
     GreenReason,
+    Measure,
     PadLevel,
     ServiceKind,
     TicketAction,
     TicketChannel,
     TicketStatus,
+    ViolationAction,
+    ViolationStatus,
     WindowEventKind,
     WindowState,
 )
+from bianmin.hall.workflow import IN_HAND
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import scope_paths, subtree_q
 from bianmin.org.validators import validate_person_phone
+
+# The statuses of a ticket in hand at a window, sorted: SQLite uses the partial index on them only for a
+# query that writes the list the same way.
+IN_HAND_STATUSES = sorted(IN_HAND)
 
 
 def new_token() -> str:
@@ -103,9 +111,9 @@ class QueueService(models.Model):
     hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="services")
     name = models.CharField(pgettext_lazy("hall", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=ServiceKind.choices, default=ServiceKind.ITEM)
-    item = models.ForeignKey(
-        ServiceItem, verbose_name=_("service item"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # The catalogue's items served in this queue: what the hall's 进驻率 (share of the items it should offer
+    # that it does) counts. A grievance-intake queue has none.
+    items = models.ManyToManyField(ServiceItem, verbose_name=_("service items"), blank=True, related_name="+")
     prefix = models.CharField(
         pgettext_lazy("hall", "prefix"), max_length=2, help_text=_("The letter before the ticket's number.")
     )
@@ -122,12 +130,7 @@ class QueueService(models.Model):
         verbose_name = _("queue service")
         verbose_name_plural = _("queue services")
         ordering = ["hall", "position", "prefix"]
-        constraints = [
-            models.UniqueConstraint(fields=["hall", "prefix"], name="hall_service_prefix"),
-            models.CheckConstraint(
-                condition=Q(kind=ServiceKind.GRIEVANCE) | Q(item__isnull=False), name="hall_service_item_or_intake"
-            ),
-        ]
+        constraints = [models.UniqueConstraint(fields=["hall", "prefix"], name="hall_service_prefix")]
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.name}"
@@ -249,6 +252,8 @@ class Ticket(models.Model):
         indexes = [
             # call-next and the waiting counts: a hall's open tickets of the day
             models.Index(fields=["hall", "day", "status", "service"], name="hall_ticket_queue"),
+            # call-next's check that the window's hands are free, whatever the window's history
+            models.Index(fields=["window"], condition=Q(status__in=IN_HAND_STATUSES), name="hall_ticket_in_hand"),
         ]
 
     def __str__(self) -> str:
@@ -404,6 +409,11 @@ class Violation(models.Model):
     kind = models.ForeignKey(FindingKind, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(_("points deducted"), max_digits=4, decimal_places=1)
     at = models.DateTimeField(_("at"))
+    # Where it stands on the escalation chain (`bianmin.hall.escalation`), and the yellow card's deadline.
+    status = models.CharField(
+        _("status"), max_length=12, choices=ViolationStatus.choices, default=ViolationStatus.REMINDED
+    )
+    fix_by = models.DateField(_("fix by"), null=True, blank=True)
 
     objects: ClassVar[ViolationQuerySet] = ViolationQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -415,6 +425,87 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.kind.name}"
+
+
+class ViolationEvent(models.Model):
+    """An append-only step of a violation on the escalation chain, or an accountability measure taken for it
+    (责任追究): who, when, from which card to which, the deadline set, the measure and why."""
+
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(pgettext_lazy("hall", "action"), max_length=12, choices=ViolationAction.choices)
+    from_status = models.CharField(max_length=12, choices=ViolationStatus.choices, blank=True)
+    to_status = models.CharField(_("status"), max_length=12, choices=ViolationStatus.choices)
+    fix_by = models.DateField(_("fix by"), null=True, blank=True)
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("violation event")
+        verbose_name_plural = _("violation events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.violation_id} {self.action}"
+
+
+class EscalationPolicy(models.Model):
+    """How a hall escalates violations (蓝牌提醒 → 黄牌限期整改 → 红牌通报): a person's n-th violation of a
+    month starts at the yellow card from `fix_from` and at the red from `notice_from`; a yellow card is to be
+    fixed within `fix_days` working days. A hall without a row has the defaults."""
+
+    hall = models.OneToOneField(Hall, verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    fix_from = models.PositiveSmallIntegerField(
+        _("deadline to fix from the n-th violation"), default=2, validators=[MinValueValidator(1)]
+    )
+    notice_from = models.PositiveSmallIntegerField(
+        _("hall-wide notice from the n-th violation"), default=3, validators=[MinValueValidator(1)]
+    )
+    fix_days = models.PositiveSmallIntegerField(
+        _("working days to fix"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+
+    class Meta:
+        verbose_name = _("escalation policy")
+        verbose_name_plural = _("escalation policies")
+
+    def __str__(self) -> str:
+        return f"{self.fix_from}/{self.notice_from}/{self.fix_days}"
+
+
+class AssessmentItem(models.Model):
+    """A manual item of the half-year assessment (半年考核) of a person or a window: points for what the
+    events do not show (an award, a complaint upheld, a task done well), entered by the hall's managers."""
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    half = models.DateField(_("half-year"), help_text=_("Its first day: 1 January or 1 July."))
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    points = models.DecimalField(
+        _("points"), max_digits=4, decimal_places=1, validators=[MinValueValidator(-100), MaxValueValidator(5)]
+    )
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("assessment item")
+        verbose_name_plural = _("assessment items")
+        ordering = ["half", "at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, window__isnull=True) | Q(person__isnull=True, window__isnull=False),
+                name="hall_item_person_or_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.half:%Y-%m} {self.title} {self.points}"
 
 
 class NoticeQuerySet(models.QuerySet["HallNotice"]):

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.hall import patrols, ranking
+from bianmin.hall.choices import ViolationStatus
 from bianmin.hall.models import FindingKind, Hall, HallNotice, Violation, Window
 from bianmin.hall.schemas import Strict
 from bianmin.hall.services import local_day
@@ -50,6 +51,9 @@ class ViolationOut(Schema):
     kind: str
     points: Decimal
     at: datetime
+    status: ViolationStatus = Field(description="Where it stands: reminded, fix_ordered, fixed or noticed.")
+    status_label: str
+    fix_by: date | None = Field(description="The deadline of a yellow card.")
 
 
 class PatrolOut(Schema):
@@ -106,6 +110,9 @@ def violation_out(v: Violation) -> dict[str, Any]:
         "kind": v.kind.name,
         "points": v.points,
         "at": v.at,
+        "status": v.status,
+        "status_label": str(ViolationStatus(v.status).label),
+        "fix_by": v.fix_by,
     }
 
 
@@ -170,7 +177,7 @@ def list_violations(request: HttpRequest, hall_id: int, period: Query[Period]) -
     hall = _hall(actor(request), hall_id, Permission.HALL_VIEW)
     today = local_day(timezone.now())
     start, end = period.start or today.replace(day=1), period.end or today
-    low, high = patrols._local_range(start, end)
+    low, high = patrols.local_range(start, end)
     return _violations(Violation.objects.filter(hall=hall, at__range=(low, high)))
 
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bianmin.errors import DomainError
-from bianmin.hall import excel, patrols, presenters, ranking
+from bianmin.hall import escalation, excel, patrols, presenters, ranking
+from bianmin.hall.choices import Measure
 from bianmin.hall.models import FindingKind, Hall, HallNotice, Violation, Window
 from bianmin.hall.services import local_day
 from bianmin.org.models import User
@@ -90,10 +91,12 @@ def notices(request: HttpRequest, hall_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The notice is published."))
         return HttpResponseRedirect(reverse("hall:notices", args=[hall.pk]))
-    low, high = patrols._local_range(today.replace(day=1), today)
-    month = Violation.objects.filter(hall=hall, at__range=(low, high)).select_related(
+    low, high = patrols.local_range(today.replace(day=1), today)
+    found = Violation.objects.filter(hall=hall, at__range=(low, high)).select_related(
         "person", "kind", "finding__window"
     )
+    # Each violation with the actions a manager may take on it now (the escalation table's rows).
+    month = [{"v": v, "steps": escalation.buttons(v.status) if manager else []} for v in found]
     published = HallNotice.objects.filter(hall=hall).prefetch_related(
         "violations__person", "violations__kind", "violations__finding__window"
     )[:20]
@@ -105,6 +108,8 @@ def notices(request: HttpRequest, hall_id: int) -> HttpResponse:
         "scores": patrols.monthly_scores(hall, today.year, today.month),
         "people": patrols.people_with_violations(hall.unit, today.replace(day=1), today),
         "notices": published,
+        "measures": escalation.measures_taken(hall, today.replace(day=1), today),
+        "measure_choices": Measure.choices,
         "today": today,
         "first": today.replace(day=1),
     }

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bianmin.errors import InvalidInput, PermissionDenied
+from bianmin.hall import escalation
 from bianmin.hall.models import Finding, FindingKind, Hall, HallNotice, Patrol, Violation, Window, WindowSession
-from bianmin.hall.services import LOCAL
+from bianmin.hall.services import LOCAL, local_day
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope, subtree_q
@@ -67,6 +68,8 @@ def record_patrol(
     signed = dict(
         WindowSession.objects.filter(window__hall=hall, ended_at__isnull=True).values_list("window_id", "user_id")
     )
+    policy = escalation.policy_of(hall)
+    month = local_range(local_day(at).replace(day=1), local_day(at))
     with transaction.atomic():
         patrol = Patrol.objects.create(hall=hall, inspector=actor, at=at, note=note.strip()[:500])
         for seen in observations:
@@ -81,13 +84,16 @@ def record_patrol(
                 photo=seen.photo or "",
             )
             if kind is not None and kind.points > 0 and finding.signed_in_id is not None:
-                Violation.objects.create(
+                violation = Violation.objects.create(
                     hall=hall, finding=finding, person_id=finding.signed_in_id, kind=kind, points=kind.points, at=at
                 )
+                # The person's how-many-th of the month (this one included) places it on the chain.
+                nth = Violation.objects.filter(hall=hall, person_id=violation.person_id, at__range=month).count()
+                escalation.record(violation, policy, nth, actor, at)
     return patrol
 
 
-def _local_range(start: date, end: date) -> tuple[datetime, datetime]:
+def local_range(start: date, end: date) -> tuple[datetime, datetime]:
     return (
         datetime.combine(start, datetime.min.time(), tzinfo=LOCAL),
         datetime.combine(end, datetime.max.time(), tzinfo=LOCAL),
@@ -113,7 +119,7 @@ def publish_notice(
             published_by=actor,
             published_at=at,
         )
-        notice.violations.set(Violation.objects.filter(hall=hall, at__range=_local_range(start, end)))
+        notice.violations.set(Violation.objects.filter(hall=hall, at__range=local_range(start, end)))
     return notice
 
 
@@ -122,7 +128,7 @@ def monthly_scores(hall: Hall, year: int, month: int) -> list[dict[str, Any]]:
     start = date(year, month, 1)
     end = date(year + month // 12, month % 12 + 1, 1)
     rows = (
-        Violation.objects.filter(hall=hall, at__gte=_local_range(start, start)[0], at__lt=_local_range(end, end)[0])
+        Violation.objects.filter(hall=hall, at__gte=local_range(start, start)[0], at__lt=local_range(end, end)[0])
         .values("person_id", "person__display_name", "person__username")
         .annotate(points=Sum("points"))
         .order_by("person__username")
@@ -141,7 +147,7 @@ def people_with_violations(unit: Unit, start: date, end: date) -> int:
     """How many people broke work discipline in the period in the halls of `unit`'s subtree (the source's
     "15 staff were found breaking work discipline")."""
     return (
-        Violation.objects.filter(subtree_q([unit.path], "hall__unit__path"), at__range=_local_range(start, end))
+        Violation.objects.filter(subtree_q([unit.path], "hall__unit__path"), at__range=local_range(start, end))
         .values("person_id")
         .distinct()
         .count()

@@ -17,11 +17,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
+from bianmin.errors import InvalidInput, PermissionDenied
 from bianmin.hall.choices import TicketAction
 from bianmin.hall.models import DutyOfficerMark, Hall, PadRating, RankingWeights, TicketEvent, Violation, Window
 from bianmin.hall.services import LOCAL
+from bianmin.org.models import User
+from bianmin.org.permissions import Permission
+from bianmin.org.scope import in_scope
 
 COMPONENTS = ("efficiency", "staff", "duty_officer", "citizens")
 DEFAULT_WEIGHTS = {"efficiency": 30, "staff": 30, "duty_officer": 20, "citizens": 20}
@@ -108,3 +114,27 @@ def with_flags(hall: Hall, year: int, month: int) -> dict[str, Any]:
     for row in rows:
         row["flagged"] = row["window"] == last_now == last_before
     return {"month": first, "weights": weights_of(hall), "rows": rows}
+
+
+def set_marks(hall: Hall, *, actor: User, month: date, scores: dict[int, int | None]) -> int:
+    """The duty officer's marks (0–100) of the hall's windows for `month`, by window id: a number sets the
+    window's mark, None removes it. All or nothing: a bad mark writes none."""
+    if not in_scope(actor, Permission.HALL_MANAGE, hall.unit.path):
+        raise PermissionDenied(_("Only the hall's managers enter the duty officer's marks."))
+    windows = set(Window.objects.filter(hall=hall, pk__in=scores).values_list("pk", flat=True))
+    errors = {
+        f"mark-{pk}": str(_("A mark is a whole number from 0 to 100."))
+        for pk, score in scores.items()
+        if pk not in windows or (score is not None and not 0 <= score <= 100)
+    }
+    if errors:
+        raise InvalidInput(errors)
+    first = month.replace(day=1)
+    with transaction.atomic():
+        DutyOfficerMark.objects.filter(
+            window_id__in=[pk for pk, s in scores.items() if s is None], month=first
+        ).delete()
+        for pk, score in scores.items():
+            if score is not None:
+                DutyOfficerMark.objects.update_or_create(window_id=pk, month=first, defaults={"score": score})
+    return sum(s is not None for s in scores.values())

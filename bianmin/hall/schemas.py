@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -175,8 +176,15 @@ class StatsRow(Schema):
     satisfaction: float | None
 
 
+class HallPresenceOut(Schema):
+    expected: int = Field(description="The catalogue's items the hall should offer (应进驻事项).")
+    in_hall: int = Field(description="Of those, the items an active queue serves at some window.")
+    rate: Decimal | None = Field(description="进驻率 in percent, one decimal, truncated; null when none expected.")
+
+
 class StatsOut(Schema):
     day: date
+    presence: HallPresenceOut
     hall: list[StatsRow]
     service: list[StatsRow]
     window: list[StatsRow]

@@ -5,6 +5,7 @@ ticket's actions are checked against `bianmin.hall.workflow.STEPS`."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from bianmin.hall.choices import (
 )
 from bianmin.hall.errors import HallError
 from bianmin.hall.models import (
+    IN_HAND_STATUSES,
     QueueService,
     Ticket,
     TicketEvent,
@@ -36,7 +38,7 @@ from bianmin.hall.models import (
     WindowService,
     WindowSession,
 )
-from bianmin.hall.workflow import IN_HAND, STEPS, UNSERVED
+from bianmin.hall.workflow import STEPS, UNSERVED
 from bianmin.org.choices import EmploymentType
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
@@ -44,6 +46,8 @@ from bianmin.org.scope import in_scope
 from bianmin.org.validators import validate_person_phone
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
+# The columns an action at a window may change (`act`).
+TICKET_CHANGES = ["status", "service", "window", "target_window", "served_by", "version", "updated_at"]
 # How often call-next chooses again when other windows keep taking the tickets it chose.
 ATTEMPTS = 10
 
@@ -70,7 +74,7 @@ def signed_in(window: Window) -> WindowSession | None:
 
 def _require_session(window: Window, actor: User) -> None:
     """Only the person signed in at the window acts there (window staff act only at their own window)."""
-    if not WindowSession.objects.filter(window=window, user=actor, ended_at__isnull=True).exists():
+    if not store.signed_in_at(window.pk, actor.pk):
         raise DomainError(
             HallError.NOT_SIGNED_IN, _("Sign in at window %(n)s first.") % {"n": window.number}, status=403
         )
@@ -164,16 +168,18 @@ def set_state(window: Window, *, actor: User, state: str, now: datetime | None =
 
 
 def _event(ticket: Ticket, action: str, from_status: str, actor: User | None, now: datetime, **extra: object) -> None:
-    TicketEvent.objects.create(
-        ticket=ticket,
-        hall_id=ticket.hall_id,
-        service_id=ticket.service_id,
-        action=action,
-        from_status=from_status,
-        to_status=ticket.status,
-        actor=actor,
-        at=now,
-        **extra,
+    store.add_event(
+        TicketEvent(
+            ticket=ticket,
+            hall_id=ticket.hall_id,
+            service_id=ticket.service_id,
+            action=action,
+            from_status=from_status,
+            to_status=ticket.status,
+            actor=actor,
+            at=now,
+            **extra,
+        )
     )
 
 
@@ -260,7 +266,7 @@ def waiting_count(service: QueueService, day: date) -> int:
 
 
 def _check_hands_free(window: Window) -> None:
-    held = Ticket.objects.filter(window=window, status__in=IN_HAND).values_list("number", flat=True).first()
+    held = Ticket.objects.filter(window=window, status__in=IN_HAND_STATUSES).values_list("number", flat=True).first()
     if held is not None:
         raise Conflict(
             HallError.ILLEGAL_TRANSITION,
@@ -273,7 +279,25 @@ def call_next(window: Window, *, actor: User, now: datetime | None = None) -> Ti
     """Call the next ticket for `window` (see `store.next_candidates` for the order). Two windows calling at
     once never get the same ticket: the claim is conditional on the status and version it read."""
     now = now or timezone.now()
-    # The caller's session and the window's state in one read.
+    day = local_day(now)
+    for _attempt in range(ATTEMPTS):
+        candidates = store.next_candidates(window, actor.pk, day, now)
+        if not candidates:
+            _why_not_called(window, actor)
+        for ticket in candidates:
+            with transaction.atomic():
+                if store.claim(ticket, window=window, actor_id=actor.pk, now=now):
+                    # What the claim wrote, without reading the row again.
+                    ticket.status, ticket.window, ticket.target_window = TicketStatus.CALLED, window, None
+                    ticket.served_by, ticket.version, ticket.updated_at = actor, ticket.version + 1, now
+                    _event(ticket, TicketAction.CALL, TicketStatus.WAITING, actor, now, window=window)
+                    return ticket
+    raise Conflict(HallError.BUSY, _("Other windows are calling right now; try again in a moment."))
+
+
+def _why_not_called(window: Window, actor: User) -> NoReturn:
+    """No candidate came back: say why (not signed in here, the window not open, a ticket in hand, or no one
+    waiting)."""
     state = (
         WindowSession.objects.filter(window=window, user=actor, ended_at__isnull=True)
         .values_list("window__state", flat=True)
@@ -284,20 +308,7 @@ def call_next(window: Window, *, actor: User, now: datetime | None = None) -> Ti
     if state != WindowState.OPEN:
         raise Conflict(HallError.WINDOW_NOT_OPEN, _("Open the window before calling."))
     _check_hands_free(window)
-    day = local_day(now)
-    for _attempt in range(ATTEMPTS):
-        candidates = store.next_candidates(window, day, now)
-        if not candidates:
-            raise Conflict(HallError.QUEUE_EMPTY, _("No one is waiting for this window's services."))
-        for ticket in candidates:
-            with transaction.atomic():
-                if store.claim(ticket, window=window, actor_id=actor.pk, now=now):
-                    # What the claim wrote, without reading the row again.
-                    ticket.status, ticket.window, ticket.target_window = TicketStatus.CALLED, window, None
-                    ticket.served_by, ticket.version, ticket.updated_at = actor, ticket.version + 1, now
-                    _event(ticket, TicketAction.CALL, TicketStatus.WAITING, actor, now, window=window)
-                    return ticket
-    raise Conflict(HallError.BUSY, _("Other windows are calling right now; try again in a moment."))
+    raise Conflict(HallError.QUEUE_EMPTY, _("No one is waiting for this window's services."))
 
 
 def act(
@@ -322,10 +333,9 @@ def act(
         raise InvalidInput({"reason": _("Give the reason.")})
     _require_session(window, actor)
     with transaction.atomic():
-        # Lock first: the ticket may be claimed or changed by another window meanwhile. Only the ticket's row
-        # (`of`): locking its queue's row too would make every window of the queue wait for each other.
-        locked = Ticket.objects.select_for_update(of=("self",)).select_related("service").get(pk=ticket.pk)
-        if locked.hall_id != window.hall_id:
+        # Lock first: the ticket may be claimed or changed by another window meanwhile.
+        locked = store.lock_ticket(ticket.pk)
+        if locked is None or locked.hall_id != window.hall_id:
             raise NotFound(_("No such ticket in this hall."))
         if locked.status not in step.sources:
             raise Conflict(
@@ -347,8 +357,10 @@ def act(
             _transfer(locked, window, to_service, to_window)
         if step.target is not None:
             locked.status = step.target
+        if locked.window_id == window.pk:
+            locked.window = window  # the answer names it: no read of the row again
         locked.version += 1
-        locked.save()
+        store.save_ticket(locked, TICKET_CHANGES)
         _event(locked, action, from_status, actor, now, window=window, reason=reason)
     return locked
 

@@ -11,11 +11,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 
+from bianmin.catalog.models import ServiceItem
 from bianmin.hall.choices import TicketAction, TicketStatus
 from bianmin.hall.models import Hall, PadRating, QueueService, Ticket, TicketEvent, Window
+from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import User
+from bianmin.reports.figures import truncated_percent
 
 # The dimensions a day's figures are given by, in the order the pages show them.
 DIMENSIONS = ("hall", "service", "window", "person")
@@ -154,3 +157,28 @@ def waiting_by_service(hall: Hall, day: date) -> dict[int, int]:
     for row in counted:
         waiting[row["service_id"]] = row["n"]
     return waiting
+
+
+def expected_items(hall: Hall) -> QuerySet[ServiceItem]:
+    """The catalogue's items the hall should offer (应进驻事项): the active items of its own region's units
+    that are not regions themselves (its departments and service center), or of the region itself. For a
+    county service center (a unit under the county) that is the county's departments; for a township or
+    street hall, the township's own items."""
+    unit = hall.unit
+    region_id = unit.pk if unit.kind in REGION_KINDS else unit.parent_id
+    return ServiceItem.objects.filter(active=True).filter(
+        Q(unit_id=region_id) | Q(unit__parent_id=region_id) & ~Q(unit__kind__in=REGION_KINDS)
+    )
+
+
+def presence_rate(hall: Hall) -> dict[str, Any]:
+    """进驻率: of the items the hall should offer, how many it does, i.e. are served by an active queue that
+    some window calls. The rate is a percentage, one decimal, truncated (DESIGN §5)."""
+    expected = expected_items(hall)
+    offered = expected.filter(
+        pk__in=QueueService.items.through.objects.filter(
+            queueservice__hall=hall, queueservice__active=True, queueservice__window_services__isnull=False
+        ).values("serviceitem_id")
+    )
+    whole, part = expected.count(), offered.count()
+    return {"expected": whole, "in_hall": part, "rate": truncated_percent(part, whole)}

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from bianmin.hall import patrol_views, views
+from bianmin.hall import discipline_views, patrol_views, views
 
 app_name = "hall"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,6 +10,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:hall_id>/display/", views.display, name="display"),
     path("<int:hall_id>/patrol/", patrol_views.patrol, name="patrol"),
     path("<int:hall_id>/notices/", patrol_views.notices, name="notices"),
+    path("<int:hall_id>/notices/public/", discipline_views.public_notices, name="public_notices"),
+    path("<int:hall_id>/marks/", discipline_views.marks, name="marks"),
+    path("<int:hall_id>/assessment/", discipline_views.assessment_page, name="assessment"),
+    path("violations/<int:violation_id>/act/", discipline_views.violation_act, name="violation_act"),
     path("<int:hall_id>/ranking/", patrol_views.ranking_page, name="ranking"),
     path("<int:hall_id>/ranking.xlsx", patrol_views.ranking_export, name="ranking_export"),
     path("<int:hall_id>/stats.xlsx", patrol_views.stats_export, name="stats_export"),

@@ -20,7 +20,7 @@ from bianmin.hall import presenters, ratings, services
 from bianmin.hall.board import place
 from bianmin.hall.choices import PadLevel, TicketAction, TicketChannel, WindowEventKind, WindowState
 from bianmin.hall.models import Hall, QueueService, Ticket, Window, WindowEvent, WindowSession
-from bianmin.hall.stats import daily_stats
+from bianmin.hall.stats import daily_stats, presence_rate
 from bianmin.hall.workflow import IN_HAND, buttons
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
@@ -145,6 +145,7 @@ def hall_page(request: HttpRequest, hall_id: int) -> HttpResponse:
         "windows": presenters.windows(hall),
         "queues": presenters.queues(hall),
         "stats": daily_stats(hall, day),
+        "presence": presence_rate(hall),
         "refused": refused,
     }
     return render(request, "hall/hall.html", context)

@@ -9,9 +9,10 @@ import pytest
 
 from bianmin.catalog.demo import load_demo_catalog
 from bianmin.demo import _load_county
-from bianmin.hall.choices import TicketStatus, WindowEventKind
+from bianmin.hall.choices import Measure, TicketStatus, ViolationStatus, WindowEventKind
 from bianmin.hall.demo import load_demo_hall
 from bianmin.hall.models import (
+    DutyOfficerMark,
     Hall,
     HallNotice,
     PadRating,
@@ -19,11 +20,12 @@ from bianmin.hall.models import (
     Ticket,
     TicketEvent,
     Violation,
+    ViolationEvent,
     Window,
     WindowEvent,
     WindowSession,
 )
-from bianmin.hall.stats import daily_stats
+from bianmin.hall.stats import daily_stats, presence_rate
 from bianmin.org.choices import EmploymentType
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,11 @@ def test_demo_hall(settings, tmp_path) -> None:
     whole = daily_stats(center, day)["hall"][0]
     assert whole["issued"] == 60 and whole["served"] + whole["no_shows"] == 60 and whole["wait_p50"] is not None
     assert Violation.objects.count() == 3 and HallNotice.objects.get().violations.count() == 3
+    cards = sorted(Violation.objects.values_list("status", flat=True))
+    assert cards == [ViolationStatus.FIX_ORDERED, ViolationStatus.REMINDED, ViolationStatus.REMINDED]
+    assert ViolationEvent.objects.filter(measure=Measure.TALK).count() == 1
+    assert DutyOfficerMark.objects.filter(window__hall=center).count() == 34
+    assert presence_rate(center)["in_hall"] > 0
     models = (Hall, Window, Ticket, TicketEvent, PadRating, WindowEvent, Patrol, Violation, HallNotice)
     counts = [m.objects.count() for m in models]
     load_demo_hall(2026)

@@ -1,7 +1,7 @@
 """The hall end to end in Chromium against `bianmin up` with the demo county: a visitor takes a ticket at the
 kiosk, a window calls it, the display shows it within a second, the rating pad records a rating, a patrol
-records a violation and the notice lists it. Screenshots of the kiosk, the display, the console, the pad
-the notices and the ranking go to test-artifacts/hall-*.png."""
+records a violation, the notice lists it and the manager records a talk. Screenshots of the kiosk, the display, the console, the pad
+the notices and the ranking go to test-artifacts/hall-*.png, and the console at a phone's 390 px."""
 
 from __future__ import annotations
 
@@ -58,6 +58,13 @@ def test_kiosk_to_window_to_display_to_rating_pad(server, browser) -> None:
     staff.locator("button[value=start]").click()
     expect(staff.locator(".console-ticket .ticket-status")).to_contain_text("办理中")
     staff.screenshot(path=str(ARTIFACTS / "hall-console.png"), full_page=True)
+    # The console on a phone-sized screen: everything within the width, no sideways scroll
+    staff.set_viewport_size({"width": 390, "height": 844})
+    expect(staff.locator("button[value=finish]")).to_be_visible()
+    overflow = staff.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    staff.screenshot(path=str(ARTIFACTS / "hall-console-390.png"), full_page=True)
+    assert overflow <= 0, f"the console scrolls sideways by {overflow} px at 390 px"
+    staff.set_viewport_size({"width": 1280, "height": 900})
     staff.locator("button[value=finish]").click()
     expect(staff.locator(".console-ticket")).to_have_count(0)
 
@@ -85,6 +92,13 @@ def test_kiosk_to_window_to_display_to_rating_pad(server, browser) -> None:
     notice = admin.locator("section.notice", has_text="本月窗口工作纪律通报（浏览器测试）")
     expect(notice).to_contain_text("王窗口")
     expect(notice).to_contain_text("上班玩手机")
+    # The manager holds the person accountable: a talk (约谈), listed with the month's measures
+    row = admin.locator("tr", has_text="上班玩手机").filter(has_text="王窗口").first
+    row.locator("select[name=action]").select_option("account")
+    row.locator("select[name=measure]").select_option("talk")
+    row.locator("input[name=note]").fill("浏览器测试：约谈")
+    row.locator("button[type=submit]").click()
+    expect(admin.locator("li", has_text="浏览器测试：约谈")).to_contain_text("王窗口")
     admin.screenshot(path=str(ARTIFACTS / "hall-notices.png"), full_page=True)
 
     # The month's public ranking of the windows (no login)

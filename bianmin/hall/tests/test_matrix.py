@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from bianmin.hall.models import QueueService
+from bianmin.hall import patrols, services
+from bianmin.hall.models import QueueService, Violation
 from bianmin.hall.tests.factories import at, make_hall
 from bianmin.tests.route_matrix import ANONYMOUS, EVERYONE, cell
 
@@ -62,6 +63,31 @@ EXPECTED: dict[str, dict[Any, set[str]]] = {
         401: {ANONYMOUS},
     },
     "GET api public notices": {200: set(ALL)},
+    "POST api violation action": {
+        200: MANAGE_CENTER,
+        403: VIEW_CENTER - MANAGE_CENTER,
+        404: SIGNED_IN - VIEW_CENTER,
+        401: {ANONYMOUS},
+    },
+    "GET api measures": table(200, VIEW_CENTER, 404, 401),
+    "GET api assessment": table(200, VIEW_CENTER, 404, 401),
+    "POST api assessment item": {
+        201: MANAGE_CENTER,
+        403: VIEW_CENTER - MANAGE_CENTER,
+        404: SIGNED_IN - VIEW_CENTER,
+        401: {ANONYMOUS},
+    },
+    "POST api duty marks": {
+        200: MANAGE_CENTER,
+        403: VIEW_CENTER - MANAGE_CENTER,
+        404: SIGNED_IN - VIEW_CENTER,
+        401: {ANONYMOUS},
+    },
+    "page marks": {200: MANAGE_CENTER, 404: SIGNED_IN - MANAGE_CENTER, "login": {ANONYMOUS}},
+    "page marks save": {"redirect": MANAGE_CENTER, 404: SIGNED_IN - MANAGE_CENTER, "login": {ANONYMOUS}},
+    "page assessment": {200: VIEW_CENTER, 404: SIGNED_IN - VIEW_CENTER, "login": {ANONYMOUS}},
+    "page violation action": {"redirect": MANAGE_CENTER, 404: SIGNED_IN - MANAGE_CENTER, "login": {ANONYMOUS}},
+    "page public notices": {200: set(ALL)},
     "page patrol": {200: PATROL_CENTER, 404: SIGNED_IN - PATROL_CENTER, "login": {ANONYMOUS}},
     "page notices": {200: VIEW_CENTER, 404: SIGNED_IN - VIEW_CENTER, "login": {ANONYMOUS}},
     "GET api ranking": {200: set(ALL)},
@@ -103,6 +129,15 @@ def test_every_hall_route_and_page_by_persona(county, api_as, client) -> None:
     QueueService.objects.update(opens_at=time(0), closes_at=time(23, 59, 59))
     ticket = center.take("A", at(8, 30))
     window = center.windows[1]
+    # A violation of the center's hall, for the escalation routes (its staff then signs out of window 3).
+    services.sign_in(center.windows[3], actor=county.people["window"])
+    patrols.record_patrol(
+        center.hall,
+        actor=county.people["inspector"],
+        observations=[patrols.Observation(center.windows[3], kind="late")],
+    )
+    services.sign_out(center.windows[3], actor=county.people["window"])
+    violation = Violation.objects.get()
     observed: dict[tuple[str, str], Any] = {}
     for persona in ALL:
         user = None if persona == ANONYMOUS else (county.people.get(persona) or county.people["root"])
@@ -136,6 +171,20 @@ def test_every_hall_route_and_page_by_persona(county, api_as, client) -> None:
         notice = {"title": "通报", "start": "2026-12-01", "end": "2026-12-31"}
         see("POST api notice", api.post(f"/hall/halls/{center.hall.pk}/notices", notice).status_code)
         see("GET api public notices", api.get(f"/hall/halls/{center.hall.pk}/public-notices").status_code)
+        talk = {"action": "account", "measure": "talk", "note": "约谈"}
+        see("POST api violation action", api.post(f"/hall/violations/{violation.pk}/actions", talk).status_code)
+        see("GET api measures", api.get(f"/hall/halls/{center.hall.pk}/measures").status_code)
+        see("GET api assessment", api.get(f"/hall/halls/{center.hall.pk}/assessment", year=2026, half=2).status_code)
+        item = {"year": 2026, "half": 2, "title": "表扬", "points": "1.0", "window": 1}
+        see("POST api assessment item", api.post(f"/hall/halls/{center.hall.pk}/assessment-items", item).status_code)
+        duty = {"month": "2026-12-01", "marks": [{"window": 1, "score": 88}]}
+        see("POST api duty marks", api.post(f"/hall/halls/{center.hall.pk}/duty-marks", duty).status_code)
+        see("page marks", page(client.get(f"/hall/{center.hall.pk}/marks/")))
+        marks = {"month": "2026-12", f"mark-{window.pk}": "90"}
+        see("page marks save", page(client.post(f"/hall/{center.hall.pk}/marks/", marks)))
+        see("page assessment", page(client.get(f"/hall/{center.hall.pk}/assessment/")))
+        see("page violation action", page(client.post(f"/hall/violations/{violation.pk}/act/", talk)))
+        see("page public notices", page(client.get(f"/hall/{center.hall.pk}/notices/public/")))
         see("page patrol", page(client.get(f"/hall/{center.hall.pk}/patrol/")))
         see("page notices", page(client.get(f"/hall/{center.hall.pk}/notices/")))
         see("GET api ranking", api.get(f"/hall/halls/{center.hall.pk}/ranking", year=2026, month=12).status_code)

@@ -6,11 +6,23 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
+from django.template import Context, Template
+from django.utils import translation
 
 from bianmin.cases.models import Case
 from bianmin.conftest import County
-from bianmin.hall.models import PadRating, QueueService, Ticket, WindowEvent
-from bianmin.hall.tests.factories import HallData
+from bianmin.hall import patrols, services
+from bianmin.hall.models import (
+    AssessmentItem,
+    DutyOfficerMark,
+    PadRating,
+    QueueService,
+    Ticket,
+    Violation,
+    ViolationEvent,
+    WindowEvent,
+)
+from bianmin.hall.tests.factories import HallData, at
 from bianmin.org.choices import EmploymentType, Role
 from bianmin.org.tests.factories import member
 
@@ -104,3 +116,68 @@ def test_a_hired_person_sees_why_the_console_refuses_them(county: County, all_da
     answer = client.post(f"/hall/console/{all_day.windows[1].pk}/do/", {"op": "sign_in"}, follow=True)
     assert "聘用" in answer.content.decode() or "Contract" in answer.content.decode()
     assert WindowEvent.objects.filter(user=hired, kind="refused").exists()
+
+
+@pytest.mark.usefixtures("finding_kinds")
+def test_the_discipline_pages_write_through_the_services_and_refuse_bad_input(
+    county: County, hall: HallData, client
+) -> None:
+    # Given a violation at window 1 and the hall's manager signed in
+    services.sign_in(hall.windows[1], actor=county.people["window"])
+    patrols.record_patrol(
+        hall.hall, actor=county.people["inspector"], observations=[patrols.Observation(hall.windows[1], kind="late")]
+    )
+    violation = Violation.objects.get()
+    client.force_login(county.people["county_admin"])
+    # When they record a talk, mark two windows (one with a bad mark first) and add an assessment item
+    client.post(f"/hall/violations/{violation.pk}/act/", {"action": "account", "measure": "talk", "note": "约谈"})
+    marks = f"/hall/{hall.hall.pk}/marks/"
+    bad = client.post(
+        marks, {"month": "2026-12", f"mark-{hall.windows[1].pk}": "90", f"mark-{hall.windows[2].pk}": "120"}
+    )
+    good = client.post(
+        marks, {"month": "2026-12", f"mark-{hall.windows[1].pk}": "90", f"mark-{hall.windows[2].pk}": "75"}
+    )
+    assessment_page = f"/hall/{hall.hall.pk}/assessment/?year=2026&half=2"
+    client.post(assessment_page, {"target": f"w{hall.windows[1].pk}", "title": "表扬信", "points": "2"})
+    client.post(assessment_page, {"target": f"w{hall.windows[1].pk}", "title": "太多", "points": "9"})
+    # Then: the measure, the marks and one item are written; the bad mark and the bad item wrote nothing
+    assert ViolationEvent.objects.filter(violation=violation, measure="talk").count() == 1
+    assert bad.status_code == 200 and "0 至 100" in bad.content.decode()
+    assert good.status_code == 302
+    assert sorted(DutyOfficerMark.objects.values_list("score", flat=True)) == [75, 90]
+    assert list(AssessmentItem.objects.values_list("title", flat=True)) == ["表扬信"]
+    page = client.get(assessment_page).content.decode()
+    assert "表扬信" in page and "半年考核" in page
+    notices = client.get(f"/hall/{hall.hall.pk}/notices/").content.decode()
+    assert "提醒（蓝牌）" in notices and "约谈" in notices
+
+
+@pytest.mark.usefixtures("finding_kinds")
+def test_the_public_notices_page_shows_only_public_notices(county: County, hall: HallData, client) -> None:
+    admin = county.people["county_admin"]
+    patrols.publish_notice(hall.hall, actor=admin, title="内部通报", start=at(0).date(), end=at(0).date())
+    patrols.publish_notice(hall.hall, actor=admin, title="公开通报", start=at(0).date(), end=at(0).date(), public=True)
+    page = client.get(f"/hall/{hall.hall.pk}/notices/public/").content.decode()
+    assert "公开通报" in page and "内部通报" not in page
+
+
+def test_a_case_opened_at_a_window_names_its_ticket(county: County, all_day: HallData) -> None:
+    staff, window = county.people["window"], all_day.windows[1]
+    services.sign_in(window, actor=staff)
+    all_day.take("A", at(9))
+    ticket = services.call_next(window, actor=staff, now=at(9, 1))
+    case = services.open_case(
+        ticket,
+        actor=staff,
+        window=window,
+        kind="consultation",
+        title="咨询",
+        content="社保转移",
+        citizen_name="张三",
+        citizen_phone="13800001111",
+    )
+    with translation.override("zh-hans"):
+        shown = Template("{% load hall_links %}{% hall_visit case %}").render(Context({"case": case}))
+    assert "A001" in shown and "1号窗口" in shown and all_day.hall.name in shown, shown
+    assert Template("{% load hall_links %}{% hall_visit case %}").render(Context({"case": None})).strip() == ""

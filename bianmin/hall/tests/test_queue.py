@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bianmin.conftest import County
 from bianmin.errors import DomainError, PermissionDenied
 from bianmin.hall import services
-from bianmin.hall.choices import GreenReason, TicketAction, TicketChannel, TicketStatus, WindowEventKind
+from bianmin.hall.choices import GreenReason, TicketAction, TicketChannel, TicketStatus, WindowEventKind, WindowState
 from bianmin.hall.errors import HallError
 from bianmin.hall.models import QueueService, Ticket, TicketEvent, WindowEvent, WindowSession
 from bianmin.hall.tests.factories import HallData, at, make_hall
@@ -140,3 +144,38 @@ def test_a_phone_given_with_a_ticket_is_checked(hall: HallData) -> None:
         hall.take("A", at(9), phone="12345")
     assert refused.value.fields.keys() == {"phone"}
     assert hall.take("A", at(9), phone="13800001111").phone == "13800001111"
+
+
+def test_call_next_says_why_it_called_no_one(county: County, hall: HallData) -> None:
+    staff = county.people["window"]
+    services.sign_in(hall.windows[1], actor=staff)
+
+    def refusal() -> str:
+        with pytest.raises(DomainError) as refused:
+            services.call_next(hall.windows[1], actor=staff, now=at(9, 30))
+        return refused.value.code
+
+    empty = refusal()
+    services.set_state(hall.windows[1], actor=staff, state=WindowState.PAUSED)
+    hall.take("A", at(9))
+    paused = refusal()
+    services.set_state(hall.windows[1], actor=staff, state=WindowState.OPEN)
+    hall.take("A", at(9, 1))
+    services.call_next(hall.windows[1], actor=staff, now=at(9, 30))
+    in_hand = refusal()
+    assert [empty, paused, in_hand] == [HallError.QUEUE_EMPTY, HallError.WINDOW_NOT_OPEN, HallError.ILLEGAL_TRANSITION]
+
+
+def test_call_next_through_the_api_is_five_statements(county: County, hall: HallData, api_as: Any) -> None:
+    """Token, window (scoped), the candidates with the caller's right to call, the claim and its event."""
+    staff = county.people["window"]
+    QueueService.objects.update(opens_at=time(0), closes_at=time(23, 59, 59))
+    services.sign_in(hall.windows[1], actor=staff)
+    hall.take("A", timezone.now())
+    api = api_as(staff)
+    api.get("/hall/halls")  # the worker now holds the caller's grants, as it does between requests
+    with CaptureQueriesContext(connection) as queries:
+        answer = api.post(f"/hall/windows/{hall.windows[1].pk}/call-next", {})
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert answer.status_code == 200 and answer.json()["number"] == "A001"
+    assert len(statements) == 5, "\n".join(statements)
