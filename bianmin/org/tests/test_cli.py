@@ -102,11 +102,14 @@ def test_the_demo_county_has_the_places_of_the_source_and_a_user_per_role(db):
     from bianmin.cases.models import Case
     from bianmin.duty.models import ReceptionVisit
     from bianmin.hall.models import PadRating, Ticket
+    from bianmin.village.models import ConflictFlag, Question
 
     # --cases counts the stories; the modules' demos add matters of their own (requests filed through Open311,
-    # reception-room visits that became petitions, visits opened at a window, the rating pad's 差评)
+    # reception-room visits that became petitions, visits opened at a window, the rating pad's 差评, questions on
+    # village notices, conflict-of-interest flags)
     made_by_modules = [
-        model.objects.filter(case__isnull=False).values("case_id") for model in (ReceptionVisit, Ticket, PadRating)
+        model.objects.filter(case__isnull=False).values("case_id")
+        for model in (ReceptionVisit, Ticket, PadRating, Question, ConflictFlag)
     ]
     stories = Case.objects.exclude(channel="open311")
     for ids in made_by_modules:
