@@ -6,6 +6,7 @@ render."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from bianmin.village import decisions, presenters, reports, services
 from bianmin.village.choices import (
     TRANSITIONS,
     ChannelKind,
+    DecisionKind,
     MeetingType,
     PublicationStatus,
     PublicityCategory,
@@ -233,14 +235,67 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def decision_list(request: HttpRequest) -> HttpResponse:
+    """The decisions and projects in scope; the village committee starts a decision here (its first step,
+    村党组织提议, is then recorded on the decision's page)."""
     user = _user(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
+    villages = list(
+        Unit.objects.restrict(user, Permission.VILLAGE_CHANGE).filter(kind__in=PLACE_KINDS).order_by("path")[:500]
+    )
+    values = {k: request.POST.get(k, "").strip() for k in ("village", "title", "kind", "amount", "summary")}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not villages:
+            return forbidden(request)
+        village = next((v for v in villages if v.code == values["village"]), None)
+        amount_fen = _fen(values["amount"])
+        if village is None:
+            errors["village"] = _("Choose a village.")
+        if amount_fen is None:
+            errors["amount"] = _("Enter the amount in yuan, like 52000 or 52000.50.")
+        if not errors:
+            try:
+                started = decisions.start_decision(
+                    actor=user,
+                    village=village,  # type: ignore[arg-type]
+                    title=values["title"],
+                    summary=values["summary"],
+                    kind=values["kind"] or DecisionKind.MAJOR,
+                    amount_fen=amount_fen or 0,
+                )
+            except DomainError as exc:
+                errors = {("amount" if k == "amount_fen" else k): str(v) for k, v in exc.fields.items()}
+                errors = errors or {"title": str(exc.message)}
+            else:
+                messages.success(request, _("Decision started: record the village party organisation's proposal."))
+                return HttpResponseRedirect(reverse("village:decision", args=[started.pk]))
     rows = Decision.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village")[:LIST_SIZE]
     projects = Project.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village")[:LIST_SIZE]
-    return render(request, "village/decisions.html", {"rows": rows, "projects": projects})
+    context = {
+        "rows": rows,
+        "projects": projects,
+        "villages": villages,
+        "kinds": DecisionKind.choices,
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "village/decisions.html", context, status=400 if errors else 200)
+
+
+def _fen(text: str) -> int | None:
+    """An amount typed in yuan as fen (an integer), or None when it is not a plain non-negative amount."""
+    if not text:
+        return 0
+    try:
+        amount = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10**10:
+        return None
+    return int(amount * 100)
 
 
 @login_required

@@ -45,3 +45,18 @@ def test_recording_a_meeting_through_the_page(village, client):
     assert "到会成员未超过半数" in page
     client.post(f"/village/decisions/{d.pk}/", {**form, "present": "abc"})
     assert DecisionStep.objects.count() == 1  # bad input: a message, nothing written
+
+
+def test_a_cadre_starts_a_decision_from_the_page(village, client):
+    from bianmin.village.models import Decision
+
+    client.force_login(village.people["cadre_a"])
+    form = {"village": village["huanhua"].code, "title": "修建村道", "kind": "major", "amount": "52,000.50"}
+    started = client.post("/village/decisions/", form, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    decision = Decision.objects.get()
+    assert started.status_code == 302 and started["Location"] == f"/village/decisions/{decision.pk}/"
+    assert (decision.title, decision.amount_fen, decision.village) == ("修建村道", 5200050, village["huanhua"])
+    for bad in ({"amount": "五万"}, {"amount": "-1"}, {"amount": "1.234"}, {"title": ""}):
+        refused = client.post("/village/decisions/", {**form, **bad}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert refused.status_code == 400 and 'class="error"' in refused.content.decode()
+    assert Decision.objects.count() == 1  # nothing half-written

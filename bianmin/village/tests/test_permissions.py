@@ -80,6 +80,8 @@ PAGES = {
     "channel": {302: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
     "question": {302: INTAKE, 403: rest(ANY_VIEW) | (VIEW - INTAKE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
     "decisions": {200: ANY_VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    # Started for 浣花村: by those who change its records; a cadre elsewhere is told to choose their own village.
+    "start decision": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
     "decision": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
     "project": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
     "report": {200: SUPERVISE, 403: rest(SUPERVISE), "login": {ANONYMOUS}},
@@ -269,6 +271,9 @@ def test_the_pages_answer_each_persona_by_scope(village, world, api_as, client):
             client.post(f"/village/p/{pub.pk}/question/", {"name": "王", "phone": "13900001111", "text": "问"})
         )
         observed["decisions", persona] = page(client.get("/village/decisions/"))
+        observed["start decision", persona] = page(
+            client.post("/village/decisions/", {"village": code, "title": "修建村道", "amount": "52000"})
+        )
         observed["decision", persona] = page(client.get(f"/village/decisions/{d.pk}/"))
         observed["project", persona] = page(client.get(f"/village/projects/{p.pk}/"))
         observed["report", persona] = page(client.get("/village/report/"))
