@@ -33,6 +33,8 @@ def staffed_hall(county: County, windows: int, tickets: int) -> tuple[HallData, 
     data = make_hall(county["center"], windows=windows)
     # Tickets are taken now, whatever the hour the test runs at.
     QueueService.objects.update(opens_at=time(0), closes_at=time(23, 59, 59))
+    for service in data.services.values():
+        service.refresh_from_db()
     pairs = []
     for number, window in data.windows.items():
         WindowService.objects.get_or_create(window=window, service=data.services["A"])
