@@ -231,6 +231,11 @@ VILLAGE_FIGURES_COUNT_CERTIFICATIONS = env_bool("VILLAGE_FIGURES_COUNT_CERTIFICA
 # Days a village project's prior notice (事前公示) must stay displayed before work may start (the national
 # guideline on poverty-alleviation fund publicity: at least 10).
 VILLAGE_PRIOR_NOTICE_DAYS = env_int("VILLAGE_PRIOR_NOTICE_DAYS", 10, minimum=1, maximum=60)
+# The most 一事一议 may raise from each villager in a year, in fen (the province's ceiling under the
+# 村民一事一议筹资筹劳管理办法); 20 yuan by default.
+VILLAGE_YISHIYIYI_CAP_FEN_PER_PERSON = env_int(
+    "VILLAGE_YISHIYIYI_CAP_FEN_PER_PERSON", 2000, minimum=0, maximum=10_000_000
+)
 # Units with fewer accepted cases in a period than this are listed apart from the ranking by completion rate
 # (two cases of two completed would otherwise top it).
 RANKING_MIN_ACCEPTED = env_int("RANKING_MIN_ACCEPTED", 10, minimum=1, maximum=10000)

@@ -78,4 +78,4 @@ class ProjectAdmin(ReadOnly):
 
 @admin.register(ConflictFlag)
 class ConflictFlagAdmin(ReadOnly):
-    list_display = ["village", "project", "party_name", "role", "matched_person", "opened_at", "closed_at"]
+    list_display = ["village", "project", "party_name", "role", "matched_person", "opened_at", "closed_at", "outcome"]

@@ -20,9 +20,19 @@ from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
 from bianmin.village import decisions, presenters, projects, reports, services
 from bianmin.village.choices import PublicationStatus
-from bianmin.village.models import CatalogueItem, ConflictFlag, Decision, DecisionStep, Project, Publication, Register
+from bianmin.village.models import (
+    CatalogueItem,
+    ConflictFlag,
+    Decision,
+    DecisionStep,
+    Project,
+    Publication,
+    Register,
+    Relative,
+)
 from bianmin.village.schemas import (
     ActionIn,
+    CatalogueChangeIn,
     CatalogueIn,
     ChannelIn,
     CharterIn,
@@ -31,6 +41,7 @@ from bianmin.village.schemas import (
     Detail,
     DisbursementIn,
     Filters,
+    FlagCloseIn,
     Page,
     ProjectIn,
     PublicationFilters,
@@ -203,7 +214,13 @@ def start_decision(request: HttpRequest, body: DecisionIn) -> Status[dict[str, A
     user = actor(request)
     village = scoped_village(user, body.village)
     d = decisions.start_decision(
-        actor=user, village=village, title=body.title, summary=body.summary, kind=body.kind, amount_fen=body.amount_fen
+        actor=user,
+        village=village,
+        title=body.title,
+        summary=body.summary,
+        kind=body.kind,
+        amount_fen=body.amount_fen,
+        per_person_fen=body.per_person_fen,
     )
     return Status(201, presenters.decision_row(visible_decision(user, d.pk), steps=True))
 
@@ -317,6 +334,54 @@ def add_catalogue_item(request: HttpRequest, body: CatalogueIn) -> Status[dict[s
     return Status(201, presenters.catalogue_row(item))
 
 
+def visible_item(user: User, pk: int) -> CatalogueItem:
+    found = (
+        CatalogueItem.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village").filter(pk=pk).first()
+    )
+    if found is None:
+        raise NotFound(_("No such catalogue item in your villages."))
+    return found
+
+
+@router.put(
+    "/catalogue/{pk}",
+    response={200: Detail, **error_responses(403, 404, 409)},
+    summary="Change a catalogue item (a new cadence applies from the next period)",
+)
+def change_catalogue_item(request: HttpRequest, pk: int, body: CatalogueChangeIn) -> dict[str, Any]:
+    user = actor(request)
+    item = services.change_catalogue_item(visible_item(user, pk), actor=user, **body.model_dump())
+    return presenters.catalogue_row(item)
+
+
+@router.post(
+    "/catalogue/{pk}/retire",
+    response={200: Detail, **error_responses(403, 404, 409)},
+    summary="Retire a catalogue item: the schedule makes no more publications for it",
+)
+def retire_catalogue_item(request: HttpRequest, pk: int) -> dict[str, Any]:
+    user = actor(request)
+    return presenters.catalogue_row(services.retire_catalogue_item(visible_item(user, pk), actor=user))
+
+
+@router.get(
+    "/relatives",
+    response={200: Page, **error_responses()},
+    summary="Declared relatives (identity numbers masked unless you keep the village's records)",
+)
+def list_relatives(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+    user = actor(request)
+    rows = within(
+        Relative.objects.restrict(user, Permission.VILLAGE_VIEW),
+        scoped_unit(user, filters.unit, Permission.VILLAGE_VIEW),
+    )
+    return paged(
+        rows.select_related("village").order_by("village__path", "of_name", "id"),
+        filters,
+        lambda r: presenters.relative_row(r, user),
+    )
+
+
 @router.post(
     "/relatives", response={201: Detail, **error_responses(403)}, summary="Declare a relative (conflict check)"
 )
@@ -404,6 +469,21 @@ def flags(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
         closed_at__isnull=True
     )
     return paged(rows.select_related("case", "project", "village"), filters, presenters.flag_row)
+
+
+@router.post(
+    "/flags/{pk}/close",
+    response={200: Detail, **error_responses(403, 404, 409)},
+    summary="Close a conflict-of-interest flag with the township's finding and reason",
+)
+def close_flag(request: HttpRequest, pk: int, body: FlagCloseIn) -> dict[str, Any]:
+    user = actor(request)
+    flag = ConflictFlag.objects.restrict(user, Permission.VILLAGE_VIEW).filter(pk=pk).first()
+    if flag is None:
+        raise NotFound(_("No such flag in your villages."))
+    projects.close_flag(flag, actor=user, outcome=body.outcome, reason=body.reason)
+    closed = ConflictFlag.objects.select_related("case", "project", "village", "closed_by").get(pk=pk)
+    return presenters.flag_row(closed)
 
 
 # -- the public board (no login) -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from bianmin.org.permissions import Permission
 
 class PublicityCategory(models.TextChoices):
     PARTY = "party", _("Party affairs")
-    VILLAGE = "village", _("Village affairs")
+    VILLAGE = "village", pgettext_lazy("publicity category", "Village affairs")
     FINANCE = "finance", _("Finances")
     SERVICE = "service", _("Services")
 
@@ -140,7 +140,7 @@ STEP_MEETINGS: dict[int, frozenset[str]] = {
 
 
 class DecisionStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("decision", "In progress")
     BLOCKED = "blocked", _("Blocked: last meeting not valid")
     RESOLVED = "resolved", _("Resolved")
     DONE = "done", _("Done: result published")
@@ -164,10 +164,17 @@ class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     NOTICED = "noticed", _("Prior notice displayed")
     STARTED = "started", _("Under way")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("project", "Completed")
 
 
 class ConflictRole(models.TextChoices):
     CADRE = "cadre", _("Village cadre")
     MONITOR = "monitor", _("Supervision committee member")
     RELATIVE = "relative", _("Declared relative")
+
+
+class FlagOutcome(models.TextChoices):
+    """How the township closed a conflict-of-interest flag after checking it."""
+
+    CLEARED = "cleared", _("Cleared: no conflict of interest")
+    HANDLED = "handled", _("Confirmed and handled")

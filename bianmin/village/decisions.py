@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from bianmin.village import rules, services
 from bianmin.village.choices import (
     MEETING_STEPS,
     STEP_MEETINGS,
+    CharterKind,
     DecisionKind,
     DecisionStatus,
     MeetingType,
@@ -29,27 +32,72 @@ from bianmin.village.errors import VillageError
 from bianmin.village.models import Charter, CharterVersion, Decision, DecisionStep, Publication, Register
 
 
+def levy_cap_fen() -> int:
+    """The most that 一事一议 may raise from each villager in a year, in fen: the ceiling a province sets under
+    the 村民一事一议筹资筹劳管理办法 (settings; 20 yuan by default)."""
+    return int(settings.VILLAGE_YISHIYIYI_CAP_FEN_PER_PERSON)
+
+
 def start_decision(
-    *, actor: User, village: Unit, title: str, summary: str = "", kind: str = DecisionKind.MAJOR, amount_fen: int = 0
+    *,
+    actor: User,
+    village: Unit,
+    title: str,
+    summary: str = "",
+    kind: str = DecisionKind.MAJOR,
+    amount_fen: int = 0,
+    per_person_fen: int | None = None,
 ) -> Decision:
+    """A new decision. Money is raised from villagers only by 一事一议, and all of one village's 一事一议 of a
+    year together stay within the cap per villager (decisions blocked at a meeting do not count)."""
     services.check(actor, Permission.VILLAGE_CHANGE, village)
     errors = {}
     if not title.strip() or len(title) > 200:
         errors["title"] = _("Give the matter (at most 200 characters).")
+    if len(summary) > 5000:
+        errors["summary"] = _("At most %(n)d characters.") % {"n": 5000}
     if kind not in DecisionKind.values:
         errors["kind"] = _("Select a valid choice.")
     if amount_fen < 0:
         errors["amount_fen"] = _("Must not be negative.")
+    per_person = per_person_fen or 0
+    if per_person < 0:
+        errors["per_person_fen"] = _("Must not be negative.")
+    elif per_person and kind != DecisionKind.ONE_MATTER:
+        errors["per_person_fen"] = _("Money is raised from villagers only by one matter, one discussion (一事一议).")
     if errors:
         raise InvalidInput(errors)
-    return Decision.objects.create(
-        village=village,
-        kind=kind,
-        title=title.strip(),
-        summary=summary.strip(),
-        amount_fen=amount_fen,
-        created_by=actor,
-    )
+    with transaction.atomic():
+        if per_person:
+            # Lock the village: two 一事一议 started at once must not pass the year's cap together.
+            Unit.objects.select_for_update().filter(pk=village.pk).first()
+            year = timezone.localdate().year
+            already = (
+                Decision.objects.filter(village=village, kind=DecisionKind.ONE_MATTER, created_at__year=year)
+                .exclude(status=DecisionStatus.BLOCKED)
+                .aggregate(total=Sum("per_person_fen"))["total"]
+                or 0
+            )
+            cap = levy_cap_fen()
+            if already + per_person > cap:
+                raise InvalidInput(
+                    {
+                        "per_person_fen": _(
+                            "One matter, one discussion may raise at most %(cap)s yuan per villager a year; "
+                            "%(already)s yuan is already decided this year."
+                        )
+                        % {"cap": yuan(cap), "already": yuan(already)}
+                    }
+                )
+        return Decision.objects.create(
+            village=village,
+            kind=kind,
+            title=title.strip(),
+            summary=summary.strip(),
+            amount_fen=amount_fen,
+            per_person_fen=per_person or None,
+            created_by=actor,
+        )
 
 
 def next_step(decision: Decision) -> int | None:
@@ -181,7 +229,9 @@ def resolution_text(decision: Decision, row: DecisionStep) -> str:
             f"{row.get_meeting_type_display()}，就“{decision.title}”作出决议。",
             decision.summary,
             f"应到{row.entitled}人，实到{row.present}人；赞成{row.votes_for}人，反对{row.votes_against}人，"
-            f"弃权{row.abstaining}人。" + (f"涉及金额{yuan(decision.amount_fen)}元。" if decision.amount_fen else ""),
+            f"弃权{row.abstaining}人。"
+            + (f"涉及金额{yuan(decision.amount_fen)}元。" if decision.amount_fen else "")
+            + (f"按每人{yuan(decision.per_person_fen)}元筹资。" if decision.per_person_fen else ""),
             "对本决议有疑问的，可在公开之日起10日内向村务监督委员会提出。",
         ]
     ).strip()
@@ -226,6 +276,15 @@ def adopt_charter(
     """A new version of the village rules or charter, adopted by a valid villagers' (representatives') meeting of
     this village, and its publication drafted (the committee signs, the village publishes)."""
     services.check(actor, Permission.VILLAGE_CHANGE, village)
+    errors = {}
+    if kind not in CharterKind.values:
+        errors["kind"] = _("Select a valid choice.")
+    if not title.strip():
+        errors["title"] = _("This field is required.")
+    elif len(title.strip()) > 190:  # the publication's title adds the version: "（第2版）"
+        errors["title"] = _("At most %(n)d characters.") % {"n": 190}
+    if errors:
+        raise InvalidInput(errors)
     step = adopted_by
     if (
         step.decision.village_id != village.pk
@@ -237,13 +296,13 @@ def adopt_charter(
             _("Rules and charters are adopted by a valid villagers' or representatives' meeting of the village."),
         )
     with transaction.atomic():
-        charter, _created = Charter.objects.get_or_create(village=village, kind=kind, defaults={"title": title})
+        charter, _created = Charter.objects.get_or_create(village=village, kind=kind, defaults={"title": title.strip()})
         number = (charter.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         pub = services.draft_publication(
             actor=actor,
             village=village,
             category=PublicityCategory.VILLAGE,
-            title=f"{title}（第{number}版）",
+            title=f"{title.strip()}（第{number}版）",
             body=body,
             source=Source.CHARTER,
             due_on=services.immediate_due(step.held_on),

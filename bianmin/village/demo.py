@@ -2,7 +2,8 @@
 a year of publications (published on time or a little late, the latest ones awaiting signature, one overdue),
 a decision through all six steps of 四议两公开 with its road project, ledger and completion notice, a decision
 blocked at the Party members' meeting for lack of quorum, its village rules adopted and published, and one
-conflict-of-interest flag (a cadre's relative's business paid from the project) with its supervision case.
+conflict-of-interest flag (a cadre's relative's business paid from the project) with its supervision case, and
+a second one (the cadre's son paid for hauling) that the township has checked and closed.
 
 Deterministic for a seed (and the day it runs); running it again completes the villages that have no catalogue
 yet and never duplicates. Written in bulk: the rows of all villages go in a few statements each."""
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 
 from bianmin.org.choices import PLACE_KINDS, Role
 from bianmin.org.models import Membership, Unit, User
@@ -24,6 +25,7 @@ from bianmin.village.choices import (
     Cadence,
     CharterKind,
     DecisionStatus,
+    FlagOutcome,
     FundSource,
     MeetingType,
     ProjectStatus,
@@ -60,6 +62,7 @@ ITEMS = [
     ("village", "重大事项（5万元以上）", "《村民委员会组织法》第三十条", Cadence.IMMEDIATE, "村委会主任"),
 ]
 CHANNELS = ["board", "web", "broadcast"]
+SONS = ["小军", "小明", "小兵", "小龙", "小刚"]
 CHARTER_TEXT = (
     "第一条 为推进村民自治，建设文明和谐村庄，根据《村民委员会组织法》，经村民代表会议讨论通过，制定本村规民约。\n"
     "第二条 村民应当爱护村道、水渠等公共设施，不得侵占、损坏。\n"
@@ -350,6 +353,9 @@ def _stories(village: Unit, register: Register, signer: User | None, writer: _Wr
         signer=signer,
     )
     relative_name = f"{surname}记建材经营部"
+    son_name = surname + rng.choice(SONS)
+    son_code = _resident_id(date(1992, rng.randint(1, 12), rng.randint(1, 28)), rng.randrange(1, 999, 2))
+    closer = _closer(village)
 
     def after() -> None:
         decision.resolution, decision.result = resolution, completion
@@ -391,7 +397,7 @@ def _stories(village: Unit, register: Register, signer: User | None, writer: _Wr
             steps.append(_step(blocked, step, meeting, today - timedelta(days=40 - step * 7), entitled, present, votes))
         DecisionStep.objects.bulk_create(steps)
         project.decision, project.prior_notice, project.completion_notice = decision, prior, completion
-        paid = [budget * 3 // 10, budget * 4 // 10, budget * 2 // 10]
+        paid = [budget * 3 // 10, budget * 4 // 10, budget * 2 // 10, budget // 20]
         project.disbursed_fen = sum(paid)
         project.save()
         Disbursement.objects.bulk_create(
@@ -434,8 +440,43 @@ def _stories(village: Unit, register: Register, signer: User | None, writer: _Wr
             voucher="记-062",
         )
         projects.check_conflicts(project, relative_name, code, actor=None, disbursement=payment)
+        # The cadre's son was paid for hauling earlier: flagged too, and the township has checked and handled it.
+        Relative.objects.create(
+            village=village, name=son_name, code=son_code, relation="儿子", of_name=f"{surname}主任"
+        )
+        hauling = Disbursement.objects.create(
+            project=project,
+            payee_name=son_name,
+            payee_code=son_code,
+            amount_fen=paid[3],
+            paid_on=start_on + timedelta(days=20),
+            voucher="记-040",
+        )
+        flagged = projects.check_conflicts(project, son_name, son_code, actor=None, disbursement=hauling)
+        reason = (
+            f"经核实，{son_name}系{surname}主任之子，承揽本项目砂石运输。"
+            f"已责令退出，{surname}主任作出书面检查，款项按实际运量结算。"
+        )
+        if closer is not None:  # the demo county has its supervisor; without one the flag would stay open
+            for flag in flagged:
+                projects.close_flag(flag, actor=closer, outcome=FlagOutcome.HANDLED, reason=reason)
 
     return after
+
+
+def _resident_id(birth: date, serial: int) -> str:
+    """A well-formed identity number of someone born in 奉节 (not a real person's)."""
+    body = f"500236{birth:%Y%m%d}{serial:03d}"
+    return body + str(ric.calc_check_digit(body + "0"))
+
+
+def _closer(village: Unit) -> User | None:
+    """Who closes the demo's handled flag: the township's leader, else the county's supervisor."""
+    found = (
+        Membership.objects.filter(unit=village.parent_id, role=Role.TOWNSHIP_LEADER).select_related("user").first()
+        or Membership.objects.filter(role=Role.SUPERVISOR, unit__code=COUNTY_CODE).select_related("user").first()
+    )
+    return found.user if found else None
 
 
 def _step(

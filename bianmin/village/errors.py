@@ -14,3 +14,5 @@ class VillageError(StrEnum):
     PROJECT_STATE = "village_project_state"
     NOT_PUBLISHED = "village_not_published"
     MEETING_NOT_VALID = "village_meeting_not_valid"
+    FLAG_CLOSED = "village_flag_closed"
+    ITEM_RETIRED = "village_catalogue_item_retired"

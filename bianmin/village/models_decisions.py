@@ -16,6 +16,7 @@ from bianmin.village.choices import (
     ConflictRole,
     DecisionKind,
     DecisionStatus,
+    FlagOutcome,
     FundSource,
     MeetingType,
     ProjectStatus,
@@ -32,6 +33,13 @@ class Decision(models.Model):
     title = models.CharField(_("matter"), max_length=200)
     summary = models.TextField(_("content"), blank=True)
     amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
+    # Only a 一事一议 raises money from the villagers, at most a capped amount per person a year (decisions.py).
+    per_person_fen = models.BigIntegerField(
+        _("raised per villager a year (fen)"),
+        null=True,
+        blank=True,
+        help_text=_("One matter, one discussion only: what each villager pays."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.IN_PROGRESS
     )
@@ -229,7 +237,8 @@ class Relative(models.Model):
 
 class ConflictFlag(models.Model):
     """A contractor or payee who is a cadre, a supervision committee member or a declared relative of one:
-    kept on the project's record, with the supervision case it opened for the township."""
+    kept on the project's record, with the supervision case it opened for the township, until the township
+    closes it with its finding and reason (and kept after that too)."""
 
     village = models.ForeignKey(Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="flags")
@@ -241,6 +250,11 @@ class ConflictFlag(models.Model):
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(_("flagged at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User, verbose_name=_("closed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("finding"), max_length=10, choices=FlagOutcome.choices, blank=True)
+    close_reason = models.TextField(_("reason for closing"), blank=True)
 
     objects: ClassVar[VillageQuerySet[ConflictFlag]] = VillageQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -249,6 +263,13 @@ class ConflictFlag(models.Model):
         verbose_name_plural = _("conflict-of-interest flags")
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["village", "closed_at"], name="village_flag_open")]
+        constraints = [
+            # A closed flag always says what the township found and why.
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | (~models.Q(outcome="") & ~models.Q(close_reason="")),
+                name="village_flag_closed_with_reason",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.party_name}"

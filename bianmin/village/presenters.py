@@ -21,6 +21,7 @@ from bianmin.village.models import (
     Publication,
     PublicationEvent,
     PublicationVersion,
+    Relative,
 )
 
 
@@ -159,6 +160,7 @@ def decision_row(d: Decision, *, steps: bool = False) -> dict[str, Any]:
         "kind": d.kind,
         "title": d.title,
         "amount_fen": d.amount_fen,
+        "per_person_fen": d.per_person_fen,
         "status": d.status,
         "status_label": d.get_status_display(),
         "resolution": d.resolution_id,
@@ -181,9 +183,15 @@ def flag_row(f: ConflictFlag) -> dict[str, Any]:
         "role": f.role,
         "role_label": f.get_role_display(),
         "matched_person": f.matched_person,
+        "detail": f.detail,
         "case": f.case.number if f.case_id and f.case else None,
         "opened_at": f.opened_at,
         "open": f.closed_at is None,
+        "closed_at": f.closed_at,
+        "closed_by": str(f.closed_by) if f.closed_by_id and f.closed_by else "",
+        "outcome": f.outcome,
+        "outcome_label": f.get_outcome_display() if f.outcome else "",
+        "close_reason": f.close_reason,
     }
 
 
@@ -222,7 +230,7 @@ def project_row(p: Project, user: User, *, full: bool = False) -> dict[str, Any]
             row[name] = getattr(p, name)
         row["decision"] = p.decision_id
         row["ledger"] = [disbursement_row(d, keeps) for d in p.disbursements.order_by("paid_on", "id")]
-        row["flags"] = [flag_row(f) for f in p.flags.select_related("case", "project", "village")]
+        row["flags"] = [flag_row(f) for f in p.flags.select_related("case", "project", "village", "closed_by")]
     return row
 
 
@@ -239,4 +247,18 @@ def catalogue_row(i: CatalogueItem) -> dict[str, Any]:
         "responsible": i.responsible,
         "channels": i.channels,
         "starts_on": i.starts_on,
+        "active": i.is_active,
+    }
+
+
+def relative_row(r: Relative, user: User | AnonymousUser) -> dict[str, Any]:
+    """A declared relative: the identity number or credit code in full only to those who keep the village's
+    records (DESIGN §6.3), masked for those who supervise them."""
+    return {
+        "id": r.pk,
+        "village": r.village.code,
+        "of_name": r.of_name,
+        "name": r.name,
+        "relation": r.relation,
+        "code": r.code if keeps_records(user, r.village.path) else mask_code(r.code),
     }

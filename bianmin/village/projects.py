@@ -25,7 +25,15 @@ from bianmin.org.models import Membership, Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.validators import is_resident_id, validate_person_phone
 from bianmin.village import services
-from bianmin.village.choices import ConflictRole, DecisionStatus, FundSource, ProjectStatus, PublicityCategory, Source
+from bianmin.village.choices import (
+    ConflictRole,
+    DecisionStatus,
+    FlagOutcome,
+    FundSource,
+    ProjectStatus,
+    PublicityCategory,
+    Source,
+)
 from bianmin.village.decisions import yuan
 from bianmin.village.errors import VillageError
 from bianmin.village.models import ConflictFlag, Decision, Disbursement, Project, Publication, Relative
@@ -81,6 +89,18 @@ def matches(name: str, code: str, person: Person) -> bool:
     return bool(name.strip()) and name.strip() == person.name.strip()
 
 
+# What each text field of a project holds (PostgreSQL refuses a longer value; SQLite would keep it).
+TEXT_LIMITS = {
+    "name": 200,
+    "place": 200,
+    "implementer": 100,
+    "responsible": 50,
+    "contractor_name": 100,
+    "procurement": 200,
+    "supervision_phone": 30,
+}
+
+
 def create_project(*, actor: User, village: Unit, decision: Decision | None = None, **fields: Any) -> Project:
     """A project with its prior notice drafted from the national field list; the contractor is checked."""
     services.check(actor, Permission.VILLAGE_CHANGE, village)
@@ -98,6 +118,9 @@ def create_project(*, actor: User, village: Unit, decision: Decision | None = No
     problem = code_errors(fields.get("contractor_code", ""))
     if problem:
         errors["contractor_code"] = problem
+    for name, limit in TEXT_LIMITS.items():
+        if len(str(fields.get(name, "")).strip()) > limit:
+            errors.setdefault(name, _("At most %(n)d characters.") % {"n": limit})
     if decision is not None and (decision.village_id != village.pk or decision.status == DecisionStatus.BLOCKED):
         errors["decision"] = _("Link a decision of this village that is not blocked.")
     if errors:
@@ -342,3 +365,40 @@ def declare_relative(*, actor: User, village: Unit, of_name: str, name: str, cod
         code=normal_code(code),
         relation=relation.strip()[:20],
     )
+
+
+def close_flag(
+    flag: ConflictFlag, *, actor: User, outcome: str, reason: str, now: datetime | None = None
+) -> ConflictFlag:
+    """The township, having checked a flag, closes it: cleared (no conflict of interest) or confirmed and
+    handled, with its reason. Who closed it and when stay on the project's record with the flag; the
+    supervision case it opened stays linked and follows its own workflow."""
+    with transaction.atomic():
+        # Lock first: two supervisors may close the same flag at once; the second is told it is closed.
+        locked = (
+            ConflictFlag.objects.select_for_update(of=("self",)).select_related("village", "closed_by").get(pk=flag.pk)
+        )
+        services.check(actor, Permission.VILLAGE_SUPERVISE, locked.village)
+        if locked.closed_at is not None:
+            raise Conflict(
+                VillageError.FLAG_CLOSED,
+                _("This flag was already closed by %(who)s on %(day)s.")
+                % {
+                    "who": str(locked.closed_by) if locked.closed_by else "—",
+                    "day": f"{timezone.localtime(locked.closed_at):%Y-%m-%d}",
+                },
+            )
+        errors: dict[str, str] = {}
+        if outcome not in FlagOutcome.values:
+            errors["outcome"] = _("Say what the check found.")
+        reason = reason.strip()
+        if not reason:
+            errors["reason"] = _("Give the reason.")
+        elif len(reason) > 2000:
+            errors["reason"] = _("At most %(n)d characters.") % {"n": 2000}
+        if errors:
+            raise InvalidInput(errors)
+        locked.closed_at, locked.closed_by = now or timezone.now(), actor
+        locked.outcome, locked.close_reason = outcome, reason
+        locked.save(update_fields=["closed_at", "closed_by", "outcome", "close_reason"])
+    return locked

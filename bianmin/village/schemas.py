@@ -14,6 +14,7 @@ from bianmin.village.choices import (
     ChannelKind,
     CharterKind,
     DecisionKind,
+    FlagOutcome,
     FundSource,
     MeetingType,
     PublicationAction,
@@ -73,6 +74,12 @@ class DecisionIn(Plain):
     summary: str = Field("", max_length=5000)
     kind: DecisionKind = DecisionKind.MAJOR
     amount_fen: int = Field(0, ge=0, le=10**13, description="An amount in fen (1 yuan = 100 fen).")
+    per_person_fen: int | None = Field(
+        None,
+        ge=0,
+        le=10**9,
+        description="一事一议 only: what each villager pays a year, in fen (capped by the settings).",
+    )
 
 
 class StepIn(Plain):
@@ -158,6 +165,21 @@ class CatalogueIn(Plain):
     responsible: str = Field("", max_length=50)
     channels: list[ChannelKind] = Field(default_factory=list, max_length=7)
     due_day: int = Field(20, ge=1, le=31)
+
+
+class CatalogueChangeIn(Plain):
+    category: PublicityCategory
+    name: str = Field(max_length=100)
+    cadence: Cadence
+    legal_basis: str = Field("", max_length=200)
+    responsible: str = Field("", max_length=50)
+    channels: list[ChannelKind] = Field(default_factory=list, max_length=7)
+    due_day: int = Field(20, ge=1, le=31)
+
+
+class FlagCloseIn(Plain):
+    outcome: FlagOutcome = Field(description="cleared (no conflict of interest) or handled (confirmed and handled).")
+    reason: str = Field(max_length=2000, description="What the township found and did.")
 
 
 class RelativeIn(Plain):

@@ -373,6 +373,40 @@ def ask_question(
 # -- the catalogue --------------------------------------------------------------------------------------------
 
 
+def _item_errors(
+    village: Unit,
+    *,
+    category: str,
+    name: str,
+    cadence: str,
+    legal_basis: str,
+    responsible: str,
+    channels: list[str],
+    due_day: int,
+    other_than: int | None = None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("This field is required.")
+    elif len(name.strip()) > 100:
+        errors["name"] = _("At most %(n)d characters.") % {"n": 100}
+    elif CatalogueItem.objects.filter(village=village, name=name.strip()).exclude(pk=other_than or 0).exists():
+        errors["name"] = _("The village's catalogue already has this item.")
+    if category not in PublicityCategory.values:
+        errors["category"] = _("Select a valid choice.")
+    if cadence not in Cadence.values:
+        errors["cadence"] = _("Select a valid choice.")
+    if len(legal_basis.strip()) > 200:
+        errors["legal_basis"] = _("At most %(n)d characters.") % {"n": 200}
+    if len(responsible.strip()) > 50:
+        errors["responsible"] = _("At most %(n)d characters.") % {"n": 50}
+    if not 1 <= due_day <= 31:
+        errors["due_day"] = _("A day of the month, 1 to 31.")
+    if any(c not in ChannelKind.values for c in channels):
+        errors["channels"] = _("Select a valid choice.")
+    return errors
+
+
 def add_catalogue_item(
     *,
     actor: User,
@@ -388,19 +422,16 @@ def add_catalogue_item(
 ) -> CatalogueItem:
     """A new item of the village's publicity catalogue; the schedule makes its publications from `starts_on`."""
     check(actor, Permission.VILLAGE_CHANGE, village)
-    errors: dict[str, str] = {}
-    if not name.strip() or len(name) > 100:
-        errors["name"] = _("This field is required.")
-    elif CatalogueItem.objects.filter(village=village, name=name.strip()).exists():
-        errors["name"] = _("The village's catalogue already has this item.")
-    if category not in PublicityCategory.values:
-        errors["category"] = _("Select a valid choice.")
-    if cadence not in Cadence.values:
-        errors["cadence"] = _("Select a valid choice.")
-    if not 1 <= due_day <= 31:
-        errors["due_day"] = _("A day of the month, 1 to 31.")
-    if any(c not in ChannelKind.values for c in channels or []):
-        errors["channels"] = _("Select a valid choice.")
+    errors = _item_errors(
+        village,
+        category=category,
+        name=name,
+        cadence=cadence,
+        legal_basis=legal_basis,
+        responsible=responsible,
+        channels=list(channels or []),
+        due_day=due_day,
+    )
     if errors:
         raise InvalidInput(errors)
     return CatalogueItem.objects.create(
@@ -414,3 +445,65 @@ def add_catalogue_item(
         channels=list(channels or []),
         starts_on=starts_on,
     )
+
+
+def change_catalogue_item(
+    item: CatalogueItem,
+    *,
+    actor: User,
+    category: str,
+    name: str,
+    cadence: str,
+    legal_basis: str = "",
+    responsible: str = "",
+    channels: list[str] | None = None,
+    due_day: int = rules.DEFAULT_DUE_DAY,
+    today: date | None = None,
+) -> CatalogueItem:
+    """Change an active item. Publications already made keep their titles and due dates; a new cadence applies
+    from the day after the last period made (or from today if none was), so the schedule never makes the
+    past's periods again under the new cadence."""
+    with transaction.atomic():
+        locked = CatalogueItem.objects.select_for_update(of=("self",)).select_related("village").get(pk=item.pk)
+        check(actor, Permission.VILLAGE_CHANGE, locked.village)
+        if not locked.is_active:
+            raise Conflict(VillageError.ITEM_RETIRED, _("This item was retired from the catalogue."))
+        errors = _item_errors(
+            locked.village,
+            category=category,
+            name=name,
+            cadence=cadence,
+            legal_basis=legal_basis,
+            responsible=responsible,
+            channels=list(channels or []),
+            due_day=due_day,
+            other_than=locked.pk,
+        )
+        if errors:
+            raise InvalidInput(errors)
+        if cadence != locked.cadence:
+            last = (
+                Publication.objects.filter(item=locked, period_end__isnull=False)
+                .order_by("-period_end")
+                .values_list("period_end", flat=True)
+                .first()
+            )
+            since = last + timedelta(days=1) if last else (today or timezone.localdate())
+            locked.starts_on = max(locked.starts_on, since)
+        locked.category, locked.name, locked.cadence = category, name.strip(), cadence
+        locked.legal_basis, locked.responsible = legal_basis.strip(), responsible.strip()
+        locked.channels, locked.due_day = list(channels or []), due_day
+        locked.save()
+    return locked
+
+
+def retire_catalogue_item(item: CatalogueItem, *, actor: User) -> CatalogueItem:
+    """Take an item out of the schedule: no new publications are made for it; those made stay as they are."""
+    with transaction.atomic():
+        locked = CatalogueItem.objects.select_for_update(of=("self",)).select_related("village").get(pk=item.pk)
+        check(actor, Permission.VILLAGE_CHANGE, locked.village)
+        if not locked.is_active:
+            raise Conflict(VillageError.ITEM_RETIRED, _("This item was retired from the catalogue."))
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+    return locked

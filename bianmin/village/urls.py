@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from bianmin.village import views, views_public
+from bianmin.village import views, views_projects, views_public, views_records
 
 app_name = "village"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,7 +12,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("p/<int:pk>/question/", views.question, name="question"),
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:pk>/", views.decision, name="decision"),
-    path("projects/<int:pk>/", views.project, name="project"),
+    path("projects/", views_projects.project_list, name="projects"),
+    path("projects/new/", views_projects.project_new, name="project_new"),
+    path("projects/<int:pk>/", views_projects.project, name="project"),
+    path("flags/<int:pk>/close/", views_projects.close_flag, name="close_flag"),
+    path("catalogue/", views_records.catalogue, name="catalogue"),
+    path("catalogue/<int:pk>/", views_records.catalogue_item, name="catalogue_item"),
+    path("catalogue/<int:pk>/retire/", views_records.catalogue_retire, name="catalogue_retire"),
+    path("charters/", views_records.charter_list, name="charters"),
+    path("charters/<int:pk>/", views_records.charter, name="charter"),
+    path("relatives/", views_records.relative_villages, name="relative_villages"),
+    path("relatives/<str:code>/", views_records.relatives, name="relatives"),
     path("report/", views.report, name="report"),
     path("report.xlsx", views.report_export, name="report_export"),
     # The public side, no login.

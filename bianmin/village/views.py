@@ -1,7 +1,7 @@
 """Village-affairs pages for staff: the publications of the villages in scope (to sign, drafts, published,
-overdue), a publication with its actions, renderings and channel records, drafting, decisions and projects,
-and the township's report with its Excel export. Thin: parse, look up through `restrict`, call the service,
-render."""
+overdue), a publication with its actions, renderings and channel records, drafting, decisions (projects are
+in views_projects.py, the catalogue, charters and relatives in views_records.py), and the township's report
+with its Excel export. Thin: parse, look up through `restrict`, call the service, render."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from bianmin.village.choices import (
     TRANSITIONS,
     ChannelKind,
     DecisionKind,
+    DecisionStatus,
     MeetingType,
     PublicationStatus,
     PublicityCategory,
@@ -245,17 +246,21 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     villages = list(
         Unit.objects.restrict(user, Permission.VILLAGE_CHANGE).filter(kind__in=PLACE_KINDS).order_by("path")[:500]
     )
-    values = {k: request.POST.get(k, "").strip() for k in ("village", "title", "kind", "amount", "summary")}
+    values = {
+        k: request.POST.get(k, "").strip() for k in ("village", "title", "kind", "amount", "per_person", "summary")
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         if not villages:
             return forbidden(request)
         village = next((v for v in villages if v.code == values["village"]), None)
-        amount_fen = _fen(values["amount"])
+        amount_fen, per_person_fen = _fen(values["amount"]), _fen(values["per_person"])
         if village is None:
             errors["village"] = _("Choose a village.")
         if amount_fen is None:
             errors["amount"] = _("Enter the amount in yuan, like 52000 or 52000.50.")
+        if per_person_fen is None:
+            errors["per_person"] = _("Enter the amount in yuan, like 15 or 15.50.")
         if not errors:
             try:
                 started = decisions.start_decision(
@@ -265,9 +270,11 @@ def decision_list(request: HttpRequest) -> HttpResponse:
                     summary=values["summary"],
                     kind=values["kind"] or DecisionKind.MAJOR,
                     amount_fen=amount_fen or 0,
+                    per_person_fen=per_person_fen or None,
                 )
             except DomainError as exc:
-                errors = {("amount" if k == "amount_fen" else k): str(v) for k, v in exc.fields.items()}
+                names = {"amount_fen": "amount", "per_person_fen": "per_person"}
+                errors = {names.get(k, k): str(v) for k, v in exc.fields.items()}
                 errors = errors or {"title": str(exc.message)}
             else:
                 messages.success(request, _("Decision started: record the village party organisation's proposal."))
@@ -279,6 +286,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         "projects": projects,
         "villages": villages,
         "kinds": DecisionKind.choices,
+        "cap": decisions.levy_cap_fen(),
         "values": values,
         "errors": errors,
     }
@@ -335,6 +343,8 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": Step.choices,
         "meetings": MeetingType.choices,
         "can_change": in_scope(user, Permission.VILLAGE_CHANGE, d.village.path),
+        "projects": d.projects.order_by("-id")[:20],
+        "blocked": d.status == DecisionStatus.BLOCKED,
     }
     return render(request, "village/decision.html", context)
 
@@ -348,18 +358,6 @@ def _int(value: str | None) -> int:
 
 def _date(value: str | None) -> date:
     return date.fromisoformat(value or "")
-
-
-@login_required
-@require_GET
-def project(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
-    if user is None:
-        return forbidden(request)
-    p = Project.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village").filter(pk=pk).first()
-    if p is None:
-        raise Http404
-    return render(request, "village/project.html", {"p": presenters.project_row(p, user, full=True), "project": p})
 
 
 def _report(request: HttpRequest, user: User) -> tuple[reports.VillageReport, Unit | None, str]:

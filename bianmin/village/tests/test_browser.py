@@ -108,3 +108,63 @@ def test_a_notice_goes_from_draft_to_every_channel_and_a_villager_asks(server, b
     expect(cadre.locator("body")).to_contain_text("路灯更换了几盏")
     cadre.screenshot(path=str(ARTIFACTS / "village-case.png"), full_page=True)
     assert errors == []
+
+
+PROJECT = "浣花村五组产业便道硬化"
+
+
+def test_a_cadre_adds_a_project_in_yuan_and_the_pages_fit_a_phone(server, browser, tmp_path):
+    """The projects list and the new-project form, a bad amount refused on its field, then a good one; the
+    screenshots (desktop and 390 px wide) go to a temporary directory to be looked at."""
+    base = server["base"]
+    errors: list[str] = []
+    cadre = login(browser, server, "village_cadre")
+    cadre.on("pageerror", lambda e: errors.append(str(e)))
+
+    # Given the demo project of 浣花村 on the projects list
+    cadre.goto(base + "/village/")
+    cadre.click("#nav-projects")
+    expect(cadre.locator("h1")).to_have_text("项目与资金")
+    expect(cadre.locator("table.projects tbody tr").first).to_contain_text("村道硬化")
+    cadre.screenshot(path=str(tmp_path / "projects-desktop.png"), full_page=True)
+
+    # When the cadre fills the new-project form with an amount that is not in yuan
+    cadre.click("#new-project")
+    for field, value in (
+        ("name", PROJECT),
+        ("place", "浣花村五组"),
+        ("content", "硬化产业便道1.5公里，宽3.5米"),
+        ("period_start", "2027-03-01"),
+        ("period_end", "2027-06-30"),
+        ("implementer", "浣花村村民委员会"),
+        ("responsible", "孙主任"),
+        ("contractor_name", "奉节县通达路桥工程有限公司"),
+        ("beneficiaries", "52"),
+        ("budget", "12万"),
+    ):
+        cadre.fill(f"#id_{field}", value)
+    cadre.select_option("#id_fund_source", "fiscal")
+    cadre.click("#save-project")
+    # Then the refusal is on the budget field, in Chinese, and what was typed is kept
+    expect(cadre.locator("#error-budget")).to_have_text("请按元填写金额，如 52000 或 52000.50。")
+    expect(cadre.locator("#id_name")).to_have_value(PROJECT)
+    cadre.screenshot(path=str(tmp_path / "project-form-desktop.png"), full_page=True)
+    cadre.set_viewport_size({"width": 390, "height": 844})
+    assert cadre.evaluate("document.documentElement.scrollWidth") <= 390
+    cadre.screenshot(path=str(tmp_path / "project-form-phone.png"), full_page=True)
+
+    # When the amount is given in yuan
+    cadre.fill("#id_budget", "86,500.00")
+    cadre.click("#save-project")
+    # Then the project is saved in fen and shown in yuan, with its prior notice drafted
+    expect(cadre.locator("#project-name")).to_have_text(PROJECT)
+    expect(cadre.locator("#project-budget")).to_have_text("86,500.00")
+    expect(cadre.locator("#link-prior-notice")).to_be_visible()
+    assert cadre.evaluate("document.documentElement.scrollWidth") <= 390
+    cadre.screenshot(path=str(tmp_path / "project-phone.png"), full_page=True)
+    cadre.goto(base + "/village/projects/")
+    expect(cadre.get_by_role("link", name=PROJECT)).to_be_visible()
+    assert cadre.evaluate("document.documentElement.scrollWidth") <= 390
+    cadre.screenshot(path=str(tmp_path / "projects-phone.png"), full_page=True)
+    print(f"\nscreenshots: {tmp_path}")
+    assert errors == []

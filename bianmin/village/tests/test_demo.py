@@ -1,6 +1,6 @@
 """The demo's village affairs: every village has its catalogue, a year of publications with exactly one
 overdue, a decision through all six steps and one blocked for lack of quorum, its rules, a project with a
-ledger and one conflict flag; the same for a seed, never duplicated, and fast."""
+ledger, two declared relatives and two conflict flags (one closed); the same for a seed, never duplicated, and fast."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from bianmin.village.models import (
     Project,
     Publication,
     PublicationVersion,
+    Relative,
 )
 
 
@@ -64,7 +65,12 @@ def test_the_demo_gives_every_village_its_records_once_and_fast(db):
     for p in Project.objects.all():
         assert p.disbursed_fen == sum(p.disbursements.values_list("amount_fen", flat=True)) <= p.budget_fen
     flags = ConflictFlag.objects.select_related("case")
-    assert flags.count() == n and all(f.case is not None and f.case.unit_id == f.village.parent_id for f in flags)
+    assert flags.count() == 2 * n and all(f.case is not None and f.case.unit_id == f.village.parent_id for f in flags)
+    # Each village: two declared relatives, one flag open and one the township closed with its finding
+    assert Relative.objects.values("village").annotate(k=Count("id")).filter(k=2).count() == n
+    closed = flags.filter(closed_at__isnull=False)
+    assert closed.count() == flags.filter(closed_at__isnull=True).count() == n
+    assert all(f.closed_by is not None and f.outcome == "handled" and f.close_reason for f in closed)
     first = snapshot()
     load_demo_village(2026)
-    assert snapshot() == first and ConflictFlag.objects.count() == n
+    assert snapshot() == first and ConflictFlag.objects.count() == 2 * n

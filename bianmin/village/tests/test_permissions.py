@@ -14,8 +14,8 @@ from bianmin.org.tests.test_api_permissions import PERSONAS
 from bianmin.tests.route_matrix import ANONYMOUS, Callers, cell, page
 from bianmin.village import services, views_public
 from bianmin.village.choices import PublicationAction
-from bianmin.village.models import Project, Publication
-from bianmin.village.tests.factories import project, published, register
+from bianmin.village.models import ConflictFlag, Project, Publication
+from bianmin.village.tests.factories import new_id, project, published, register
 
 SIGNED_IN = [*PERSONAS, "monitor"]
 EVERYONE = [*SIGNED_IN, ANONYMOUS]
@@ -30,6 +30,12 @@ ANY_CHANGE = CHANGE | {"cadre_b", "outsider"}
 
 def rest(*sets: set[str]) -> set[str]:
     return set(SIGNED_IN).difference(*sets)
+
+
+def in_scope_only(allowed: set[str]) -> set[str]:
+    """Who a page refuses (403) a write on a record of 浣花村: those who see it but lack the right, and those
+    who hold the view nowhere."""
+    return (VIEW - allowed) | rest(ANY_VIEW)
 
 
 def scoped(ok: int, allowed: set[str]) -> dict:
@@ -70,6 +76,10 @@ API = {
     "POST catalogue": created(201, CHANGE),
     "POST relative": created(201, CHANGE),
     "POST charter": created(201, CHANGE),
+    "PUT catalogue item": scoped(200, CHANGE),
+    "POST retire catalogue item": scoped(200, CHANGE),
+    "GET relatives": {200: set(SIGNED_IN), 401: {ANONYMOUS}},
+    "POST close flag": scoped(200, SUPERVISE),
 }
 
 PAGES = {
@@ -84,6 +94,22 @@ PAGES = {
     "start decision": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
     "decision": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
     "project": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "projects": {200: ANY_VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "new project": {200: ANY_CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
+    "create project": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
+    "close flag": {302: SUPERVISE, 403: in_scope_only(SUPERVISE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
+    "catalogue": {200: ANY_VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "add catalogue item": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
+    "catalogue item": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "change catalogue item": {302: CHANGE, 403: in_scope_only(CHANGE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
+    "retire catalogue item": {302: CHANGE, 403: in_scope_only(CHANGE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
+    "charters": {200: ANY_VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "adopt charter": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
+    "charter": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "charter version": {302: CHANGE, 403: in_scope_only(CHANGE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
+    "relative villages": {200: ANY_VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "relatives": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
+    "declare relative": {302: CHANGE, 403: in_scope_only(CHANGE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
     "report": {200: SUPERVISE, 403: rest(SUPERVISE), "login": {ANONYMOUS}},
     "report.xlsx": {200: SUPERVISE, 403: rest(SUPERVISE), "login": {ANONYMOUS}},
     "board": {200: set(EVERYONE)},
@@ -129,6 +155,29 @@ def resolved(village):
             d, actor=cadre, step=step, meeting_type=kind, held_on=date(2026, 3, step), present=n, votes_for=n
         )
     return row
+
+
+PROJECT_FORM = {
+    "name": "四组产业路",
+    "place": "四组",
+    "content": "硬化",
+    "fund_source": "poverty",
+    "budget": "1000",
+    "period_start": "2026-04-01",
+    "period_end": "2026-06-30",
+    "implementer": "村委会",
+    "responsible": "孙",
+}
+
+
+def flagged(village) -> ConflictFlag:
+    """A new project of 浣花村 whose contractor is its cadre: an open flag."""
+    cadre = village.people["cadre_a"]
+    if not cadre.id_number:
+        cadre.id_number = new_id()
+        cadre.save()
+    p = project(village["huanhua"], cadre, contractor_name="某队", contractor_code=cadre.id_number)
+    return ConflictFlag.objects.get(project=p)
 
 
 @pytest.fixture
@@ -237,6 +286,26 @@ def test_the_api_answers_each_persona_by_scope(village, world, api_as, client):
         observed["POST relative", persona] = api.post(
             "/village/relatives", {"village": huanhua.code, "of_name": "孙主任", "name": "孙二", "relation": "弟弟"}
         ).status_code
+        item = services.add_catalogue_item(
+            actor=cadre,
+            village=huanhua,
+            category="village",
+            name=f"事项{persona}",
+            cadence="quarterly",
+            starts_on=date(2026, 1, 1),
+        )
+        observed["PUT catalogue item", persona] = api.put(
+            f"/village/catalogue/{item.pk}",
+            {"category": "village", "name": f"事项{persona}", "cadence": "monthly", "channels": ["board"]},
+        ).status_code
+        observed["POST retire catalogue item", persona] = api.post(
+            f"/village/catalogue/{item.pk}/retire", {}
+        ).status_code
+        observed["GET relatives", persona] = api.get("/village/relatives").status_code
+        flag = flagged(village)
+        observed["POST close flag", persona] = api.post(
+            f"/village/flags/{flag.pk}/close", {"outcome": "cleared", "reason": "经核实无关联"}
+        ).status_code
         observed["POST charter", persona] = api.post(
             "/village/charters",
             {
@@ -257,6 +326,10 @@ def test_the_pages_answer_each_persona_by_scope(village, world, api_as, client):
     huanhua, cadre, pub = village["huanhua"], world["cadre"], world["pub"]
     d = decisions.start_decision(actor=cadre, village=huanhua, title="事项")
     p = project(huanhua, cadre)
+    meeting = resolved(village)
+    charter = decisions.adopt_charter(
+        actor=cadre, village=huanhua, kind="rules", title="浣花村村规民约", body="第一条", adopted_by=meeting
+    ).charter
     code = huanhua.code
     observed = {}
     for persona in EVERYONE:
@@ -276,6 +349,46 @@ def test_the_pages_answer_each_persona_by_scope(village, world, api_as, client):
         )
         observed["decision", persona] = page(client.get(f"/village/decisions/{d.pk}/"))
         observed["project", persona] = page(client.get(f"/village/projects/{p.pk}/"))
+        observed["projects", persona] = page(client.get("/village/projects/"))
+        observed["new project", persona] = page(client.get("/village/projects/new/"))
+        observed["create project", persona] = page(
+            client.post("/village/projects/new/", PROJECT_FORM | {"village": code})
+        )
+        flag = flagged(village)
+        observed["close flag", persona] = page(
+            client.post(f"/village/flags/{flag.pk}/close/", {"outcome": "cleared", "reason": "经核实无关联"})
+        )
+        item = services.add_catalogue_item(
+            actor=cadre,
+            village=huanhua,
+            category="village",
+            name=f"事项{persona}",
+            cadence="quarterly",
+            starts_on=date(2026, 1, 1),
+        )
+        item_form = {"category": "village", "name": f"事项{persona}", "cadence": "monthly", "due_day": "20"}
+        observed["catalogue", persona] = page(client.get("/village/catalogue/"))
+        observed["add catalogue item", persona] = page(
+            client.post(
+                "/village/catalogue/",
+                item_form | {"village": code, "name": f"新事项{persona}", "starts_on": "2026-01-01"},
+            )
+        )
+        observed["catalogue item", persona] = page(client.get(f"/village/catalogue/{item.pk}/"))
+        observed["change catalogue item", persona] = page(client.post(f"/village/catalogue/{item.pk}/", item_form))
+        observed["retire catalogue item", persona] = page(client.post(f"/village/catalogue/{item.pk}/retire/"))
+        adopt = {"title": "浣花村村规民约", "body": "第一条", "adopted_by": str(meeting.pk)}
+        observed["charters", persona] = page(client.get("/village/charters/"))
+        observed["adopt charter", persona] = page(
+            client.post("/village/charters/", adopt | {"village": code, "kind": "charter"})
+        )
+        observed["charter", persona] = page(client.get(f"/village/charters/{charter.pk}/"))
+        observed["charter version", persona] = page(client.post(f"/village/charters/{charter.pk}/", adopt))
+        observed["relative villages", persona] = page(client.get("/village/relatives/"))
+        observed["relatives", persona] = page(client.get(f"/village/relatives/{code}/"))
+        observed["declare relative", persona] = page(
+            client.post(f"/village/relatives/{code}/", {"of_name": "孙主任", "name": "孙二", "relation": "弟弟"})
+        )
         observed["report", persona] = page(client.get("/village/report/"))
         observed["report.xlsx", persona] = page(client.get("/village/report.xlsx"))
         observed["board", persona] = page(client.get(f"/village/board/{code}/"))
