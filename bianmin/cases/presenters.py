@@ -20,7 +20,7 @@ from bianmin.cases.choices import (
 from bianmin.cases.models import Application, Case, CaseAttachment, CaseDocument
 from bianmin.cases.services import allowed_actions
 from bianmin.cases.triage import similar_open_cases
-from bianmin.cases.workflow import action_label
+from bianmin.cases.workflow import Action, action_label
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
@@ -94,7 +94,9 @@ class Presenter:
         """The case with its history, as the caller may see it: what it shows is read once, in a bounded number
         of plain statements (the history with its actors' names, the attachments, the assisting units; an
         application's own), the units from the worker's kept units. A write answers with this, on the case it
-        has just written. Similar cases, which cost a search, are asked for apart (`similar`)."""
+        has just written. Similar cases, which cost a search, are asked for apart (`similar`). The history says
+        whether there is more to read: files come with an `attach` event, assisting units with a transfer that
+        named them; most cases have neither, and their answer is one statement."""
         if not Case.unit.is_cached(case):
             case.unit = kept_unit(self.user, case.unit_id)
         if case.village_id is not None and not Case.village.is_cached(case):
@@ -102,11 +104,16 @@ class Presenter:
         if case.handler_id is not None and not Case.handler.is_cached(case):
             case.handler = self.user if case.handler_id == self.user.pk else store.read_person(case.handler_id)
         body = self.item(case)
+        history = store.read_history(case)
+        attached = any(e.action == Action.ATTACH for e, _actor in history)
+        assisted = any(e.data.get("assist_units") for e, _actor in history if isinstance(e.data, dict))
         body.update(
             content=case.content,
             address=case.address,
             citizen_id_number=case.citizen_id_number if self.sees_phone(case) else "",
-            assist_units=[{"code": u.code, "name": u.name} for u in store.read_assist_units(case, self.user)],
+            assist_units=[{"code": u.code, "name": u.name} for u in store.read_assist_units(case, self.user)]
+            if assisted
+            else [],
             classification=case.classification.name if case.classification else None,
             master=case.master.number if case.master else None,
             accepted_at=case.accepted_at,
@@ -140,13 +147,13 @@ class Presenter:
                     "note": e.note,
                     "data": e.data,
                 }
-                for e, actor in store.read_history(case)
+                for e, actor in history
             ],
             actions=[
                 {"action": t.action, "label": str(t.label), "required": list(t.required)}
                 for t in allowed_actions(case, self.user)
             ],
-            attachments=[attachment_body(a) for a in store.read_attachments(case)],
+            attachments=[attachment_body(a) for a in store.read_attachments(case)] if attached else [],
             calendar_warning=schedule_warning(sla.local_date(case.received_at), sla.local_date(case.due_at))
             if case.due_at
             else None,

@@ -72,7 +72,7 @@ class CaseItem(Plain):
     version: int
 
 
-class EventOut(Schema):
+class EventOut(Plain):
     seq: int
     at: datetime
     action: str
@@ -86,7 +86,7 @@ class EventOut(Schema):
     data: dict[str, object]
 
 
-class ActionOut(Schema):
+class ActionOut(Plain):
     action: str
     label: str
     required: list[str]
@@ -99,7 +99,7 @@ class SimilarOut(Schema):
     score: float = Field(description="Text overlap, 0 to 1.")
 
 
-class AttachmentRef(Schema):
+class AttachmentRef(Plain):
     id: int
     name: str
     size: int
@@ -108,7 +108,7 @@ class AttachmentRef(Schema):
     url: str
 
 
-class DocumentRef(Schema):
+class DocumentRef(Plain):
     id: int
     kind: str
     title: str
@@ -119,14 +119,14 @@ class DocumentRef(Schema):
     url: str
 
 
-class MissingMaterial(Schema):
+class MissingMaterial(Plain):
     position: int
     name: str
     form: str
     copies: int
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(Plain):
     item: str = Field(description="Implementation code of the service item.")
     item_name: str
     item_version: int

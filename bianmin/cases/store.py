@@ -162,8 +162,6 @@ def write_action(write: ActionWrite) -> bool:
         if not update_row(case, write.columns, expect={"version": write.version}):
             transaction.set_rollback(True)
             return False
-        if write.event.seq > 1:
-            _close_event(case.pk, write.event.seq - 1, write.event.at)
         if write.end_pause_at is not None:
             CasePause.objects.filter(case_id=case.pk, ended_at__isnull=True).update(ended_at=write.end_pause_at)
         if write.application is not None and write.application_columns:
@@ -173,7 +171,8 @@ def write_action(write: ActionWrite) -> bool:
         for row in write.rows:
             row.case = case  # type: ignore[attr-defined]
             insert_row(row)
-        insert_row(write.event)
+        # The event before it ends now: its interval closes with the new event's insert.
+        insert_row(write.event, along=_close_event(case.pk, write.event.seq - 1, write.event.at))
         for message in write.outgoing:
             _owe(case.pk, message)
         if write.outgoing:
@@ -181,15 +180,14 @@ def write_action(write: ActionWrite) -> bool:
     return True
 
 
-def _close_event(case_id: int, seq: int, at: datetime) -> None:
-    """End the interval of the case's event `seq` at `at`: the next one has come. (Plain SQL: the ORM compiles
-    this UPDATE afresh on every action, inside the write's transaction.)"""
+def _close_event(case_id: int, seq: int, at: datetime) -> tuple[str, list[Any]] | None:
+    """The UPDATE that ends the interval of the case's event `seq` at `at` (the next one has come), and its
+    parameters; None before the first event."""
+    if seq < 1:
+        return None
     table = CaseEvent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET next_at = %s WHERE case_id = %s AND seq = %s",  # noqa: S608
-            [connection.ops.adapt_datetimefield_value(at), case_id, seq],
-        )
+    sql = f"UPDATE {table} SET next_at = %s WHERE case_id = %s AND seq = %s"  # noqa: S608
+    return sql, [connection.ops.adapt_datetimefield_value(at), case_id, seq]
 
 
 def _owe(case_id: int, message: Outgoing) -> None:

@@ -113,3 +113,35 @@ def test_sqlite_statements_are_converted_as_django_converts_them(db):
         assert isinstance(cursor.cursor, CursorWrapper)
         cursor.execute("SELECT %s || '%%'", ["50"])
         assert cursor.fetchone() == ("50%",)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL session ended by the server")
+def test_a_kept_connection_whose_session_the_server_ended_is_found_unusable_and_replaced(db):
+    # The health check reads the socket instead of asking `SELECT 1`: a session the server ends (a restart, a
+    # failover, pg_terminate_backend) is still found before a request uses it, and a new one is opened.
+    import time
+
+    from django.db import connections
+
+    kept = connections.create_connection("default")
+    try:
+        kept.ensure_connection()
+        assert kept.is_usable()
+        with kept.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):  # the server ends the session asynchronously
+            if not kept.is_usable():
+                break
+            time.sleep(0.02)
+        assert not kept.is_usable()
+        kept.health_check_enabled, kept.health_check_done = True, False
+        kept.close_if_health_check_failed()  # what Django does before a request's first statement
+        assert kept.connection is None
+        with kept.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            assert cursor.fetchone()[0] != pid
+    finally:
+        kept.close()
