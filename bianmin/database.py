@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Field, ForeignObject, Lookup, Model
+from django.db.models import DEFERRED, Field, ForeignObject, Lookup, Model
 from django.db.models.lookups import In
 from django.db.models.sql import Query
 
@@ -187,7 +187,7 @@ def from_rows(
     chosen = _fields_of(model, fields)
     wrapper = connections[DEFAULT_DB_ALIAS]
     converters = _converters(model, wrapper.vendor, fields)
-    names = [f.attname for f in chosen]
+    names, blank, places = _layout(model, fields)
     found = []
     for row in rows:
         values = list(row[: len(chosen)])
@@ -196,8 +196,25 @@ def from_rows(
             for function in functions:
                 value = function(value, expression, wrapper)
             values[position] = value
+        if places is not None:  # a partial row: every field in place, those not read deferred
+            full = blank.copy()
+            for place, value in zip(places, values, strict=True):
+                full[place] = value
+            values = full
         found.append((model.from_db(wrapper.alias, names, values), tuple(row[len(chosen) :])))
     return found
+
+
+@cache
+def _layout(model: type[Model], fields: Fields) -> tuple[list[str], list[Any], tuple[int, ...] | None]:
+    """How `from_rows` hands a row to `Model.from_db`: every field's name, a row of deferred values, and where
+    the fields read go in it (None when all are read). Given a partial row, `from_db` would place each value
+    by searching the names it was given (a list) for each of the model's fields, on every row."""
+    every = [f.attname for f in model._meta.concrete_fields]
+    if fields is None:
+        return every, [], None
+    read = {f.attname for f in _fields_of(model, fields)}
+    return every, [DEFERRED] * len(every), tuple(i for i, name in enumerate(every) if name in read)
 
 
 @cache
