@@ -19,26 +19,30 @@ LOCAL_KINDS = PLACE_KINDS | {UnitKind.WORK_TEAM}
 TOWN_KINDS = frozenset({UnitKind.TOWNSHIP, UnitKind.STREET})
 
 
-def _area(unit: Unit) -> tuple[str, str | None]:
-    """The path of the county the unit lies in (above counties, its top ancestor's) and of its township or
-    street, if any: one query over the ancestors its path names."""
-    pks = [int(unit.path[i : i + PATH_WIDTH]) for i in range(0, len(unit.path), PATH_WIDTH)]
-    chain = sorted(Unit.objects.filter(pk__in=pks).only("path", "kind"), key=lambda u: -len(u.path))
-    county = next((u for u in chain if u.kind == UnitKind.COUNTY), chain[-1])
-    town = next((u for u in chain if u.kind in TOWN_KINDS), None)
-    return county.path, town.path if town else None
+def _ancestor_pks(unit: Unit) -> list[int]:
+    return [int(unit.path[i : i + PATH_WIDTH]) for i in range(0, len(unit.path), PATH_WIDTH)]
+
+
+def _areas(units: list[Unit]) -> list[tuple[str, str | None]]:
+    """For each unit, the path of the county it lies in (above counties, its top ancestor's) and of its
+    township or street, if any: one query over the ancestors their paths name."""
+    ancestors = Unit.objects.filter(pk__in={pk for unit in units for pk in _ancestor_pks(unit)}).only("path", "kind")
+    by_pk = {ancestor.pk: ancestor for ancestor in ancestors}
+    areas = []
+    for unit in units:
+        chain = sorted((by_pk[pk] for pk in _ancestor_pks(unit) if pk in by_pk), key=lambda u: -len(u.path))
+        county = next((u for u in chain if u.kind == UnitKind.COUNTY), chain[-1])
+        town = next((u for u in chain if u.kind in TOWN_KINDS), None)
+        areas.append((county.path, town.path if town else None))
+    return areas
 
 
 def transfer_targets(actor: User | None, held_by: Iterable[Unit]) -> QuerySet[Unit]:
     """The active units a case held by any of `held_by` may be transferred to by `actor` (None: the
     platform itself, unrestricted within the county)."""
-    counties: list[str] = []
-    towns: list[str] = []
-    for unit in held_by:
-        county, town = _area(unit)
-        counties.append(county)
-        if town:
-            towns.append(town)
+    areas = _areas(list(held_by))
+    counties = [county for county, _town in areas]
+    towns = [town for _county, town in areas if town]
     units = Unit.objects.filter(subtree_q(counties), is_active=True)
     scope = scope_paths(actor, Permission.CASE_HANDLE) if actor is not None else None
     if scope is None:
