@@ -3,9 +3,16 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from bianmin.cases.choices import CaseStatus
 from bianmin.cases.models import Case, CaseEvent, Category, Classification
+from bianmin.cases.workflow import action_label
 from bianmin.org.permissions import Permission
+
+
+def _status(value: str) -> str:
+    return str(CaseStatus(value).label) if value in CaseStatus.values else value
 
 
 @admin.register(Category)
@@ -22,10 +29,23 @@ class ClassificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class CaseEventInline(admin.TabularInline):  # type: ignore[type-arg]
     model = CaseEvent
-    fields = ("seq", "at", "action", "actor", "from_status", "to_status", "from_unit", "to_unit", "note")
+    # The history as the case page shows it: actions and statuses by their names, not their codes.
+    fields = ("seq", "at", "action_name", "actor", "from_status_name", "to_status_name", "from_unit", "to_unit", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("action"))
+    def action_name(self, event: CaseEvent) -> str:
+        return action_label(event.action)
+
+    @admin.display(description=_("from status"))
+    def from_status_name(self, event: CaseEvent) -> str:
+        return _status(event.from_status)
+
+    @admin.display(description=_("to status"))
+    def to_status_name(self, event: CaseEvent) -> str:
+        return _status(event.to_status)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
