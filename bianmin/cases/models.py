@@ -234,7 +234,14 @@ class Case(models.Model):
     # The unit that sent the case to its handling unit by a transfer or an escalation: where 退单 returns it.
     # Empty when the case is with the unit that took it in (nothing to return), kept by those three actions.
     sent_by = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+        Unit,
+        verbose_name=_("sent by unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
     )
 
     # Counted once per case by the KPIs (DESIGN §5); kept by the services with each event.
@@ -247,16 +254,18 @@ class Case(models.Model):
     # The end of the history (DESIGN §3): the sequence number and hash of the case's latest event, written with
     # it, so that `verify` sees a removed tail as well as an edited event. Empty only on rows written before
     # migration 0018 filled them (nullable so that SQLite adds the columns without copying the table).
-    last_event_seq = models.PositiveIntegerField(null=True, editable=False)
-    last_event_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001 (see above)
+    last_event_seq = models.PositiveIntegerField(_("last event's sequence number"), null=True, editable=False)
+    last_event_hash = models.CharField(  # noqa: DJ001 (see above)
+        _("last event's hash"), max_length=64, null=True, editable=False
+    )
 
     created_by = models.ForeignKey(
         User, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects: ClassVar[CaseQuerySet] = CaseQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -349,7 +358,9 @@ class Application(models.Model):
     promised one (the case's own `limit_*`/`due_at`), the one-time notice, the decision, the delivery and
     the applicant's trips. Changed only by the effects of `bianmin.cases.applications`."""
 
-    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="application")
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), primary_key=True, on_delete=models.CASCADE, related_name="application"
+    )
     item_version = models.ForeignKey(
         "catalog.ItemVersion", verbose_name=_("service item version"), on_delete=models.PROTECT, related_name="+"
     )
@@ -363,7 +374,7 @@ class Application(models.Model):
     )
     legal_limit_value = models.PositiveIntegerField(_("legal time limit"))
     legal_limit_unit = models.CharField(_("unit of the legal limit"), max_length=20, choices=LimitUnit.choices)
-    legal_due_base_at = models.DateTimeField(null=True, blank=True)
+    legal_due_base_at = models.DateTimeField(_("legal deadline before pauses and extensions"), null=True, blank=True)
     legal_due_at = models.DateTimeField(_("legal deadline"), null=True, blank=True)
     within_legal_limit = models.BooleanField(_("decided within the legal limit"), null=True, blank=True)
     # 一次性告知 (行政许可法 第32条): by this moment, else the application counts as accepted on receipt.
@@ -392,14 +403,16 @@ class CaseDocument(models.Model):
     the database, written in the issuing action's transaction: never a file without its row or a row
     without its file. Notices are small (tens of kB) and few per case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
     doc_number = models.CharField(_("document number"), max_length=200)
-    pdf = models.BinaryField()
+    pdf = models.BinaryField(_("PDF file"))
     size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     issued_at = models.DateTimeField(_("issued at"))
 
     class Meta:
@@ -415,8 +428,10 @@ class CaseEvent(models.Model):
     """One step in a case's history, append-only and hash-chained to the step before it."""
 
     # No index of its own: the unique (case, seq) index serves every lookup by case.
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
-    seq = models.PositiveIntegerField()
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events", db_index=False
+    )
+    seq = models.PositiveIntegerField(_("sequence"))
     action = models.CharField(_("action"), max_length=30)
     actor = models.ForeignKey(
         User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -443,17 +458,17 @@ class CaseEvent(models.Model):
         db_index=False,
     )
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     at = models.DateTimeField(_("time"))
     # When the next event happened: this event's state held over [at, next_at). Derived from the chain
     # (not hashed, checked by `verify`) so a report "as of" a moment joins one event per case.
-    next_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_at = models.DateTimeField(_("next event at"), null=True, blank=True, editable=False)
     # The case's deadline as this event left it: what "overdue" at a moment within [at, next_at) compares with
     # (DESIGN §5: figures as of a moment). Not hashed, like next_at; empty on events written before
     # migration 0022, for which the reports fall back to the case's present deadline.
-    due_at = models.DateTimeField(null=True, blank=True, editable=False)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("case event")
@@ -472,10 +487,10 @@ class CaseEvent(models.Model):
 class CasePause(models.Model):
     """A stretch of time during which the case's clock stood still (挂起: waiting for the citizen)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(max_length=500)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    reason = models.CharField(_("reason for the pause"), max_length=500)
 
     class Meta:
         ordering = ["started_at"]
@@ -487,11 +502,11 @@ class CasePause(models.Model):
 class CaseExtension(models.Model):
     """An approved extension of the case's time limit (延期), in the unit of the case's limit."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
-    amount = models.PositiveIntegerField()
-    reason = models.CharField(max_length=500)
-    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="extensions")
+    amount = models.PositiveIntegerField(_("extended by"))
+    reason = models.CharField(_("reason for the extension"), max_length=500)
+    approved_by = models.ForeignKey(User, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("approved at"))
 
     class Meta:
         ordering = ["at"]
@@ -504,10 +519,10 @@ class DocumentSeries(models.Model):
     """The last number a unit gave its notices of one kind in a year (白帝镇决〔2026〕12号), advanced by one
     atomic upsert inside the issuing action's transaction: a series without gaps or repeats."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    mark = models.CharField(max_length=10)
-    last = models.PositiveIntegerField()
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    mark = models.CharField(_("document mark"), max_length=10)
+    last = models.PositiveIntegerField(_("last number issued"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year", "mark"], name="cases_document_series_unique")]
@@ -519,8 +534,8 @@ class DocumentSeries(models.Model):
 class DailySequence(models.Model):
     """The last case number issued on a day (Asia/Shanghai), advanced by one atomic upsert."""
 
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField()
+    day = models.DateField(_("date"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number issued"))
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
@@ -532,17 +547,17 @@ class Notification(models.Model):
     every retry produce the same message at most once."""
 
     kind = models.CharField(_("kind"), max_length=30)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notifications")
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )  # indexed where set (Meta.indexes): a citizen's messages have none
-    to_citizen = models.BooleanField(default=False)
-    dedupe_key = models.CharField(max_length=150, unique=True)
+    to_citizen = models.BooleanField(_("to the citizen"), default=False)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=150, unique=True)
     message = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -560,13 +575,15 @@ class CaseAttachment(models.Model):
     """A file brought with a case (a photo of the collapsed road, a scanned letter), kept under the data
     dir and served only through the scoped download view."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to="cases/%Y/%m/")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
@@ -584,8 +601,10 @@ class OpenCaseText(models.Model):
     pages of a million. Kept by database triggers on `cases_case` (migration 0016), whatever writes a case:
     a row while the case is open, none once it is closed."""
 
-    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField()
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField(_("search text"))
 
     class Meta:
         verbose_name = _("open case text")

@@ -51,11 +51,11 @@ class ServiceItem(models.Model):
 
     # Mirrors of the current version, kept by the services.
     name = models.CharField(_("name"), max_length=200)
-    search_name = models.CharField(max_length=200, editable=False)
-    search_text = models.TextField(editable=False)
+    search_name = models.CharField(_("name for search"), max_length=200, editable=False)
+    search_text = models.TextField(_("search text"), editable=False)
     # "|level:county|event:birth|form:proxy|": one column for every facet the guide filters by, the same
     # LIKE on SQLite and PostgreSQL. The catalogue is bounded (thousands of rows), so no index is needed.
-    facets = models.CharField(max_length=500, editable=False)
+    facets = models.CharField(_("facets"), max_length=500, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects: ClassVar[ServiceItemQuerySet] = ServiceItemQuerySet.as_manager()  # type: ignore[assignment]
@@ -135,7 +135,9 @@ class ItemVersion(models.Model):
 class ItemMaterial(models.Model):
     """A material the applicant brings (申请材料), as one item version asks for it."""
 
-    version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="materials")
+    version = models.ForeignKey(
+        ItemVersion, verbose_name=_("item version"), on_delete=models.PROTECT, related_name="materials"
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=200)
     required = models.BooleanField(_("required"), default=True)

@@ -97,7 +97,9 @@ class DutyPlace(models.Model):
         related_name="+",
         help_text=_("The designated head who approves leave, substitutes and swaps (村书记 / 党政办)."),
     )
-    feed_secret = models.CharField(max_length=40, unique=True, default=new_secret, editable=False)
+    feed_secret = models.CharField(
+        _("calendar feed secret"), max_length=40, unique=True, default=new_secret, editable=False
+    )
     active = models.BooleanField(_("active"), default=True)
 
     objects: ClassVar[PlaceQuerySet] = PlaceQuerySet.as_manager()  # type: ignore[assignment]
@@ -134,7 +136,9 @@ class DutyMember(models.Model):
     is_leader = models.BooleanField(_("leader"), default=False, help_text=_("May receive visitors as the leader."))
     position = models.PositiveSmallIntegerField(_("order in the rotation"), default=0)
     active = models.BooleanField(_("active"), default=True)
-    feed_secret = models.CharField(max_length=40, unique=True, default=new_secret, editable=False)
+    feed_secret = models.CharField(
+        _("calendar feed secret"), max_length=40, unique=True, default=new_secret, editable=False
+    )
 
     objects: ClassVar[ScopedQuerySet[DutyMember]] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -207,7 +211,9 @@ class HolidayPlan(models.Model):
 class HolidayShift(models.Model):
     """One person on one day of a holiday plan."""
 
-    plan = models.ForeignKey(HolidayPlan, on_delete=models.CASCADE, related_name="shifts")
+    plan = models.ForeignKey(
+        HolidayPlan, verbose_name=_("holiday plan"), on_delete=models.CASCADE, related_name="shifts"
+    )
     date = models.DateField(_("date"))
     member = models.ForeignKey(DutyMember, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
 
@@ -268,11 +274,15 @@ class DutyChange(models.Model):
 class DutyChangeEvent(models.Model):
     """One step of a change, append-only: who did what, when, from which state to which."""
 
-    change = models.ForeignKey(DutyChange, on_delete=models.CASCADE, related_name="events")
+    change = models.ForeignKey(
+        DutyChange, verbose_name=_("duty change"), on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=20, choices=ChangeAction.choices)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_state = models.CharField(_("from state"), max_length=20, blank=True)
+    to_state = models.CharField(_("to state"), max_length=20)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -290,17 +300,17 @@ class DutyDay(models.Model):
     denormalised (unit, name, post, hours) so the public page is one indexed read by (unit, date)."""
 
     place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    place_kind = models.CharField(max_length=20, choices=PlaceKind.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    place_kind = models.CharField(_("kind of place"), max_length=20, choices=PlaceKind.choices)
     date = models.DateField(_("date"))
-    member = models.ForeignKey(DutyMember, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(DutyMember, verbose_name=_("duty member"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, verbose_name=_("account"), null=True, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=50)
     post = models.CharField(_("post"), max_length=50)
-    is_leader = models.BooleanField(default=False)
+    is_leader = models.BooleanField(_("leader"), default=False)
     hours = models.CharField(_("hours"), max_length=60, blank=True)
     source = models.CharField(_("why"), max_length=20, choices=SlotSource.choices)
-    rest_day = models.BooleanField(default=False)
+    rest_day = models.BooleanField(_("rest day"), default=False)
 
     objects: ClassVar[ScopedQuerySet[DutyDay]] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -325,7 +335,9 @@ class DutyMonth(models.Model):
     month = models.DateField(_("month"), help_text=_("Its first day."))
     state = models.CharField(_("state"), max_length=20, choices=MonthState.choices, default=MonthState.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        User, verbose_name=_("published by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     gap_reason = models.CharField(_("reason for publishing with gaps"), max_length=300, blank=True)
     findings = models.JSONField(_("findings"), default=dict, blank=True)
 
@@ -369,7 +381,7 @@ class DutyLog(models.Model):
     date = models.DateField(_("date"))
     author = models.ForeignKey(User, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("what happened"), max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects: ClassVar[ScopedQuerySet[DutyLog]] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -421,7 +433,7 @@ class DutyReminder(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey(DutyMember, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(DutyMember, verbose_name=_("duty member"), on_delete=models.CASCADE, related_name="+")
     date = models.DateField(_("duty day"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 

@@ -139,8 +139,12 @@ class QueueService(models.Model):
 class WindowService(models.Model):
     """A service a window handles, with the window's priority for it (1 is called first)."""
 
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="window_services")
-    service = models.ForeignKey(QueueService, on_delete=models.CASCADE, related_name="window_services")
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="window_services"
+    )
+    service = models.ForeignKey(
+        QueueService, verbose_name=_("service"), on_delete=models.CASCADE, related_name="window_services"
+    )
     priority = models.PositiveSmallIntegerField(_("priority"), default=1, validators=[MinValueValidator(1)])
 
     class Meta:
@@ -156,8 +160,8 @@ class WindowSession(models.Model):
     """A person signed in at a window (在岗), from sign-in to sign-out. At most one open session per window
     and per person, which the database enforces."""
 
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="sessions")
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.PROTECT, related_name="sessions")
+    user = models.ForeignKey(User, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(_("signed in at"))
     ended_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
 
@@ -178,8 +182,10 @@ class WindowEvent(models.Model):
     """Append-only history of a window: sign-ins, sign-outs, refused sign-ins (a hired person at the
     window) and changes of state."""
 
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="events")
-    user = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.PROTECT, related_name="events")
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=WindowEventKind.choices)
     state = models.CharField(_("state"), max_length=10, choices=WindowState.choices, blank=True)
     reason = models.CharField(pgettext_lazy("hall", "reason"), max_length=200, blank=True)
@@ -207,11 +213,13 @@ class Ticket(models.Model):
     """A queue ticket (排队号): A001 for the first of service A on a day. `queued_at` is its place in the
     queue, kept through a transfer; `version` guards every change (two windows never take one ticket)."""
 
-    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
     # The queue the ticket waits in now; `issued_for` is the one its number belongs to (a transfer changes
     # only the first).
     service = models.ForeignKey(QueueService, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
-    issued_for = models.ForeignKey(QueueService, on_delete=models.PROTECT, related_name="+")
+    issued_for = models.ForeignKey(
+        QueueService, verbose_name=_("queue the number belongs to"), on_delete=models.PROTECT, related_name="+"
+    )
     day = models.DateField(_("day"))
     seq = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(pgettext_lazy("hall", "number"), max_length=10)
@@ -225,8 +233,12 @@ class Ticket(models.Model):
         Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # A transfer to a named window: only that window calls the ticket.
-    target_window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    served_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_window = models.ForeignKey(
+        Window, verbose_name=_("target window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    served_by = models.ForeignKey(
+        User, verbose_name=_("served by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     phone = models.CharField(
         pgettext_lazy("hall", "phone"), max_length=20, blank=True, validators=[validate_person_phone]
     )
@@ -238,9 +250,9 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    token = models.CharField(max_length=24, unique=True, default=new_token, editable=False)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    token = models.CharField(_("token"), max_length=24, unique=True, default=new_token, editable=False)
+    version = models.PositiveIntegerField(pgettext_lazy("hall", "version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects: ClassVar[TicketQuerySet] = TicketQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -264,14 +276,18 @@ class TicketEvent(models.Model):
     """An append-only change of a ticket (who, at which window, when, from which status to which, why).
     Waiting and service times and every statistic derive from these rows."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
-    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="+")
-    service = models.ForeignKey(QueueService, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events")
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(QueueService, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(pgettext_lazy("hall", "action"), max_length=10, choices=TicketAction.choices)
-    from_status = models.CharField(max_length=10, choices=TicketStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=TicketStatus.choices)
-    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(_("from status"), max_length=10, choices=TicketStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, choices=TicketStatus.choices)
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(pgettext_lazy("hall", "reason"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"))
 
@@ -298,15 +314,24 @@ class PadRating(models.Model):
     citizen; never changed. A 差评 files a case for the visit, and the case core runs its rectification,
     callback and appeal."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="ratings")
-    service = models.ForeignKey(QueueService, on_delete=models.PROTECT, related_name="+")
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="+")
-    staff = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="ratings")
+    service = models.ForeignKey(QueueService, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        User, verbose_name=_("staff member"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     level = models.PositiveSmallIntegerField(
         _("rating"), choices=PadLevel.choices, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=pgettext_lazy("hall", "case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField(_("rated at"))
 
     class Meta:
@@ -370,7 +395,7 @@ class Patrol(models.Model):
 class Finding(models.Model):
     """What a patrol found at one window: who was signed in, whether they were present, and a finding."""
 
-    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="findings")
+    patrol = models.ForeignKey(Patrol, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="findings")
     window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.PROTECT, related_name="+")
     signed_in = models.ForeignKey(
         User, verbose_name=_("signed in"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -404,7 +429,9 @@ class Violation(models.Model):
     deduction table gave it then."""
 
     hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
-    finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="violation")
+    finding = models.OneToOneField(
+        Finding, verbose_name=_("patrol finding"), on_delete=models.PROTECT, related_name="violation"
+    )
     person = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     kind = models.ForeignKey(FindingKind, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(_("points deducted"), max_digits=4, decimal_places=1)
@@ -431,14 +458,18 @@ class ViolationEvent(models.Model):
     """An append-only step of a violation on the escalation chain, or an accountability measure taken for it
     (责任追究): who, when, from which card to which, the deadline set, the measure and why."""
 
-    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="events")
+    violation = models.ForeignKey(
+        Violation, verbose_name=_("violation"), on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField(pgettext_lazy("hall", "action"), max_length=12, choices=ViolationAction.choices)
-    from_status = models.CharField(max_length=12, choices=ViolationStatus.choices, blank=True)
+    from_status = models.CharField(_("from status"), max_length=12, choices=ViolationStatus.choices, blank=True)
     to_status = models.CharField(_("status"), max_length=12, choices=ViolationStatus.choices)
     fix_by = models.DateField(_("fix by"), null=True, blank=True)
     measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -490,7 +521,7 @@ class AssessmentItem(models.Model):
     points = models.DecimalField(
         _("points"), max_digits=4, decimal_places=1, validators=[MinValueValidator(-100), MaxValueValidator(5)]
     )
-    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(User, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -524,8 +555,8 @@ class HallNotice(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     public = models.BooleanField(_("public"), default=False)
-    violations = models.ManyToManyField(Violation, related_name="notices")
-    published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    violations = models.ManyToManyField(Violation, verbose_name=_("violations"), related_name="notices")
+    published_by = models.ForeignKey(User, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("published at"))
 
     objects: ClassVar[NoticeQuerySet] = NoticeQuerySet.as_manager()  # type: ignore[assignment]

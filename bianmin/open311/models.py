@@ -40,7 +40,7 @@ class ClientKey(models.Model):
     intake_unit = models.ForeignKey(
         Unit, verbose_name=_("intake unit"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=12, editable=False)
     per_hour = models.PositiveIntegerField(
         _("requests filed per hour"), default=600, help_text=_("Beyond this, new requests are refused for an hour.")
@@ -115,14 +115,26 @@ class ServiceRequest(models.Model):
     `jurisdiction`, `category` and `requested_at` are copied from the key and the case when filed (they never
     change) so that the GET requests list reads one index range of this table."""
 
-    case = models.OneToOneField(Case, primary_key=True, on_delete=models.PROTECT, related_name="open311")
-    client = models.ForeignKey(ClientKey, on_delete=models.PROTECT, related_name="requests", db_index=False)
-    jurisdiction = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", db_index=False)
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), primary_key=True, on_delete=models.PROTECT, related_name="open311"
+    )
+    client = models.ForeignKey(
+        ClientKey,
+        verbose_name=_("client application"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+        db_index=False,
+    )
+    jurisdiction = models.ForeignKey(
+        Unit, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     requested_at = models.DateTimeField(_("requested at"))
-    token = models.CharField(max_length=40, unique=True)
+    token = models.CharField(_("token"), max_length=40, unique=True)
     # What makes a retried POST the same request: the client's Idempotency-Key, else a digest of the form.
-    retry_key = models.CharField(max_length=100)
+    retry_key = models.CharField(_("idempotency key"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     long = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)

@@ -42,7 +42,7 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     covers = models.ManyToManyField(
         "self",
@@ -192,7 +192,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=12, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
@@ -235,7 +235,7 @@ class OrgVersion(models.Model):
     user's grants, a scope's units, unit rows) under the token it read, and derives it again once the token
     differs: every API request reads the token with its API token, in the same statement."""
 
-    token = models.BigIntegerField()
+    token = models.BigIntegerField(_("version number"))
 
     class Meta:
         verbose_name = _("organisation version")
@@ -252,12 +252,12 @@ class SignInCode(models.Model):
     so the table cannot be read back into phone numbers or replayed. A code expires, allows a few wrong tries,
     and is used once."""
 
-    phone_digest = models.CharField(max_length=64)
-    code_digest = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
+    phone_digest = models.CharField(_("phone number digest"), max_length=64)
+    code_digest = models.CharField(_("code digest"), max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["phone_digest", "-created_at"], name="signin_code_phone")]

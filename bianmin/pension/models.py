@@ -113,9 +113,9 @@ class Pensioner(models.Model):
     grace_days = models.PositiveSmallIntegerField(_("grace in days"), editable=False)
     last_certified_on = models.DateField(_("last certified"), null=True, blank=True, editable=False)
     due_on = models.DateField(_("due"), editable=False)
-    suspend_after = models.DateField(editable=False)
+    suspend_after = models.DateField(_("grace ends on"), editable=False)
     # The due date the last reminder was sent for: the sweep reminds once per cycle.
-    reminded_for = models.DateField(null=True, blank=True, editable=False)
+    reminded_for = models.DateField(_("reminded for the due date"), null=True, blank=True, editable=False)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -167,7 +167,7 @@ class Certification(models.Model):
     certified_at = models.DateTimeField(_("certified at"))
     certified_on = models.DateField(_("date"), editable=False)  # in Asia/Shanghai, for the daily counts
     photo = models.FileField(_("photo of the home visit"), upload_to="pension/visits/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("certification")
@@ -225,20 +225,20 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Not imported")
 
-    actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    file = models.FileField(upload_to="pension/imports/")
-    skip_bad = models.BooleanField(default=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
-    rows = models.PositiveIntegerField(default=0)
-    checked = models.PositiveIntegerField(default=0)
-    written = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    actor = models.ForeignKey(User, verbose_name=_("imported by"), on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to="pension/imports/")
+    skip_bad = models.BooleanField(_("skip bad rows"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    checked = models.PositiveIntegerField(_("checked rows"), default=0)
+    written = models.PositiveIntegerField(_("written rows"), default=0)
+    created = models.PositiveIntegerField(_("pensioners added"), default=0)
+    updated = models.PositiveIntegerField(_("pensioners changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("pensioners unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("bad rows skipped"), default=0)
+    problems = models.JSONField(_("problems"), default=list)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("register import")

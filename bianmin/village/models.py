@@ -124,14 +124,18 @@ class Publication(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    signed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        User, verbose_name=_("signed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     remarks = models.TextField(_("remarks of the supervision committee"), blank=True)
     withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
     correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects: ClassVar[VillageQuerySet[Publication]] = VillageQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -165,17 +169,23 @@ class PublicationVersion(models.Model):
     """A published text, never changed: its number, title, body and SHA-256, who signed it with what remarks,
     and (from version 2) why it was corrected and what changed."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="versions")
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
-    sha256 = models.CharField(max_length=64, editable=False)
-    signed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64, editable=False)
+    signed_by = models.ForeignKey(
+        User, verbose_name=_("signed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     remarks = models.TextField(_("remarks of the supervision committee"), blank=True)
     correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
     diff = models.TextField(_("what changed"), blank=True)
-    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        User, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("published at"))
 
     class Meta:
@@ -201,13 +211,17 @@ class PublicationVersion(models.Model):
 class PublicationEvent(models.Model):
     """One step of a publication's life, never changed or deleted."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="events")
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=10, choices=PublicationAction.choices)
     from_status = models.CharField(_("from"), max_length=10, choices=PublicationStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=PublicationStatus.choices)
     version = models.PositiveIntegerField(_("version"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("time"))
 
     class Meta:
@@ -222,13 +236,19 @@ class PublicationEvent(models.Model):
 class ChannelRecord(models.Model):
     """That a version went out through a channel, when and by whom, with a photo of the posted board if taken."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="channel_records")
-    version = models.ForeignKey(PublicationVersion, on_delete=models.PROTECT, related_name="+")
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="channel_records"
+    )
+    version = models.ForeignKey(
+        PublicationVersion, verbose_name=_("published version"), on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=ChannelKind.choices)
     at = models.DateTimeField(_("time"))
     place = models.CharField(_("place"), max_length=100, blank=True)
     photo = models.FileField(_("photo"), upload_to="village/boards/%Y/%m/", blank=True)
-    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("channel record")
@@ -243,9 +263,13 @@ class Question(models.Model):
     """A villager's question on a publication (质询): a case of the grievance workflow, channel "notice
     question", to be answered within 10 days."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="questions")
-    version = models.ForeignKey(PublicationVersion, null=True, on_delete=models.PROTECT, related_name="+")
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="questions"
+    )
+    version = models.ForeignKey(
+        PublicationVersion, verbose_name=_("published version"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(_("asked at"))
 
     class Meta:

@@ -54,8 +54,10 @@ class Decision(models.Model):
     result = models.ForeignKey(
         Publication, verbose_name=_("result notice"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects: ClassVar[VillageQuerySet[Decision]] = VillageQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -74,7 +76,9 @@ class DecisionStep(models.Model):
     minutes, the sign-in sheet, the township's observer, and the verdict the platform computed. A step
     found invalid may be held again (a new row); the next step needs a valid one."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="steps")
+    decision = models.ForeignKey(
+        Decision, verbose_name=pgettext_lazy("village", "decision"), on_delete=models.PROTECT, related_name="steps"
+    )
     step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices)
     meeting_type = models.CharField(_("meeting"), max_length=20, choices=MeetingType.choices)
     held_on = models.DateField(_("held on"))
@@ -92,8 +96,10 @@ class DecisionStep(models.Model):
     approved = models.BooleanField(_("approved"))
     valid = models.BooleanField(_("valid"))
     reasons = models.JSONField(_("why not valid"), default=list)
-    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("time recorded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("decision step")
@@ -125,12 +131,16 @@ class Charter(models.Model):
 class CharterVersion(models.Model):
     """A version of rules or a charter, adopted by a recorded valid meeting and published."""
 
-    charter = models.ForeignKey(Charter, on_delete=models.PROTECT, related_name="versions")
+    charter = models.ForeignKey(
+        Charter, verbose_name=_("village rules or charter"), on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     body = models.TextField(_("text"))
     adopted_by = models.ForeignKey(DecisionStep, verbose_name=_("adopted by"), on_delete=models.PROTECT)
     adopted_on = models.DateField(_("adopted on"))
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("charter version")
@@ -147,7 +157,14 @@ class Project(models.Model):
     a prior notice displayed long enough before work starts, a ledger and a completion notice."""
 
     village = models.ForeignKey(Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=pgettext_lazy("village", "decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
     name = models.CharField(_("project"), max_length=200)
     place = models.CharField(_("place"), max_length=200)
     content = models.TextField(_("content"))
@@ -166,13 +183,20 @@ class Project(models.Model):
     beneficiaries = models.PositiveIntegerField(_("beneficiary households"), default=0)
     supervision_phone = models.CharField(_("supervision phone"), max_length=30, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
-    prior_notice = models.ForeignKey(Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    prior_notice = models.ForeignKey(
+        Publication, verbose_name=_("prior notice"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     completion_notice = models.ForeignKey(
-        Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Publication,
+        verbose_name=_("completion notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     started_on = models.DateField(_("work started"), null=True, blank=True)
     completed_on = models.DateField(_("completed"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects: ClassVar[VillageQuerySet[Project]] = VillageQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -194,14 +218,18 @@ class Project(models.Model):
 class Disbursement(models.Model):
     """One payment from a project's funds (支出台账): payee, amount, date, voucher."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="disbursements")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="disbursements"
+    )
     payee_name = models.CharField(_("payee"), max_length=100)
     payee_code = models.CharField(_("payee's identity number or credit code"), max_length=18, blank=True)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
     paid_on = models.DateField(_("paid on"))
     voucher = models.CharField(_("voucher"), max_length=50)
-    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("time recorded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("disbursement")
@@ -241,13 +269,17 @@ class ConflictFlag(models.Model):
     closes it with its finding and reason (and kept after that too)."""
 
     village = models.ForeignKey(Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="flags")
-    disbursement = models.ForeignKey(Disbursement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="flags")
+    disbursement = models.ForeignKey(
+        Disbursement, verbose_name=_("disbursement"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     party_name = models.CharField(_("contractor or payee"), max_length=100)
     role = models.CharField(_("matched as"), max_length=10, choices=ConflictRole.choices)
     matched_person = models.CharField(_("matched person"), max_length=100)
     detail = models.CharField(_("detail"), max_length=200)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("supervision case"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(_("flagged at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
