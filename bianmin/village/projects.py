@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 
-from bianmin.cases.choices import CaseKind, Channel
-from bianmin.cases.services import create_case
+from bianmin.cases.choices import OPEN_STATUSES, CaseKind, Channel
+from bianmin.cases.models import Case
+from bianmin.cases.services import allowed_actions, create_case, perform
+from bianmin.cases.workflow import Action
 from bianmin.errors import Conflict, InvalidInput
 from bianmin.org.choices import Role, UnitKind
 from bianmin.org.models import Membership, Unit, User
@@ -372,7 +374,8 @@ def close_flag(
 ) -> ConflictFlag:
     """The township, having checked a flag, closes it: cleared (no conflict of interest) or confirmed and
     handled, with its reason. Who closed it and when stay on the project's record with the flag; the
-    supervision case it opened stays linked and follows its own workflow."""
+    supervision case it opened stays linked, and is answered with the finding when it is still open and the
+    one closing the flag may answer it (else it stays in the township's workbench, as any case)."""
     with transaction.atomic():
         # Lock first: two supervisors may close the same flag at once; the second is told it is closed.
         locked = (
@@ -401,4 +404,17 @@ def close_flag(
         locked.closed_at, locked.closed_by = now or timezone.now(), actor
         locked.outcome, locked.close_reason = outcome, reason
         locked.save(update_fields=["closed_at", "closed_by", "outcome", "close_reason"])
+    _answer_case(locked, actor)
     return locked
+
+
+def _answer_case(flag: ConflictFlag, actor: User) -> None:
+    """Answer the flag's supervision case with the finding, through the case's own door (答复办结), if it is
+    open and `actor` may take that action on it now."""
+    case = Case.objects.restrict(actor, Permission.CASE_VIEW).filter(pk=flag.case_id).first() if flag.case_id else None
+    if case is None or case.status not in OPEN_STATUSES:
+        return
+    if not any(t.action == Action.ANSWER for t in allowed_actions(case, actor)):
+        return
+    reply = f"{FlagOutcome(flag.outcome).label}：{flag.close_reason}"
+    perform(case.number, Action.ANSWER, actor=actor, reply=reply)

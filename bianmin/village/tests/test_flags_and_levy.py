@@ -50,6 +50,10 @@ def test_the_township_closes_a_flag_with_its_finding_and_the_case_stays_linked(v
     assert record["open_flags"] == 0 and shown["case"] == case.number
     # And the township's list of open flags no longer has it
     assert api_as(leader).get("/village/flags").json()["count"] == 0
+    # And the supervision case is answered with the finding, by the leader, through the case's own door
+    answered = api_as(leader).get(f"/cases/{case.number}").json()
+    assert answered["status"] == "completed" and answered["reply"].endswith("已责令该干部退出施工并退还利润。")
+    assert answered["events"][-1]["action"] == "answer" and answered["events"][-1]["actor"] == str(leader)
 
 
 def test_only_the_supervising_township_closes_a_flag(village, api_as):
