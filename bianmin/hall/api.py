@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Status
 from pydantic import Field
 
-from bianmin.errors import InvalidInput, NotFound, error_responses
+from bianmin.errors import InvalidInput, NotFound, PermissionDenied, error_responses
 from bianmin.hall import presenters, ratings, services
 from bianmin.hall.board import board
 from bianmin.hall.choices import TicketChannel
@@ -140,15 +140,19 @@ def get_board(request: HttpRequest, hall_id: int) -> dict[str, Any]:
 
 @router.get(
     "/windows/{window_id}/pad",
-    response={200: PadOut, **error_responses(404)},
+    response={200: PadOut, **error_responses(403, 404)},
     auth=None,
     url_name="hall_pad",
-    summary="The rating pad: the ticket just finished at the window, awaiting its rating (public)",
+    summary="The rating pad: the ticket just finished at the window, awaiting its rating (the paired pad only)",
+    description="Answers only the device the hall's manager paired with the window (its key in the cookie "
+    "`bianmin_pad_<window id>`, set by the pad page's pairing): the answer holds the ticket's secret.",
 )
 def get_pad(request: HttpRequest, window_id: int) -> dict[str, Any]:
     window = Window.objects.filter(pk=window_id, hall__active=True).first()
     if window is None:
         raise NotFound(_("No such window."))
+    if not ratings.is_pad(window, request.COOKIES.get(ratings.PAD_COOKIE.format(window.pk))):
+        raise PermissionDenied(_("This device is not this window's rating pad."))
     ticket = ratings.awaiting_rating(window)
     return {
         "ticket": ticket.number if ticket else None,

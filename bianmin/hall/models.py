@@ -90,6 +90,9 @@ class Window(models.Model):
     number = models.PositiveSmallIntegerField(pgettext_lazy("hall", "number"))
     name = models.CharField(pgettext_lazy("hall", "name"), max_length=100)
     state = models.CharField(_("state"), max_length=10, choices=WindowState.choices, default=WindowState.CLOSED)
+    # The rating pad paired with the window (`ratings.pair_pad`): the SHA-256 of the key its device keeps.
+    pad_key_digest = models.CharField(_("rating pad key digest"), max_length=64, blank=True, editable=False)
+    pad_paired_at = models.DateTimeField(_("rating pad paired at"), null=True, blank=True, editable=False)
 
     objects: ClassVar[WindowQuerySet] = WindowQuerySet.as_manager()  # type: ignore[assignment]
 

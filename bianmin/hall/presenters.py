@@ -81,6 +81,7 @@ def windows(hall: Hall) -> list[dict[str, Any]]:
             "state": w.state,
             "staff": staff.get(w.pk, ""),
             "services": prefixes[w.pk],
+            "pad_paired_at": w.pad_paired_at,
         }
         for w in Window.objects.filter(hall=hall).order_by("number")
     ]

@@ -6,6 +6,9 @@ rectification by its working-day deadline, the callback, and hears the unit's ap
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,14 +21,40 @@ from bianmin.cases.choices import CaseKind, Channel
 from bianmin.cases.models import Case
 from bianmin.cases.services import create_case, perform
 from bianmin.cases.workflow import Action
-from bianmin.errors import Conflict, InvalidInput, NotFound
+from bianmin.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.hall.choices import PadLevel, TicketAction, TicketStatus
 from bianmin.hall.errors import HallError
 from bianmin.hall.models import PadRating, Ticket, TicketEvent, Window
+from bianmin.hall.services import may_manage
+from bianmin.org.models import User
+from bianmin.org.services import audit
 
 # How long after the service the pad offers the ticket for a rating.
 PAD_MINUTES = 15
 ANONYMOUS_RATER = "现场匿名评价人"
+# The cookie a paired pad's device keeps its key in (one per window, so a device may serve as one pad only).
+PAD_COOKIE = "bianmin_pad_{}"
+
+
+def pair_pad(window: Window, *, actor: User) -> str:
+    """Make this device the window's rating pad (评价器): a new key, of which only the digest is kept; the
+    device keeps the key (a cookie, `PAD_COOKIE`), and a pad paired before stops offering tickets. Only the
+    hall's manager pairs: a pad hands out the secret of each ticket just served, with which it is rated."""
+    if not may_manage(actor, window):
+        raise PermissionDenied(_("Only the hall's manager pairs a rating pad."))
+    key = secrets.token_urlsafe(32)
+    Window.objects.filter(pk=window.pk).update(pad_key_digest=_digest(key), pad_paired_at=timezone.now())
+    audit(actor, "hall.pad.pair", window)
+    return key
+
+
+def is_pad(window: Window, key: str | None) -> bool:
+    """Whether `key` is the key of the window's paired pad."""
+    return bool(key and window.pad_key_digest) and hmac.compare_digest(window.pad_key_digest, _digest(key or ""))
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def is_bad(level: int) -> bool:

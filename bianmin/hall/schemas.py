@@ -35,6 +35,7 @@ class WindowOut(Schema):
     state: WindowState
     staff: str = Field(description="Who is signed in now ('' when no one).")
     services: list[str] = Field(description="The prefixes of the queues the window calls, in its priority.")
+    pad_paired_at: datetime | None = Field(description="When the hall's manager paired its rating pad (none yet).")
 
 
 class HallOut(Schema):

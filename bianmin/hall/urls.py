@@ -21,5 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("console/<int:window_id>/", views.console, name="console"),
     path("console/<int:window_id>/do/", views.console_do, name="console_do"),
     path("pad/<int:window_id>/", views.pad, name="pad"),
+    path("pad/<int:window_id>/pair/", views.pad_pair, name="pad_pair"),
     path("t/<str:token>/", views.ticket_page, name="ticket"),
 ]

@@ -4,6 +4,7 @@ the hall's overview with the day's statistics."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,11 +21,14 @@ from bianmin.hall import presenters, ratings, services
 from bianmin.hall.board import place
 from bianmin.hall.choices import PadLevel, TicketAction, TicketChannel, WindowEventKind, WindowState
 from bianmin.hall.models import Hall, QueueService, Ticket, Window, WindowEvent, WindowSession
+from bianmin.hall.services import may_manage
 from bianmin.hall.stats import daily_stats, presence_rate
 from bianmin.hall.workflow import IN_HAND, buttons
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import scope_paths
+
+PAD_COOKIE_AGE = 10 * 365 * 24 * 3600  # a paired pad stays paired until its manager pairs another device
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -89,10 +93,14 @@ def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def pad(request: HttpRequest, window_id: int) -> HttpResponse:
-    """The rating pad facing the citizen (评价器): the five levels for the service just finished here."""
+    """The rating pad facing the citizen (评价器): the five levels for the service just finished here, on the
+    device the hall's manager paired with the window; any other device is told how to become one."""
     window = Window.objects.filter(pk=window_id, hall__active=True).select_related("hall").first()
     if window is None:
         raise Http404
+    if not ratings.is_pad(window, request.COOKIES.get(ratings.PAD_COOKIE.format(window.pk))):
+        context = {"window": window, "manager": request.user.is_authenticated and may_manage(_user(request), window)}
+        return render(request, "hall/pad_unpaired.html", context, status=403)
     done = None
     if request.method == "POST":
         ticket = Ticket.objects.filter(token=request.POST.get("token", "")).first()
@@ -109,6 +117,30 @@ def pad(request: HttpRequest, window_id: int) -> HttpResponse:
     levels = [(value, label) for value, label in PadLevel.choices]
     context = {"window": window, "ticket": awaiting, "levels": levels, "done": done}
     return render(request, "hall/pad.html", context)
+
+
+@login_required
+@require_POST
+def pad_pair(request: HttpRequest, window_id: int) -> HttpResponse:
+    """The hall's manager, signed in on the device facing the citizen, makes it the window's rating pad; the
+    device keeps the key in a cookie that outlives signing out (and replaces any pad paired before)."""
+    window = Window.objects.restrict(_user(request), Permission.HALL_VIEW).filter(pk=window_id).first()
+    if window is None:
+        raise Http404
+    if not may_manage(_user(request), window):
+        return _forbidden(request)
+    key = ratings.pair_pad(window, actor=_user(request))
+    messages.success(request, _("This device is now the rating pad of window %(n)s.") % {"n": window.number})
+    response = HttpResponseRedirect(reverse("hall:pad", args=[window.pk]))
+    response.set_cookie(
+        ratings.PAD_COOKIE.format(window.pk),
+        key,
+        max_age=PAD_COOKIE_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 # --- staff ----------------------------------------------------------------------------------------------------

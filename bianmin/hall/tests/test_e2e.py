@@ -68,9 +68,17 @@ def test_kiosk_to_window_to_display_to_rating_pad(server, browser) -> None:
     staff.locator("button[value=finish]").click()
     expect(staff.locator(".console-ticket")).to_have_count(0)
 
-    # The rating pad facing the citizen offers the finished ticket and records one rating
+    # The rating pad facing the citizen: the hall's manager pairs the device and signs out; it then offers the
+    # finished ticket and records one rating
     window_id = re.search(r"/console/(\d+)/", staff.url).group(1)
-    pad = browser.new_page(locale="zh-CN", viewport={"width": 1024, "height": 768})
+    pad = login(browser, server, "admin")
+    pad.goto(f"{base}/hall/pad/{window_id}/")
+    expect(pad.locator(".lead")).to_contain_text("不是本窗口的评价器")
+    pad.screenshot(path=str(ARTIFACTS / "hall-pad-unpaired.png"))
+    pad.locator("button.pad-pair").click()
+    pad.goto(f"{base}/")
+    pad.get_by_role("button", name="退出登录").click()
+    pad.set_viewport_size({"width": 1024, "height": 768})
     pad.goto(f"{base}/hall/pad/{window_id}/")
     expect(pad.locator(".lead")).to_contain_text(number)
     pad.screenshot(path=str(ARTIFACTS / "hall-pad.png"))

@@ -1,7 +1,8 @@
 """Permission matrix over every hall route and page (how the tables read: bianmin/tests/route_matrix.py):
 each persona of the test county, the superuser and an anonymous caller, against the county center's hall,
 a township hall (白帝镇) and another county's hall. Window staff act only at their own hall's windows;
-those who view a hall see their subtree's; anyone reaches the kiosk, display, pad and ticket pages."""
+those who view a hall see their subtree's; anyone reaches the kiosk, display and ticket pages, and the pad on
+the device its hall's manager paired (here none is: every caller is refused)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ EXPECTED: dict[str, dict[Any, set[str]]] = {
     "page ranking": {200: set(ALL)},
     "GET api board": {200: set(ALL)},
     "GET api queues": {200: set(ALL)},
-    "GET api pad": {200: set(ALL)},
+    "GET api pad": {403: set(ALL)},
     "GET api ticket": {200: set(ALL)},
     "POST api take ticket": {201: set(ALL)},
     # one hall in scope: straight to it
@@ -110,7 +111,9 @@ EXPECTED: dict[str, dict[Any, set[str]]] = {
     "page console call-next": {"redirect": SERVE_CENTER, 404: SIGNED_IN - SERVE_CENTER, "login": {ANONYMOUS}},
     "page kiosk": {200: set(ALL)},
     "page display": {200: set(ALL)},
-    "page pad": {200: set(ALL)},
+    "page pad": {403: set(ALL)},
+    "page pad pair": {"redirect": MANAGE_CENTER, 403: VIEW_CENTER - MANAGE_CENTER, 404: SIGNED_IN - VIEW_CENTER}
+    | {"login": {ANONYMOUS}},
     "page ticket": {200: set(ALL)},
 }
 
@@ -202,6 +205,8 @@ def test_every_hall_route_and_page_by_persona(county, api_as, client) -> None:
         see("page kiosk", page(client.get(f"/hall/{center.hall.pk}/kiosk/")))
         see("page display", page(client.get(f"/hall/{center.hall.pk}/display/")))
         see("page pad", page(client.get(f"/hall/pad/{window.pk}/")))
+        see("page pad pair", page(client.post(f"/hall/pad/{window.pk}/pair/")))
+        client.cookies.pop(f"bianmin_pad_{window.pk}", None)  # the next persona's device is not the pad
         see("page ticket", page(client.get(f"/hall/t/{ticket.token}/")))
     wrong = [
         f"{route} as {persona}: got {got!r}, expected {cell(EXPECTED[route], persona)!r}"

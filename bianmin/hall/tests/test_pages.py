@@ -7,6 +7,7 @@ from datetime import time
 
 import pytest
 from django.template import Context, Template
+from django.test import Client
 from django.utils import translation
 
 from bianmin.cases.models import Case
@@ -24,6 +25,7 @@ from bianmin.hall.models import (
 )
 from bianmin.hall.tests.factories import HallData, at
 from bianmin.org.choices import EmploymentType, Role
+from bianmin.org.models import AuditEntry
 from bianmin.org.tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +69,11 @@ def test_kiosk_console_pad_and_board_serve_one_visitor(county: County, all_day: 
     ticket.refresh_from_db()
     assert ticket.status == "finished"
     assert ticket.case_id is None  # a finished visit's case is opened while serving, not after
-    # Then the pad offers the ticket and records the citizen's rating
-    client.logout()
+    # Then the pad (this device, paired by the hall's manager, who signs out) offers the ticket and records
+    # the citizen's rating
+    client.force_login(county.people["county_admin"])
+    assert client.post(f"/hall/pad/{window.pk}/pair/").status_code == 302
+    client.post("/logout/")  # signing out on the site (the test client's logout() would drop every cookie)
     pad = client.get(f"/hall/pad/{window.pk}/").content.decode()
     assert "A001" in pad
     client.post(f"/hall/pad/{window.pk}/", {"token": ticket.token, "level": "4"})
@@ -181,3 +186,33 @@ def test_a_case_opened_at_a_window_names_its_ticket(county: County, all_day: Hal
         shown = Template("{% load hall_links %}{% hall_visit case %}").render(Context({"case": case}))
     assert "A001" in shown and "1号窗口" in shown and all_day.hall.name in shown, shown
     assert Template("{% load hall_links %}{% hall_visit case %}").render(Context({"case": None})).strip() == ""
+
+
+def test_only_the_pad_its_manager_paired_hands_out_the_ticket_to_rate(county: County, all_day: HallData) -> None:
+    # A pad shows the secret of the ticket just served, with which it is rated: a phone on the hall's network
+    # must not get it, or anyone could rate every visit before its citizen does.
+    window = all_day.windows[1]
+    first, second, stranger = Client(), Client(), Client()
+    for device in (first, second):
+        device.force_login(county.people["county_admin"])
+    # Given the manager pairs the first device as window 1's pad
+    paired = first.post(f"/hall/pad/{window.pk}/pair/")
+    assert paired.status_code == 302 and paired.cookies[f"bianmin_pad_{window.pk}"]["httponly"]
+    key = paired.cookies[f"bianmin_pad_{window.pk}"].value
+    window.refresh_from_db()
+    assert window.pad_paired_at is not None and key not in window.pad_key_digest  # only the digest is kept
+    assert AuditEntry.objects.filter(action="hall.pad.pair", object_id=str(window.pk)).count() == 1
+    first.post("/logout/")  # the pairing outlives signing out
+    assert "_auth_user_id" not in first.session
+    assert first.get(f"/hall/pad/{window.pk}/").status_code == 200
+    assert first.get(f"/api/v1/hall/windows/{window.pk}/pad").status_code == 200
+    # Then any other device is refused, page and API alike, with no ticket in the answer
+    refused = stranger.get(f"/hall/pad/{window.pk}/")
+    assert refused.status_code == 403 and "token" not in refused.content.decode()
+    assert stranger.get(f"/api/v1/hall/windows/{window.pk}/pad").status_code == 403
+    stranger.cookies[f"bianmin_pad_{window.pk}"] = "guessed"
+    assert stranger.get(f"/api/v1/hall/windows/{window.pk}/pad").status_code == 403
+    # And pairing a second device (a replaced tablet) makes the first one stop
+    assert second.post(f"/hall/pad/{window.pk}/pair/").status_code == 302
+    assert first.get(f"/hall/pad/{window.pk}/").status_code == 403
+    assert second.get(f"/hall/pad/{window.pk}/").status_code == 200
