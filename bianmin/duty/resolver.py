@@ -144,7 +144,8 @@ def resolve_month(roster: Roster, month: date, is_workday: Callable[[date], bool
         plan = roster.plans.get(day)
         layer = None if plan is not None else layer_for(roster.layers, day, rest)
         if plan is not None:
-            slots = [Slot(m, SlotSource.HOLIDAY_PLAN) for m in plan.member_ids if m not in away]
+            # A plan names people; one taken off the roster since is not on duty (nor known to the month).
+            slots = [Slot(m, SlotSource.HOLIDAY_PLAN) for m in plan.member_ids if m in order and m not in away]
             resolved.append(Day(day, rest, plan.hours, 0, needs_leader, slots, "plan"))
         elif layer is None:
             resolved.append(Day(day, rest, "", 0, needs_leader, [], must_cover=roster.every_day))

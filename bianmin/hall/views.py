@@ -28,7 +28,9 @@ from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import scope_paths
 
-PAD_COOKIE_AGE = 10 * 365 * 24 * 3600  # a paired pad stays paired until its manager pairs another device
+# Browsers keep a cookie at most 400 days; the pad sets it again whenever it shows, so a pad in use stays
+# paired until its manager pairs another device.
+PAD_COOKIE_AGE = 400 * 24 * 3600
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -98,7 +100,8 @@ def pad(request: HttpRequest, window_id: int) -> HttpResponse:
     window = Window.objects.filter(pk=window_id, hall__active=True).select_related("hall").first()
     if window is None:
         raise Http404
-    if not ratings.is_pad(window, request.COOKIES.get(ratings.PAD_COOKIE.format(window.pk))):
+    key = request.COOKIES.get(ratings.PAD_COOKIE.format(window.pk))
+    if not ratings.is_pad(window, key):
         context = {"window": window, "manager": request.user.is_authenticated and may_manage(_user(request), window)}
         return render(request, "hall/pad_unpaired.html", context, status=403)
     done = None
@@ -116,7 +119,20 @@ def pad(request: HttpRequest, window_id: int) -> HttpResponse:
     awaiting = ratings.awaiting_rating(window)
     levels = [(value, label) for value, label in PadLevel.choices]
     context = {"window": window, "ticket": awaiting, "levels": levels, "done": done}
-    return render(request, "hall/pad.html", context)
+    return _keep_pad(render(request, "hall/pad.html", context), window, key or "")
+
+
+def _keep_pad(response: HttpResponse, window: Window, key: str) -> HttpResponse:
+    """The pad's key on its device, for another PAD_COOKIE_AGE (set at pairing and each time the pad shows)."""
+    response.set_cookie(
+        ratings.PAD_COOKIE.format(window.pk),
+        key,
+        max_age=PAD_COOKIE_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 @login_required
@@ -131,16 +147,7 @@ def pad_pair(request: HttpRequest, window_id: int) -> HttpResponse:
         return _forbidden(request)
     key = ratings.pair_pad(window, actor=_user(request))
     messages.success(request, _("This device is now the rating pad of window %(n)s.") % {"n": window.number})
-    response = HttpResponseRedirect(reverse("hall:pad", args=[window.pk]))
-    response.set_cookie(
-        ratings.PAD_COOKIE.format(window.pk),
-        key,
-        max_age=PAD_COOKIE_AGE,
-        httponly=True,
-        samesite="Strict",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return response
+    return _keep_pad(HttpResponseRedirect(reverse("hall:pad", args=[window.pk])), window, key)
 
 
 # --- staff ----------------------------------------------------------------------------------------------------

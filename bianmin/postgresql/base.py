@@ -9,11 +9,12 @@ USE_TZ), in which psycopg's own loader gives exactly what Django's gives: the in
 
 Health checks (CONN_HEALTH_CHECKS): Django asks a kept connection `SELECT 1` before each request uses it, a
 round trip on every request (four of a case lifecycle's 27). A server that restarts or ends the session
-(`pg_terminate_backend`, a failover) first writes its notice and closes the socket: reading what is waiting
-on the socket, without blocking, finds that out as well — and costs no round trip."""
+(`pg_terminate_backend`, a failover) first writes its notice and closes the socket, so a socket with nothing
+to read is a session that holds: only when something waits there is the server asked."""
 
 from __future__ import annotations
 
+import select
 from datetime import UTC
 from typing import Any
 
@@ -49,13 +50,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return params
 
     def is_usable(self) -> bool:
-        """Whether the kept connection still works: what the server sent since its last answer is read (it
-        never blocks: libpq's sockets are non-blocking), and a closed session shows as a bad status."""
-        if self.connection is None:
+        """Whether the kept connection still works. While the server has sent nothing since its last answer
+        (the socket has nothing to read; a poll, no round trip) the session holds; once something waits there
+        — a session ended by the server writes its notice and closes the socket — Django's `SELECT 1` decides."""
+        if self.connection is None or self.connection.closed:
             return False
-        pgconn = self.connection.pgconn
-        try:
-            pgconn.consume_input()
-        except psycopg.OperationalError:
-            return False
-        return bool(pgconn.status == pq.ConnStatus.OK)
+        waiting = select.poll()
+        waiting.register(self.connection.fileno(), select.POLLIN)
+        if not waiting.poll(0):
+            return True
+        return bool(super().is_usable())

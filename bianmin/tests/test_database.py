@@ -117,8 +117,9 @@ def test_sqlite_statements_are_converted_as_django_converts_them(db):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL session ended by the server")
 def test_a_kept_connection_whose_session_the_server_ended_is_found_unusable_and_replaced(db):
-    # The health check reads the socket instead of asking `SELECT 1`: a session the server ends (a restart, a
-    # failover, pg_terminate_backend) is still found before a request uses it, and a new one is opened.
+    # The health check asks `SELECT 1` only when something waits on the socket: a session the server ends (a
+    # restart, a failover, pg_terminate_backend) is still found before a request uses it, and a new one opened.
+    import select
     import time
 
     from django.db import connections
@@ -132,11 +133,14 @@ def test_a_kept_connection_whose_session_the_server_ended_is_found_unusable_and_
             pid = cursor.fetchone()[0]
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-        for _ in range(100):  # the server ends the session asynchronously
-            if not kept.is_usable():
+        waiting = select.poll()
+        waiting.register(kept.connection.fileno(), select.POLLIN)
+        for _ in range(100):  # the server ends the session asynchronously: wait for its notice
+            if waiting.poll(0):
                 break
             time.sleep(0.02)
-        assert not kept.is_usable()
+        time.sleep(0.05)  # the notice and the closed socket, as a request arriving a moment later finds them
+        assert not kept.is_usable()  # the one check Django makes before the request's first statement
         kept.health_check_enabled, kept.health_check_done = True, False
         kept.close_if_health_check_failed()  # what Django does before a request's first statement
         assert kept.connection is None

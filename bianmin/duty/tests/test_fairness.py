@@ -84,3 +84,14 @@ def test_a_reception_room_keeps_a_leader_on_every_working_day_after_rebalancing(
     days = resolver.resolve_month(resolver.Roster(staff, layers, needs_leader=True), month, CALENDAR.is_workday)
     chiefs = {p.member_id for p in staff if p.is_leader}
     assert all(chiefs & {s.member_id for s in d.slots} for d in days if not d.rest)
+
+
+def test_a_holiday_plan_naming_someone_taken_off_the_roster_leaves_them_out():
+    # The plan was made with member 2 on 1 October; member 2 has since left the roster (only active people are
+    # loaded): the day keeps the others the plan names (writing the month's rows looks each one up among the
+    # roster's people, and failed on member 2).
+    staff = [resolver.Person(i, f"p{i}", "委员", False, i) for i in (0, 1)]
+    plan = resolver.Plan("全天", (1, 2))
+    roster = resolver.Roster(staff, LAYERS, plans={date(2026, 10, 1): plan})
+    days = resolver.resolve_month(roster, date(2026, 10, 1), CALENDAR.is_workday)
+    assert [slot.member_id for slot in days[0].slots] == [1]
