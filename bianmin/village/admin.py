@@ -1,6 +1,7 @@
-"""Configuration in the Django admin: the publicity catalogue, the village registers and declared relatives.
-Publications, decisions, projects and their ledgers change only through the services (pages, API), so they are
-read-only here: the admin must not be a way around the frozen texts, the quorum rules or the budget."""
+"""The village records in the Django admin. Everything changes only through the services (pages, API): the
+publicity catalogue, declared relatives, publications, decisions, projects and their ledgers are read-only here
+(staff use the pages), so the admin is not a way around the frozen texts, the quorum rules or the budget; a
+village register is saved through `decisions.set_register`, with the same permission check as the API."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from bianmin.admin_base import ServiceAdmin
+from bianmin.errors import PermissionDenied
+from bianmin.org.models import User
+from bianmin.village import decisions
 from bianmin.village.models import (
     CatalogueItem,
     ConflictFlag,
@@ -21,26 +26,6 @@ from bianmin.village.models import (
 )
 
 
-@admin.register(CatalogueItem)
-class CatalogueItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["village", "category", "name", "cadence", "due_day", "responsible", "is_active"]
-    list_filter = ["category", "cadence", "is_active"]
-    search_fields = ["name", "village__name"]
-    autocomplete_fields = ["village"]
-
-
-@admin.register(Register)
-class RegisterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["village", "as_of", "party_members", "adults", "households", "representatives"]
-    autocomplete_fields = ["village"]
-
-
-@admin.register(Relative)
-class RelativeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["village", "of_name", "name", "relation"]  # the code stays off the list
-    autocomplete_fields = ["village"]
-
-
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -50,6 +35,39 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CatalogueItem)
+class CatalogueItemAdmin(ReadOnly):
+    list_display = ["village", "category", "name", "cadence", "due_day", "responsible", "is_active"]
+    list_filter = ["category", "cadence", "is_active"]
+    search_fields = ["name", "village__name"]
+
+
+@admin.register(Register)
+class RegisterAdmin(ServiceAdmin):
+    list_display = ["village", "as_of", "party_members", "adults", "households", "representatives"]
+    autocomplete_fields = ["village"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A register is the counts of one village on one date: a change replaces the counts, not the date.
+        return ["village", "as_of"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # meetings were counted against it
+
+    def save_model(self, request: HttpRequest, obj: Register, form: Any, change: bool) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        if actor is None:
+            raise PermissionDenied()
+        counts = {name: form.cleaned_data[name] for name in decisions.REGISTER_COUNTS if name in form.cleaned_data}
+        saved = decisions.set_register(obj.village, actor=actor, as_of=obj.as_of, **counts)
+        self.adopt(obj, saved)
+
+
+@admin.register(Relative)
+class RelativeAdmin(ReadOnly):
+    list_display = ["village", "of_name", "name", "relation"]  # the code stays off the list
 
 
 @admin.register(Publication)

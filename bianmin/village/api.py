@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +24,8 @@ from bianmin.village.models import (
     CatalogueItem,
     ConflictFlag,
     Decision,
-    DecisionStep,
     Project,
     Publication,
-    Register,
     Relative,
 )
 from bianmin.village.schemas import (
@@ -252,7 +250,8 @@ def list_projects(request: HttpRequest, filters: Query[Filters]) -> dict[str, An
         Project.objects.restrict(user, Permission.VILLAGE_VIEW),
         scoped_unit(user, filters.unit, Permission.VILLAGE_VIEW),
     )
-    return paged(rows.select_related("village"), filters, lambda p: presenters.project_row(p, user))
+    listed = rows.select_related("village").annotate(open_flags=Count("flags", filter=Q(flags__closed_at__isnull=True)))
+    return paged(listed, filters, lambda p: presenters.project_row(p, user))
 
 
 @router.post("/projects", response={201: Detail, **error_responses(403)}, summary="A project with its prior notice")
@@ -308,8 +307,7 @@ def add_register(request: HttpRequest, body: RegisterIn) -> Status[dict[str, Any
     user = actor(request)
     fields = body.model_dump()
     village = scoped_village(user, fields.pop("village"))
-    services.check(user, Permission.VILLAGE_CHANGE, village)
-    row, _created = Register.objects.update_or_create(village=village, as_of=fields.pop("as_of"), defaults=fields)
+    row = decisions.set_register(village, actor=user, as_of=fields.pop("as_of"), **fields)
     return Status(201, {"id": row.pk, "as_of": row.as_of})
 
 
@@ -399,7 +397,9 @@ def declare_relative(request: HttpRequest, body: RelativeIn) -> Status[dict[str,
 def adopt_charter(request: HttpRequest, body: CharterIn) -> Status[dict[str, Any]]:
     user = actor(request)
     village = scoped_village(user, body.village)
-    step = DecisionStep.objects.filter(pk=body.adopted_by, decision__village=village).select_related("decision").first()
+    services.check(user, Permission.VILLAGE_CHANGE, village)
+    # Any recorded meeting of the village in the caller's scope: `adopt_charter` says why one cannot adopt.
+    step = decisions.steps(user, village).filter(pk=body.adopted_by).first()
     if step is None:
         raise InvalidInput({"adopted_by": _("No such meeting of this village.")})
     version = decisions.adopt_charter(
@@ -482,7 +482,14 @@ def close_flag(request: HttpRequest, pk: int, body: FlagCloseIn) -> dict[str, An
     if flag is None:
         raise NotFound(_("No such flag in your villages."))
     projects.close_flag(flag, actor=user, outcome=body.outcome, reason=body.reason)
-    closed = ConflictFlag.objects.select_related("case", "project", "village", "closed_by").get(pk=pk)
+    closed = (
+        ConflictFlag.objects.restrict(user, Permission.VILLAGE_VIEW)
+        .select_related("case", "project", "village", "closed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if closed is None:
+        raise NotFound(_("No such flag in your villages."))
     return presenters.flag_row(closed)
 
 
@@ -494,7 +501,9 @@ def public_rows(code: str) -> QuerySet[Publication]:
     if village is None:
         raise NotFound(_("No such village."))
     return (
-        Publication.objects.filter(village=village, status=PublicationStatus.PUBLISHED)
+        # A notice being corrected keeps its published version up until the new one is out.
+        Publication.objects.filter(village=village, current__isnull=False)
+        .exclude(status=PublicationStatus.WITHDRAWN)
         .select_related("village", "current")
         .order_by("-first_published_on", "-id")
     )
@@ -509,7 +518,16 @@ def public_rows(code: str) -> QuerySet[Publication]:
 def public_list(request: HttpRequest, code: str, filters: Query[Filters]) -> dict[str, Any]:
     def row(p: Publication) -> dict[str, Any]:
         version = p.current  # every published row has one
-        body, sha = (version.body, version.sha256) if version is not None else ("", "")
-        return {**presenters.publication_summary(p), "body": body, "sha256": sha}
+        if version is None:
+            return {**presenters.publication_summary(p), "body": "", "sha256": ""}
+        # The published text, not a correction's draft (its title may differ) nor its draft status.
+        return {
+            **presenters.publication_summary(p),
+            "title": version.title,
+            "status": PublicationStatus.PUBLISHED.value,
+            "status_label": str(PublicationStatus.PUBLISHED.label),
+            "body": version.body,
+            "sha256": version.sha256,
+        }
 
     return paged(public_rows(code), filters, row)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,26 +69,7 @@ def start_decision(
         raise InvalidInput(errors)
     with transaction.atomic():
         if per_person:
-            # Lock the village: two 一事一议 started at once must not pass the year's cap together.
-            Unit.objects.select_for_update().filter(pk=village.pk).first()
-            year = timezone.localdate().year
-            already = (
-                Decision.objects.filter(village=village, kind=DecisionKind.ONE_MATTER, created_at__year=year)
-                .exclude(status=DecisionStatus.BLOCKED)
-                .aggregate(total=Sum("per_person_fen"))["total"]
-                or 0
-            )
-            cap = levy_cap_fen()
-            if already + per_person > cap:
-                raise InvalidInput(
-                    {
-                        "per_person_fen": _(
-                            "One matter, one discussion may raise at most %(cap)s yuan per villager a year; "
-                            "%(already)s yuan is already decided this year."
-                        )
-                        % {"cap": yuan(cap), "already": yuan(already)}
-                    }
-                )
+            _check_levy_cap(village, per_person, year=timezone.localdate().year)
         return Decision.objects.create(
             village=village,
             kind=kind,
@@ -97,6 +78,30 @@ def start_decision(
             amount_fen=amount_fen,
             per_person_fen=per_person or None,
             created_by=actor,
+        )
+
+
+def _check_levy_cap(village: Unit, per_person: int, *, year: int, leaving: Decision | None = None) -> None:
+    """Refuse a 一事一议 levy that would take the village past the year's cap per villager. Blocked decisions do
+    not count (`leaving`, one that a valid meeting unblocks, is not counted twice). Call inside a transaction:
+    the village is locked so that two decisions counted at once cannot pass the cap together."""
+    Unit.objects.select_for_update().filter(pk=village.pk).first()
+    others = Decision.objects.filter(village=village, kind=DecisionKind.ONE_MATTER, created_at__year=year).exclude(
+        status=DecisionStatus.BLOCKED
+    )
+    if leaving is not None:
+        others = others.exclude(pk=leaving.pk)
+    already = others.aggregate(total=Sum("per_person_fen"))["total"] or 0
+    cap = levy_cap_fen()
+    if already + per_person > cap:
+        raise InvalidInput(
+            {
+                "per_person_fen": _(
+                    "One matter, one discussion may raise at most %(cap)s yuan per villager a year; "
+                    "%(already)s yuan is already decided this year."
+                )
+                % {"cap": yuan(cap), "already": yuan(already)}
+            }
         )
 
 
@@ -118,6 +123,49 @@ def next_step(decision: Decision) -> int | None:
     if decision.result_id not in out:
         return int(Step.RESULT_PUBLIC)
     return None
+
+
+REGISTER_COUNTS = (
+    "party_members",
+    "adults",
+    "households",
+    "representatives",
+    "committee_members",
+    "branch_members",
+)
+
+
+def set_register(village: Unit, *, actor: User, as_of: date, **counts: int) -> Register:
+    """The village's register as of a date (the counts meetings are checked against): added, or the counts of
+    that date replaced."""
+    services.check(actor, Permission.VILLAGE_CHANGE, village)
+    errors = {}
+    unknown = set(counts) - set(REGISTER_COUNTS)
+    if unknown:
+        raise TypeError(f"unknown register counts: {sorted(unknown)}")
+    for name, value in counts.items():
+        least = 1 if name in ("committee_members", "branch_members") else 0
+        if not isinstance(value, int) or not least <= value <= 10**7:
+            errors[name] = _("Enter a whole number.")
+    if errors:
+        raise InvalidInput(errors)
+    row, _created = Register.objects.update_or_create(village=village, as_of=as_of, defaults=counts)
+    return row
+
+
+def steps(user: User, village: Unit | None = None) -> QuerySet[DecisionStep]:
+    """The recorded meetings of the decisions `user` may change (of `village`), newest first."""
+    rows = DecisionStep.objects.filter(decision__in=Decision.objects.restrict(user, Permission.VILLAGE_CHANGE))
+    if village is not None:
+        rows = rows.filter(decision__village=village)
+    return rows.select_related("decision__village").order_by("-held_on", "-id")
+
+
+def meetings(user: User, village: Unit | None = None) -> QuerySet[DecisionStep]:
+    """The recorded valid villagers' and representatives' meetings that can adopt a version, newest first."""
+    return steps(user, village).filter(
+        valid=True, meeting_type__in=[MeetingType.VILLAGERS, MeetingType.REPRESENTATIVES]
+    )
 
 
 def register_on(village: Unit, day: date) -> Register:
@@ -156,6 +204,51 @@ def record_step(
 ) -> DecisionStep:
     """Record a meeting of step 1–4. Only the step the decision waits for may be recorded (an invalid one may be
     held again); the verdict is computed, never entered."""
+    holder, stored = DecisionStep(), ""
+    if attachment is not None:
+        # The sign-in sheet goes to storage before the transaction that holds the decision's lock (storage may
+        # be slow); a refused meeting removes it again.
+        services.check(actor, Permission.VILLAGE_CHANGE, decision.village)
+        holder.attachment.save(attachment.name or "sign-in.jpg", attachment, save=False)
+        stored = holder.attachment.name or ""
+    try:
+        return _record_step(
+            decision,
+            actor=actor,
+            step=step,
+            meeting_type=meeting_type,
+            held_on=held_on,
+            present=present,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstaining=abstaining,
+            households_present=households_present,
+            minutes=minutes,
+            observer=observer,
+            attachment=stored,
+        )
+    except BaseException:
+        if stored:
+            holder.attachment.storage.delete(stored)
+        raise
+
+
+def _record_step(
+    decision: Decision,
+    *,
+    actor: User,
+    step: int,
+    meeting_type: str,
+    held_on: date,
+    present: int,
+    votes_for: int,
+    votes_against: int,
+    abstaining: int,
+    households_present: int,
+    minutes: str,
+    observer: str,
+    attachment: str,
+) -> DecisionStep:
     with transaction.atomic():
         locked = Decision.objects.select_for_update(of=("self",)).select_related("village").get(pk=decision.pk)
         services.check(actor, Permission.VILLAGE_CHANGE, locked.village)
@@ -180,6 +273,16 @@ def record_step(
         if errors:
             raise InvalidInput(errors)
         verdict = rules.verdict(meeting_type, tally, one_matter=locked.kind == DecisionKind.ONE_MATTER)
+        if (
+            verdict.valid
+            and locked.status == DecisionStatus.BLOCKED
+            and locked.kind == DecisionKind.ONE_MATTER
+            and locked.per_person_fen
+        ):
+            # Leaving BLOCKED puts its levy back into the year's total: the cap is checked again, as at the start.
+            _check_levy_cap(
+                locked.village, locked.per_person_fen, year=timezone.localtime(locked.created_at).year, leaving=locked
+            )
         row = DecisionStep(
             decision=locked,
             step=step,
@@ -200,8 +303,8 @@ def record_step(
             reasons=list(verdict.reasons),
             recorded_by=actor,
         )
-        if attachment is not None:
-            row.attachment.save(attachment.name or "sign-in.jpg", attachment, save=False)
+        if attachment:
+            row.attachment.name = attachment  # already in storage
         row.save()
         if not verdict.valid:
             locked.status = DecisionStatus.BLOCKED

@@ -35,8 +35,9 @@ from bianmin.village.choices import (
     ProjectStatus,
     PublicityCategory,
     Source,
+    Step,
 )
-from bianmin.village.decisions import yuan
+from bianmin.village.decisions import next_step, yuan
 from bianmin.village.errors import VillageError
 from bianmin.village.models import ConflictFlag, Decision, Disbursement, Project, Publication, Relative
 
@@ -66,14 +67,22 @@ class Person:
     detail: str
 
 
+def declarers(village: Unit) -> list[Membership]:
+    """The village's cadres and supervision committee members: who declares relatives, and who may not profit
+    from its projects."""
+    return list(
+        Membership.objects.filter(unit=village, role__in=[Role.VILLAGE_CADRE, Role.VILLAGE_MONITOR])
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+
+
 def people_of(village: Unit) -> list[Person]:
     """Who may not contract with or be paid by the village's projects: its cadres, its supervision committee
     and the relatives (and businesses) they declared."""
     found = [
         Person(m.user.display_name or m.user.username, normal_code(m.user.id_number), role, m.user.display_name)
-        for m in Membership.objects.filter(
-            unit=village, role__in=[Role.VILLAGE_CADRE, Role.VILLAGE_MONITOR]
-        ).select_related("user")
+        for m in declarers(village)
         for role in [ConflictRole.CADRE if m.role == Role.VILLAGE_CADRE else ConflictRole.MONITOR]
     ]
     found += [
@@ -269,7 +278,11 @@ def complete_project(project: Project, *, actor: User, on: date, summary: str) -
         locked.status, locked.completed_on, locked.completion_notice = ProjectStatus.COMPLETED, on, pub
         locked.save(update_fields=["status", "completed_on", "completion_notice"])
         if locked.decision_id is not None:
-            Decision.objects.filter(pk=locked.decision_id, result__isnull=True).update(result=pub)
+            # The notice is the decision's result only when the decision waits for it (its meetings held and its
+            # resolution published): otherwise publishing it would mark done a decision with a step still due.
+            decision = Decision.objects.select_for_update(of=("self",)).filter(pk=locked.decision_id).first()
+            if decision is not None and decision.result_id is None and next_step(decision) == Step.RESULT_PUBLIC:
+                Decision.objects.filter(pk=decision.pk).update(result=pub)
     return pub
 
 

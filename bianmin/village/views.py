@@ -301,7 +301,8 @@ def _fen(text: str) -> int | None:
         amount = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10**10:
+    # Bounds first: quantizing a huge amount ("1e30") raises InvalidOperation.
+    if not amount.is_finite() or amount < 0 or amount > 10**10 or amount != amount.quantize(Decimal("0.01")):
         return None
     return int(amount * 100)
 
@@ -406,7 +407,7 @@ def report(request: HttpRequest) -> HttpResponse:
     flags = (
         within(ConflictFlag.objects.restrict(user, p))
         .filter(closed_at__isnull=True)
-        .select_related("project", "case")[:100]
+        .select_related("project", "case", "village")[:100]
     )
     townships = Unit.objects.restrict(user, p).exclude(kind__in=PLACE_KINDS).order_by("path")[:100]
     context = {"r": r, "unit": unit, "query": query, "overdue": overdue, "flags": flags, "units": townships}

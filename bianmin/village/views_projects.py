@@ -116,7 +116,7 @@ def _parse(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         if fields[name] is None:
             errors[name] = _("Enter a date, like 2026-03-01.")
     beneficiaries = values["beneficiaries"] or "0"
-    if beneficiaries.isdigit() and int(beneficiaries) <= 10**7:
+    if beneficiaries.isdecimal() and int(beneficiaries) <= 10**7:
         fields["beneficiaries"] = int(beneficiaries)
     else:
         errors["beneficiaries"] = _("Enter a whole number.")

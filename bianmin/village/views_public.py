@@ -47,6 +47,12 @@ def _shown(village: Unit) -> QuerySet[Publication]:
     return Publication.objects.filter(village=village, current__isnull=False).select_related("current")
 
 
+def _on_board(village: Unit) -> QuerySet[Publication]:
+    """What the board and the screen show: records with a published version that are not withdrawn. A notice
+    being corrected is back in draft but its published version stays up until the new one is out."""
+    return _shown(village).exclude(status=PublicationStatus.WITHDRAWN)
+
+
 @require_GET
 def board(request: HttpRequest, code: str) -> HttpResponse:
     """A village's board. Public and read by a crowd when a notice goes up: the page is a function of the
@@ -75,7 +81,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _render_board(request: HttpRequest, village: Unit, category: str) -> str:
-    rows = _shown(village).filter(status=PublicationStatus.PUBLISHED).order_by("-first_published_on", "-id")
+    rows = _on_board(village).order_by("-first_published_on", "-id")
     if category:
         rows = rows.filter(category=category)
     withdrawn = _shown(village).filter(status=PublicationStatus.WITHDRAWN).order_by("-id")[:10]
@@ -122,7 +128,7 @@ def ask(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """A villager's question on the notice: a case at the village, answered within 10 days."""
     pub = _publication(code, pk)
     target = reverse("village:public_publication", args=[code, pk])
-    if pub.status != PublicationStatus.PUBLISHED:
+    if pub.status == PublicationStatus.WITHDRAWN:
         messages.error(request, _("This notice was withdrawn; questions go to the village hall."))
         return HttpResponseRedirect(target)
     if not allow("village-question", client_address(request), limit=QUESTIONS_PER_HOUR, window=timedelta(hours=1)):
@@ -163,8 +169,6 @@ def notice_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def screen(request: HttpRequest, code: str) -> HttpResponse:
     """The village's electronic screen: the current publications, one at a time, full screen."""
     village = _village(code)
-    rows = list(
-        _shown(village).filter(status=PublicationStatus.PUBLISHED).order_by("-first_published_on", "-id")[:SCREEN_SIZE]
-    )
+    rows = list(_on_board(village).order_by("-first_published_on", "-id")[:SCREEN_SIZE])
     slides = [(p, [line for line in p.current.body.splitlines() if line.strip()]) for p in rows if p.current]
     return render(request, "village/screen.html", {"village": village, "slides": slides, "seconds": SCREEN_SECONDS})

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bianmin.errors import DomainError, PermissionDenied
-from bianmin.org.choices import PLACE_KINDS, Role
-from bianmin.org.models import Membership, Unit, User
+from bianmin.org.choices import PLACE_KINDS
+from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
 from bianmin.village import decisions, presenters, projects, rules, services
-from bianmin.village.choices import Cadence, ChannelKind, CharterKind, MeetingType, PublicityCategory
-from bianmin.village.models import CatalogueItem, Charter, Decision, DecisionStep, Relative
+from bianmin.village.choices import Cadence, ChannelKind, CharterKind, PublicityCategory
+from bianmin.village.models import CatalogueItem, Charter, Relative
 from bianmin.village.views import _user, forbidden
 
 PAGE_SIZE = 50
@@ -56,7 +56,7 @@ def _item_values(request: HttpRequest) -> dict[str, Any]:
 def _item_fields(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     """The service's keywords from the form (the day of the month read as a number)."""
     day = values["due_day"] or str(rules.DEFAULT_DUE_DAY)
-    if not day.isdigit() or len(day) > 2:
+    if not day.isdecimal() or len(day) > 2:
         errors["due_day"] = _("A day of the month, 1 to 31.")
     return {
         "category": values["category"],
@@ -65,7 +65,7 @@ def _item_fields(values: dict[str, Any], errors: dict[str, str]) -> dict[str, An
         "legal_basis": values["legal_basis"],
         "responsible": values["responsible"],
         "channels": values["channels"],
-        "due_day": int(day) if day.isdigit() and len(day) <= 2 else rules.DEFAULT_DUE_DAY,
+        "due_day": int(day) if day.isdecimal() and len(day) <= 2 else rules.DEFAULT_DUE_DAY,
     }
 
 
@@ -187,21 +187,13 @@ def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
 # -- rules and charters ---------------------------------------------------------------------------------------
 
 
-def _meetings(user: User, village: Unit | None = None) -> QuerySet[DecisionStep]:
-    """The recorded valid villagers' and representatives' meetings that can adopt a version, newest first."""
-    rows = DecisionStep.objects.filter(
-        decision__in=Decision.objects.restrict(user, Permission.VILLAGE_CHANGE),
-        valid=True,
-        meeting_type__in=[MeetingType.VILLAGERS, MeetingType.REPRESENTATIVES],
-    )
-    if village is not None:
-        rows = rows.filter(decision__village=village)
-    return rows.select_related("decision__village").order_by("-held_on", "-id")
-
-
 def _adopt(user: User, village: Unit | None, kind: str, values: dict[str, str], errors: dict[str, str]) -> Any:
     """Adopt the version the form describes; None (with `errors`) when it cannot be."""
-    step = _meetings(user, village).filter(pk=values["adopted_by"]).first() if values["adopted_by"].isdigit() else None
+    step = (
+        decisions.meetings(user, village).filter(pk=values["adopted_by"]).first()
+        if values["adopted_by"].isdecimal()
+        else None
+    )
     if step is None:
         errors["adopted_by"] = _("Choose the valid meeting of the village that adopted this text.")
     if not values["body"]:
@@ -248,7 +240,7 @@ def charter_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "keeps": keeps,
         "kinds": CharterKind.choices,
-        "meetings": list(_meetings(user)[:200]) if keeps else [],
+        "meetings": list(decisions.meetings(user)[:200]) if keeps else [],
         "values": values,
         "errors": errors,
     }
@@ -283,7 +275,7 @@ def charter(request: HttpRequest, pk: int) -> HttpResponse:
         "charter": found,
         "versions": versions,
         "can_change": can_change,
-        "meetings": list(_meetings(user, found.village)[:100]) if can_change else [],
+        "meetings": list(decisions.meetings(user, found.village)[:100]) if can_change else [],
         "values": values,
         "errors": errors,
     }
@@ -336,11 +328,7 @@ def relatives(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Declared; contractors and payees are checked against it from now on."))
             return HttpResponseRedirect(reverse("village:relatives", args=[code]))
     rows = Relative.objects.restrict(user, Permission.VILLAGE_VIEW).filter(village=village).select_related("village")
-    declarers = (
-        Membership.objects.filter(unit=village, role__in=[Role.VILLAGE_CADRE, Role.VILLAGE_MONITOR])
-        .select_related("user")
-        .order_by("role", "user__display_name")
-    )
+    declarers = projects.declarers(village)
     context = {
         "village": village,
         "rows": [presenters.relative_row(r, user) for r in rows.order_by("of_name", "id")[:500]],

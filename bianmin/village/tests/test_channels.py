@@ -96,3 +96,28 @@ def test_the_board_is_cached_under_its_etag_and_a_new_notice_shows_at_once(villa
     again = client.get(f"/village/board/{code}/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag and "第二条公开" in again.content.decode()
     assert "csrfmiddlewaretoken" not in again.content.decode()  # one rendering serves everyone
+
+
+def test_a_notice_being_corrected_stays_on_the_public_side_until_the_new_version_is_out(village, notice, client):
+    cadre = village.people["cadre_a"]
+    code = village["huanhua"].code
+    services.act(notice, PublicationAction.CORRECT, actor=cadre, note="金额有误", title="更正稿", body="更正后的正文")
+    notice.refresh_from_db()
+    assert notice.status == "draft" and notice.current is not None and notice.current.number == 1
+    board = client.get(f"/village/board/{code}/").content.decode()
+    screen = client.get(f"/village/board/{code}/screen/").content.decode()
+    for line in BODY.splitlines():
+        assert line in screen
+    assert "2026年第1季度村务公开" in board and "2026年第1季度村务公开" in screen
+    assert "更正稿" not in board and "更正后的正文" not in screen
+    rows = client.get(f"/api/v1/village/public/{code}/publications").json()["items"]
+    assert [(r["id"], r["title"], r["body"], r["status"]) for r in rows] == [
+        (notice.pk, "2026年第1季度村务公开", BODY, "published")
+    ]
+    page = client.get(f"/village/board/{code}/{notice.pk}/").content.decode()
+    assert 'id="ask"' in page
+    asked = client.post(
+        f"/village/board/{code}/{notice.pk}/ask/", {"name": "张三", "phone": "13800000000", "text": "支出明细？"}
+    )
+    assert asked.status_code == 302
+    assert notice.questions.count() == 1

@@ -15,7 +15,7 @@ from bianmin.village import decisions, projects, services
 from bianmin.village.choices import DecisionKind, DecisionStatus, FlagOutcome
 from bianmin.village.errors import VillageError
 from bianmin.village.models import CatalogueItem, ConflictFlag, Decision, Publication
-from bianmin.village.tests.factories import new_id, project
+from bianmin.village.tests.factories import new_id, project, register
 
 
 def flagged(village) -> ConflictFlag:
@@ -147,6 +147,40 @@ def test_the_cap_counts_the_village_s_whole_year_and_comes_from_the_settings(vil
     assert other.per_person_fen == 2000
     with override_settings(VILLAGE_YISHIYIYI_CAP_FEN_PER_PERSON=5000):
         assert one_matter(village, 3000, title="筹资修渠").per_person_fen == 3000
+
+
+def test_a_blocked_one_matter_held_again_past_the_cap_is_refused(village):
+    cadre = village.people["cadre_a"]
+    register(village["huanhua"])
+
+    def proposal(d, present):
+        return decisions.record_step(
+            d,
+            actor=cadre,
+            step=1,
+            meeting_type="branch_committee",
+            held_on=date(2026, 3, 1),
+            present=present,
+            votes_for=present,
+        )
+
+    a = one_matter(village, 1500)
+    assert not proposal(a, 1).valid  # 1 of 5: no quorum, A is blocked and its levy free again
+    a.refresh_from_db()
+    assert a.status == DecisionStatus.BLOCKED
+    b = one_matter(village, 1000, title="筹资修路")
+    assert b.per_person_fen == 1000
+    # Holding A's meeting again would put 15 + 10 yuan into the year: refused as at the start, nothing written
+    with pytest.raises(InvalidInput) as refused:
+        proposal(a, 5)
+    assert list(refused.value.fields) == ["per_person_fen"] and "20.00" in str(refused.value.fields["per_person_fen"])
+    a.refresh_from_db()
+    assert a.status == DecisionStatus.BLOCKED and a.steps.count() == 1
+    # Under the cap it is held again as before
+    Decision.objects.filter(pk=b.pk).update(status=DecisionStatus.BLOCKED)
+    assert proposal(a, 5).valid
+    a.refresh_from_db()
+    assert a.status == DecisionStatus.IN_PROGRESS
 
 
 def test_only_one_matter_raises_money_from_villagers(village, api_as):

@@ -262,3 +262,39 @@ def test_the_new_pages_speak_english_too(village, client):
     for path in ("/village/projects/", "/village/catalogue/", "/village/charters/", "/village/relatives/"):
         page = client.get(path, **en).content.decode()
         assert "Projects and funds" in page and "Declared relatives" in page, path
+
+
+def test_huge_amounts_and_superscript_digits_are_field_errors_not_500s(village, client):
+    client.force_login(village.people["cadre_a"])
+    for bad, field in (({"budget": "1e30"}, "budget"), ({"beneficiaries": "²"}, "beneficiaries")):
+        refused = client.post("/village/projects/new/", project_form(village, **bad), **ZH)
+        page = refused.content.decode()
+        assert refused.status_code == 400 and f'id="id_{field}"' in page and errors_of(refused), bad
+    assert not Project.objects.exists()
+    decision = {"village": village["huanhua"].code, "title": "筹资修水池", "kind": "one_matter", "per_person": "1e30"}
+    refused = client.post("/village/decisions/", decision, **ZH)
+    assert refused.status_code == 400 and errors_of(refused) and not Decision.objects.exists()
+    refused = client.post(
+        "/village/decisions/", {**decision, "kind": "major", "per_person": "", "amount": "1e30"}, **ZH
+    )
+    assert refused.status_code == 400 and errors_of(refused) and not Decision.objects.exists()
+    item = {
+        "village": village["huanhua"].code,
+        "category": "finance",
+        "name": "村级财务收支情况",
+        "cadence": "monthly",
+        "due_day": "²",
+        "starts_on": "2026-01-01",
+        "channels": ["board"],
+    }
+    refused = client.post("/village/catalogue/", item, **ZH)
+    assert refused.status_code == 400 and "1至31" in errors_of(refused)[0] and not CatalogueItem.objects.exists()
+    charter = {
+        "village": village["huanhua"].code,
+        "kind": "rules",
+        "title": "村规民约",
+        "body": "第一条",
+        "adopted_by": "²",
+    }
+    refused = client.post("/village/charters/", charter, **ZH)
+    assert refused.status_code == 400 and errors_of(refused) and not Charter.objects.exists()

@@ -281,3 +281,67 @@ def test_the_completion_notice_is_step_six_of_the_decision(village):
     services.act(pub, A.PUBLISH, actor=cadre)
     d.refresh_from_db()
     assert d.result == pub and d.status == DecisionStatus.DONE and decisions.next_step(d) is None
+
+
+def test_the_completion_notice_is_not_the_result_of_a_decision_with_an_earlier_step_due(village):
+    cadre, monitor = village.people["cadre_a"], village.people["monitor"]
+    register(village["huanhua"], as_of=date(2020, 1, 1))
+    d = decisions.start_decision(actor=cadre, village=village["huanhua"], title="便民路硬化")
+    meeting(d, 1, "branch_committee", date(2026, 1, 1), 5, 5, actor=cadre)
+    assert decisions.next_step(d) == Step.CONSULTATION
+    p = noticed_project(village, decision=d)
+    p = projects.start_work(p, actor=cadre, on=p.prior_notice.first_published_on + timedelta(days=10))
+    pub = projects.complete_project(p, actor=cadre, on=date(2026, 6, 30), summary="按期完工")
+    services.act(pub, A.SIGN, actor=monitor)
+    services.act(pub, A.PUBLISH, actor=cadre)
+    d.refresh_from_db()
+    assert d.result is None and d.status != DecisionStatus.DONE
+    assert decisions.next_step(d) == Step.CONSULTATION
+
+
+def test_a_sign_in_sheet_is_stored_outside_the_lock_and_removed_when_the_meeting_is_refused(village):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cadre = village.people["cadre_a"]
+    register(village["huanhua"])
+    d = decisions.start_decision(actor=cadre, village=village["huanhua"], title="修建村文化广场")
+    sheet = SimpleUploadedFile("签到表.jpg", b"\xff\xd8\xff sign-in", content_type="image/jpeg")
+    row = meeting(d, Step.PROPOSAL, MeetingType.BRANCH_COMMITTEE, date(2026, 3, 1), 5, 5, actor=cadre, attachment=sheet)
+    row.refresh_from_db()
+    storage = row.attachment.storage
+    assert row.attachment.name.startswith("village/meetings/") and storage.exists(row.attachment.name)
+    assert row.attachment.read() == b"\xff\xd8\xff sign-in"
+    row.attachment.close()
+    before = set(storage.listdir(row.attachment.name.rsplit("/", 1)[0])[1])
+    refused = SimpleUploadedFile("again.jpg", b"x", content_type="image/jpeg")
+    with pytest.raises(Conflict):  # step 1 is done: the decision waits for step 2
+        meeting(d, Step.PROPOSAL, MeetingType.BRANCH_COMMITTEE, date(2026, 3, 2), 5, 5, actor=cadre, attachment=refused)
+    assert set(storage.listdir(row.attachment.name.rsplit("/", 1)[0])[1]) == before
+
+
+def test_the_admin_keeps_catalogue_and_relatives_read_only_and_saves_registers_through_the_service(village, rf):
+    from django.contrib.admin.sites import site
+
+    from bianmin.village.models import Register
+
+    request = rf.get("/")
+    request.user = village.people["cadre_a"]
+    for model in (CatalogueItem, Relative):
+        admin = site._registry[model]
+        assert not admin.has_add_permission(request)
+        assert not admin.has_change_permission(request) and not admin.has_delete_permission(request)
+    admin = site._registry[Register]
+    assert not admin.has_delete_permission(request)
+
+    class Form:
+        cleaned_data = {"party_members": 30, "adults": 900, "households": 300, "representatives": 45}
+
+    obj = Register(village=village["huanhua"], as_of=date(2026, 1, 1))
+    admin.save_model(request, obj, Form(), False)
+    assert obj.pk and (obj.adults, obj.committee_members) == (900, 7)
+    Form.cleaned_data = {**Form.cleaned_data, "adults": 901}
+    admin.save_model(request, obj, Form(), True)
+    assert Register.objects.get().adults == 901
+    request.user = village.people["cadre_b"]  # 石马村's cadre: not this village
+    with pytest.raises(PermissionDenied):
+        admin.save_model(request, Register(village=village["huanhua"], as_of=date(2026, 2, 1)), Form(), False)
