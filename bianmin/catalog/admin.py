@@ -69,8 +69,11 @@ class ItemContentForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields[name] = forms.CharField(
                 label=label, required=False, help_text=_("Separate the words with commas.")
             )
+        # The version the administrator opened: a colleague's edit saved meanwhile is refused, never overwritten.
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         current = self.instance.current if self.instance.pk else None
         if current is not None:
+            self.initial["version"] = current.number
             content = content_of(current)
             for name in CONTENT_FIELDS:
                 value = getattr(content, name)
@@ -106,7 +109,7 @@ class ServiceItemAdmin(ServiceAdmin):
     actions = ["activate", "deactivate"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [*self.readonly_fields, "active", *CONTENT_FIELDS]
+        return [*self.readonly_fields, "active", *CONTENT_FIELDS, "version"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         # The content's fields are the form's own (it adds them), not the item's columns.
@@ -130,12 +133,11 @@ class ServiceItemAdmin(ServiceAdmin):
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
         actor = request.user if isinstance(request.user, User) else None
-        current = obj.current
         services.update_item(
             obj,
             actor=actor,
             content=form.content(),
-            version=current.number if current else None,
+            version=form.cleaned_data["version"],
             active=form.cleaned_data["active"],
         )
         obj.refresh_from_db()

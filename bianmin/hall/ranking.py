@@ -134,7 +134,10 @@ def set_marks(hall: Hall, *, actor: User, month: date, scores: dict[int, int | N
         DutyOfficerMark.objects.filter(
             window_id__in=[pk for pk, s in scores.items() if s is None], month=first
         ).delete()
-        for pk, score in scores.items():
-            if score is not None:
-                DutyOfficerMark.objects.update_or_create(window_id=pk, month=first, defaults={"score": score})
+        DutyOfficerMark.objects.bulk_create(
+            [DutyOfficerMark(window_id=pk, month=first, score=s) for pk, s in scores.items() if s is not None],
+            update_conflicts=True,
+            unique_fields=["window", "month"],
+            update_fields=["score"],
+        )
     return sum(s is not None for s in scores.values())

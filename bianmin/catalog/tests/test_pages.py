@@ -191,3 +191,8 @@ def test_an_item_is_edited_in_the_admin_as_a_new_version_under_the_catalogues_ru
     refused = client.post(url, {**data, "consult_phone": "不是电话"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 200 and refused.context["adminform"].form.errors["consult_phone"]
     assert ItemVersion.objects.filter(item=item).count() == before + 1
+    # A save from a form opened before a colleague's edit is refused, not written over it
+    stale = client.post(url, {**data, "promised_limit": 5}, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)
+    assert [m.level_tag for m in stale.context["messages"]] == ["error"]
+    item.refresh_from_db()
+    assert item.current.number == before + 1 and item.current.promised_limit == 3

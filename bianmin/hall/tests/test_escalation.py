@@ -162,3 +162,6 @@ def test_duty_marks_through_the_api_feed_the_ranking_and_bad_marks_write_nothing
     assert list(DutyOfficerMark.objects.values_list("window__number", "month", "score")) == [(1, date(2026, 12, 1), 90)]
     rows = {r["window"]: r for r in ranking.month_ranking(hall.hall, 2026, 12)}
     assert rows[1]["duty_officer"] == Decimal(90) and 2 not in rows
+    # A mark entered again replaces the month's mark
+    assert manager.post(url, {"month": "2026-12-01", "marks": [{"window": 1, "score": 75}]}).status_code == 200
+    assert list(DutyOfficerMark.objects.values_list("window__number", "score")) == [(1, 75)]
