@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bianmin.admin_base import ServiceAdmin
 from bianmin.errors import PermissionDenied
-from bianmin.org import services
+from bianmin.org import audit, services
 from bianmin.org.models import ApiToken, AuditEntry, Membership, Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.tokens import revoke_token
@@ -120,12 +120,28 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             revoke_token(token)
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, audit.label(code)) for code in codes), key=lambda choice: choice[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["at", "actor", "action", "object_type", "object_id"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "actor", "action_label", "object_type", "object_id"]
+    list_filter = [AuditActionFilter, "object_type"]
     search_fields = ["object_id", "actor__username"]
-    readonly_fields = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    readonly_fields = ["at", "actor", "action_label", "action", "object_type", "object_id", "summary"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, entry: AuditEntry) -> str:
+        return audit.label(entry.action)
 
     def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return request.user.is_superuser  # the trail spans every unit: only whole-installation administrators
