@@ -43,9 +43,9 @@ class DomainError(Exception):
             self.status = status
 
     def describe(self) -> str:
-        """One line for a person: the message, then each field's message (admin pages, the CLI)."""
-        details = "; ".join(f"{name}: {text}" for name, text in self.fields.items())
-        return f"{self.message} {details}".strip()
+        """One line for a person (pages, the admin, the CLI): the message, then each field's message, without the
+        API's field names (a person reads the form's labels, not `citizen_phone`)."""
+        return " ".join([str(self.message), *(str(text) for text in self.fields.values())]).strip()
 
 
 class InvalidInput(DomainError):
