@@ -133,11 +133,11 @@ def _build(notice: Notice, *, total_pages: int | None) -> tuple[bytes, int]:
     def decorate(canvas: Canvas, _doc: SimpleDocTemplate) -> None:
         _decorate_page(canvas, notice.case_number, canvas.getPageNumber(), total_pages)
 
-    doc.build(_story(notice, doc.width), decorate, decorate, canvasmaker=_canvas_dated(notice.issued_on))
+    doc.build(_story(notice, doc.width), decorate, decorate, canvasmaker=canvas_dated(notice.issued_on))
     return buffer.getvalue(), doc.page
 
 
-def _canvas_dated(day: datetime.date) -> Callable[..., Canvas]:
+def canvas_dated(day: datetime.date) -> Callable[..., Canvas]:
     """A canvas whose creation date is the notice's date, so that rendering again gives the same bytes."""
     stamp = f"D:{day:%Y%m%d}000000+08'00'"
 
@@ -160,7 +160,7 @@ def _decorate_page(canvas: Canvas, case_number: str, page: int, total_pages: int
     canvas.restoreState()
 
 
-def _style(name: str, size: float, leading: float, **options: Any) -> ParagraphStyle:
+def style(name: str, size: float, leading: float, **options: Any) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=FONT_NAME, fontSize=size, leading=leading, wordWrap="CJK", **options)
 
 
@@ -184,12 +184,12 @@ class _BoldParagraph(Paragraph):
 
 
 def _story(notice: Notice, width: float) -> list[Flowable]:
-    body = _style("body", BODY_SIZE, 26, firstLineIndent=2 * BODY_SIZE)  # ReportLab cannot justify CJK lines
-    signature = _style("signature", BODY_SIZE, 26, alignment=TA_RIGHT, rightIndent=2 * BODY_SIZE)
+    body = style("body", BODY_SIZE, 26, firstLineIndent=2 * BODY_SIZE)  # ReportLab cannot justify CJK lines
+    signature = style("signature", BODY_SIZE, 26, alignment=TA_RIGHT, rightIndent=2 * BODY_SIZE)
     story: list[Flowable] = [
-        _BoldParagraph(_text(notice.title), _style("title", 22, 32, alignment=TA_CENTER, spaceAfter=6)),
-        Paragraph(_text(notice.doc_number), _style("number", 12, 18, alignment=TA_CENTER, spaceAfter=18)),
-        Paragraph(_text(notice.addressee), _style("addressee", BODY_SIZE, 26)),
+        _BoldParagraph(_text(notice.title), style("title", 22, 32, alignment=TA_CENTER, spaceAfter=6)),
+        Paragraph(_text(notice.doc_number), style("number", 12, 18, alignment=TA_CENTER, spaceAfter=18)),
+        Paragraph(_text(notice.addressee), style("addressee", BODY_SIZE, 26)),
         *(Paragraph(_text(text), body) for text in notice.paragraphs),
     ]
     if notice.table:
@@ -209,8 +209,8 @@ def _story(notice: Notice, width: float) -> list[Flowable]:
 
 
 def _table(rows: tuple[tuple[str, ...], ...], width: float) -> Table:
-    header = _style("header", CELL_SIZE, 15, alignment=TA_CENTER)
-    cell = _style("cell", CELL_SIZE, 15)
+    header = style("header", CELL_SIZE, 15, alignment=TA_CENTER)
+    cell = style("cell", CELL_SIZE, 15)
     data = [[Paragraph(_text(text), header) for text in rows[0]]]
     data += [[Paragraph(_text(text), cell) for text in row] for row in rows[1:]]
     table = Table(data, colWidths=column_widths(rows, width), repeatRows=1)
@@ -247,7 +247,7 @@ def column_widths(rows: Sequence[Sequence[str]], width: float) -> list[float]:
 
 
 def _footer(lines: tuple[str, ...], width: float) -> Table:
-    small = _style("footer", SMALL_SIZE, 13, textColor=colors.dimgrey)
+    small = style("footer", SMALL_SIZE, 13, textColor=colors.dimgrey)
     footer = Table([[Paragraph(_text(line), small)] for line in lines], colWidths=[width])
     footer.setStyle(
         TableStyle(

@@ -34,6 +34,8 @@ LABELS: dict[str, str | Promise] = {
     "duty.plan.create": pgettext_lazy("audit", "Holiday duty plan created"),
     "duty.plan.delete": pgettext_lazy("audit", "Holiday duty plan deleted"),
     "duty.month.publish": pgettext_lazy("audit", "Duty month published"),
+    "village.catalogue.retire": pgettext_lazy("audit", "Publicity catalogue item retired"),
+    "village.catalogue.reinstate": pgettext_lazy("audit", "Publicity catalogue item reinstated"),
     "open311.key.issue": pgettext_lazy("audit", "Open311 API key issued"),
     "open311.key.revoke": pgettext_lazy("audit", "Open311 API key revoked"),
 }

@@ -24,10 +24,10 @@ class Source(StrEnum):
 
 
 def truncated_percent(part: int, whole: int) -> Decimal | None:
-    """A rate in percent with one decimal, truncated, never rounded up: 5804 of 5834 → 99.4."""
+    """A rate in percent with one decimal, truncated, never rounded up: 5804 of 5834 → 99.4; 1 of 4 → 25.0."""
     if whole == 0:
         return None
-    return Decimal(part * 1000 // whole) / 10
+    return Decimal(part * 1000 // whole).scaleb(-1)
 
 
 def truncated_ratio(count: int, per: int) -> Decimal | None:
