@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -63,14 +63,26 @@ def _with_items(mean: Decimal | None, items: list[AssessmentItem]) -> dict[str, 
     }
 
 
-def _served_months(hall: Hall, months: list[date], end: datetime) -> dict[int, set[date]]:
-    """Each person's months of the half in which they were signed in at one of the hall's windows."""
-    low = patrols.local_range(months[0], months[0])[0]
+def sessions_at(hall: Hall, start: datetime | None = None, end: datetime | None = None) -> QuerySet[WindowSession]:
+    """The sign-ins at the hall's windows (在岗): all of them, or those that overlap [`start`, `end`)."""
+    sessions = WindowSession.objects.filter(window__hall=hall)
+    if end is not None:
+        sessions = sessions.filter(started_at__lt=end)
+    if start is not None:
+        sessions = sessions.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+    return sessions
+
+
+def people_served(hall: Hall) -> QuerySet[User]:
+    """Everyone who has served at the hall's windows: the people its assessment may name."""
+    return User.objects.filter(pk__in=sessions_at(hall).values("user_id"))
+
+
+def _served_months(hall: Hall, months: list[date], low: datetime, end: datetime) -> dict[int, set[date]]:
+    """Each person's months of the half (from `low` to `end`) in which they were signed in at one of the
+    hall's windows."""
     served: dict[int, set[date]] = defaultdict(set)
-    sessions = WindowSession.objects.filter(window__hall=hall, started_at__lt=end).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gte=low)
-    )
-    for user_id, started, ended in sessions.values_list("user_id", "started_at", "ended_at"):
+    for user_id, started, ended in sessions_at(hall, low, end).values_list("user_id", "started_at", "ended_at"):
         first, last = local_day(max(started, low)), local_day(min(ended or end, end))
         served[user_id] |= {
             m for m in months if (first.year, first.month) <= (m.year, m.month) <= (last.year, last.month)
@@ -94,10 +106,12 @@ def half_year(hall: Hall, year: int, half: int, *, today: date | None = None) ->
     people: list[dict[str, Any]] = []
     windows: list[dict[str, Any]] = []
     if months:
-        end = patrols.local_range(months[-1], ranking.next_month(months[-1]))[0]
-        served = _served_months(hall, months, end)
+        # From the half's start to the end of the last month counted: today's month is counted too.
+        after = ranking.next_month(months[-1])
+        low, end = patrols.local_range(first, first)[0], patrols.local_range(after, after)[0]
+        served = _served_months(hall, months, low, end)
         deducted: dict[int, dict[date, Decimal]] = defaultdict(dict)
-        for v in Violation.objects.filter(hall=hall, at__gte=patrols.local_range(first, first)[0], at__lt=end):
+        for v in Violation.objects.filter(hall=hall, at__gte=low, at__lt=end):
             month = local_day(v.at).replace(day=1)
             deducted[v.person_id][month] = deducted[v.person_id].get(month, Decimal(0)) + v.points
             served[v.person_id].add(month)
@@ -152,7 +166,7 @@ def add_item(
         errors["window"] = str(_("This window is not in the hall."))
     if not title.strip():
         errors["title"] = str(_("Give the item a title."))
-    if not Decimal(-100) <= points <= BONUS_CAP:
+    if not points.is_finite() or not Decimal(-100) <= points <= BONUS_CAP:  # NaN has no order: ask first
         errors["points"] = str(_("Points are from −100 to +5."))
     if errors:
         raise InvalidInput(errors)

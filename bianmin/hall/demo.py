@@ -48,6 +48,7 @@ from bianmin.workdays.services import current_calendar
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENTER = "500236-ZWZX"
 STREET = "500236001000"  # 夔门街道
+TOWNSHIP = "500236101000"  # 白帝镇: its leader reads the figures of a hall in their own scope
 
 # prefix, queue, the department whose catalogue items it serves ("" = grievance intake), windows
 CENTER_QUEUES = [
@@ -70,18 +71,20 @@ GIVEN = "明华建国丽娟伟芳军红强敏静磊洋勇艳杰涛超秀兰霞�
 
 
 def load_demo_hall(seed: int = 2026) -> None:
-    center, street = Unit.objects.filter(code=CENTER).first(), Unit.objects.filter(code=STREET).first()
-    if center is None or street is None:
+    units = {u.code: u for u in Unit.objects.filter(code__in=[CENTER, STREET, TOWNSHIP])}
+    if len(units) < 3:
         return
     rng = random.Random(seed)
-    big = _hall(center, "奉节县政务服务大厅", "023-56551234", CENTER_QUEUES, 40)
-    small = _hall(street, "夔门街道便民服务中心", "023-56552345", STREET_QUEUES, 6)
-    big_staff = _staff(center, "hall_c", 30, rng)
-    small_staff = _staff(street, "hall_k", 4, rng)
-    hired = _staff(center, "hall_hired", 2, rng, EmploymentType.CONTRACT)
+    big = _hall(units[CENTER], "奉节县政务服务大厅", "023-56551234", CENTER_QUEUES, 40)
+    small = _hall(units[STREET], "夔门街道便民服务中心", "023-56552345", STREET_QUEUES, 6)
+    town = _hall(units[TOWNSHIP], "白帝镇便民服务中心", "023-56553456", STREET_QUEUES, 6)
+    big_staff = _staff(units[CENTER], "hall_c", 30, rng)
+    small_staff = _staff(units[STREET], "hall_k", 4, rng)
+    town_staff = _staff(units[TOWNSHIP], "hall_b", 4, rng)
+    hired = _staff(units[CENTER], "hall_hired", 2, rng, EmploymentType.CONTRACT)
     now = timezone.now()
-    _sessions(big, big_staff, now)
-    _sessions(small, small_staff, now)
+    for hall, staff in ((big, big_staff), (small, small_staff), (town, town_staff)):
+        _sessions(hall, staff, now)
     if not WindowEvent.objects.filter(window__hall=big, kind=WindowEventKind.REFUSED).exists():
         first = Window.objects.get(hall=big, number=1)
         for index, person in enumerate(hired):
@@ -93,7 +96,7 @@ def load_demo_hall(seed: int = 2026) -> None:
                 at=now - timedelta(days=1, hours=index + 2),
             )
     days = _past_workdays(now, 3)
-    for hall, staff in ((big, big_staff), (small, small_staff)):
+    for hall, staff in ((big, big_staff), (small, small_staff), (town, town_staff)):
         if not Ticket.objects.filter(hall=hall).exists():
             _history(hall, staff, days, rng)
     if not Patrol.objects.filter(hall=big).exists():

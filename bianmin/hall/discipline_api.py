@@ -17,7 +17,7 @@ from pydantic import Field
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.hall import assessment, escalation, ranking
 from bianmin.hall.choices import Measure, ViolationAction
-from bianmin.hall.models import Hall, Violation, Window, WindowSession
+from bianmin.hall.models import Hall, Violation, Window
 from bianmin.hall.patrol_api import Period, ViolationOut, violation_out
 from bianmin.hall.schemas import Strict
 from bianmin.hall.services import local_day
@@ -171,8 +171,7 @@ def add_assessment_item(request: HttpRequest, hall_id: int, payload: AssessmentI
     person = window = None
     if payload.person:
         # Only someone who has served at the hall's windows: the form names no one else.
-        served = WindowSession.objects.filter(window__hall=hall).values("user_id")
-        person = User.objects.filter(username=payload.person, pk__in=served).first()
+        person = assessment.people_served(hall).filter(username=payload.person).first()
         if person is None:
             raise InvalidInput({"person": _("No one of this name has served at the hall's windows.")})
     if payload.window is not None:

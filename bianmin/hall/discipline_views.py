@@ -12,16 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bianmin.errors import DomainError
-from bianmin.hall import assessment, escalation, ranking
-from bianmin.hall.models import DutyOfficerMark, Hall, HallNotice, Violation, Window, WindowSession
+from bianmin.hall import assessment, escalation, inputs, ranking
+from bianmin.hall.models import DutyOfficerMark, Hall, HallNotice, Violation, Window
 from bianmin.hall.patrol_views import _hall, _user
 from bianmin.hall.services import local_day
-from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
 
@@ -34,7 +32,6 @@ def violation_act(request: HttpRequest, violation_id: int) -> HttpResponse:
     violation = Violation.objects.restrict(user, Permission.HALL_MANAGE).filter(pk=violation_id).first()
     if violation is None:
         raise Http404
-    days = request.POST.get("fix_days", "").strip()
     try:
         escalation.act(
             violation,
@@ -42,7 +39,7 @@ def violation_act(request: HttpRequest, violation_id: int) -> HttpResponse:
             actor=user,
             note=request.POST.get("note", ""),
             measure=request.POST.get("measure", ""),
-            fix_days=int(days) if days.isdigit() else None,
+            fix_days=inputs.whole(request.POST.get("fix_days")),
         )
     except DomainError as exc:
         messages.error(request, exc.describe())
@@ -51,39 +48,30 @@ def violation_act(request: HttpRequest, violation_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("hall:notices", args=[violation.hall_id]) + f"#v{violation.pk}")
 
 
-def _int_or_none(text: str) -> int | str | None:
-    text = text.strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text  # text: refused by the service's check below
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def marks(request: HttpRequest, hall_id: int) -> HttpResponse:
     """The duty officer's mark (0–100) of each window for a month: a part of the monthly ranking."""
-    user = _user(request)
-    hall = _hall(request, hall_id, Permission.HALL_VIEW)
-    if not in_scope(user, Permission.HALL_MANAGE, hall.unit.path):
-        raise Http404
+    hall = _hall(request, hall_id, Permission.HALL_MANAGE)
     today = local_day(timezone.now())
-    month = parse_date(request.POST.get("month", request.GET.get("month", "")) + "-01") or today.replace(day=1)
+    month = inputs.month(request.POST.get("month", request.GET.get("month"))) or today.replace(day=1)
     windows = list(Window.objects.filter(hall=hall).order_by("number"))
+    current = dict(DutyOfficerMark.objects.filter(window__hall=hall, month=month).values_list("window_id", "score"))
+    typed: dict[int, str] = {}
+    wrong: set[int] = set()
     if request.method == "POST":
-        given = {w.pk: _int_or_none(request.POST.get(f"mark-{w.pk}", "")) for w in windows}
-        scores = {pk: v for pk, v in given.items() if not isinstance(v, str)}
-        try:
-            if len(scores) < len(given):
-                raise DomainError("invalid", _("A mark is a whole number from 0 to 100."))
-            saved = ranking.set_marks(hall, actor=user, month=month, scores=scores)
-        except DomainError as exc:
-            messages.error(request, exc.describe())
-        else:
+        typed = {w.pk: request.POST.get(f"mark-{w.pk}", "").strip() for w in windows}
+        scores = {pk: inputs.whole(text, high=100) for pk, text in typed.items()}
+        # Typed but not a mark: all or nothing, and the form comes back as typed with those flagged.
+        wrong = {pk for pk, text in typed.items() if text and scores[pk] is None}
+        if not wrong:
+            saved = ranking.set_marks(hall, actor=_user(request), month=month, scores=scores)
             messages.success(request, _("%(n)s marks saved.") % {"n": saved})
             return HttpResponseRedirect(reverse("hall:marks", args=[hall.pk]) + f"?month={month:%Y-%m}")
-    current = dict(DutyOfficerMark.objects.filter(window__hall=hall, month=month).values_list("window_id", "score"))
-    rows = [{"window": w, "mark": current.get(w.pk)} for w in windows]
-    return render(request, "hall/marks.html", {"hall": hall, "month": month, "rows": rows})
+        messages.error(request, _("A mark is a whole number from 0 to 100."))
+    rows = [{"window": w, "mark": typed.get(w.pk, current.get(w.pk)), "wrong": w.pk in wrong} for w in windows]
+    context = {"hall": hall, "month": month, "rows": rows}
+    return render(request, "hall/marks.html", context, status=400 if wrong else 200)
 
 
 @login_required
@@ -94,9 +82,8 @@ def assessment_page(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = _hall(request, hall_id, Permission.HALL_VIEW)
     manager = in_scope(user, Permission.HALL_MANAGE, hall.unit.path)
     today = local_day(timezone.now())
-    year = int(request.GET.get("year", "")) if request.GET.get("year", "").isdigit() else today.year
+    year = min(max(inputs.whole(request.GET.get("year"), high=9999) or today.year, 2000), 2100)
     half = 2 if request.GET.get("half") == "2" or ("half" not in request.GET and today.month > 6) else 1
-    year = min(max(year, 2000), 2100)
     if request.method == "POST":
         try:
             points = Decimal(request.POST.get("points", "").strip() or "x")
@@ -105,9 +92,8 @@ def assessment_page(request: HttpRequest, hall_id: int) -> HttpResponse:
         else:
             # "p<id>" a person who has served at the hall's windows, "w<id>" one of its windows
             target = request.POST.get("target", "")
-            kind, pk = target[:1], int(target[1:]) if target[1:].isdigit() else 0
-            served = WindowSession.objects.filter(window__hall=hall).values("user_id")
-            person = User.objects.filter(pk=pk, pk__in=served).first() if kind == "p" else None
+            kind, pk = target[:1], inputs.whole(target[1:]) or 0
+            person = assessment.people_served(hall).filter(pk=pk).first() if kind == "p" else None
             window = Window.objects.filter(hall=hall, pk=pk).first() if kind == "w" else None
             try:
                 assessment.add_item(
@@ -126,14 +112,13 @@ def assessment_page(request: HttpRequest, hall_id: int) -> HttpResponse:
                 messages.success(request, _("Saved."))
         return HttpResponseRedirect(reverse("hall:assessment", args=[hall.pk]) + f"?year={year}&half={half}")
     result = assessment.half_year(hall, year, half, today=today)
-    served = WindowSession.objects.filter(window__hall=hall).values("user_id")
     context = {
         "hall": hall,
         "manager": manager,
         "year": year,
         "half": half,
         "result": result,
-        "people": User.objects.filter(pk__in=served).order_by("username") if manager else [],
+        "people": assessment.people_served(hall).order_by("username") if manager else [],
         "windows": Window.objects.filter(hall=hall).order_by("number") if manager else [],
         "halves": [(today.year, 1), (today.year, 2), (today.year - 1, 1), (today.year - 1, 2)],
     }

@@ -89,9 +89,9 @@ def _event(
 
 
 def record(violation: Violation, policy: EscalationPolicy, nth: int, actor: User, at: datetime) -> None:
-    """Place a new violation on the chain (inside the patrol's transaction) and write its first event."""
+    """Save a new violation where the chain places it (inside the patrol's transaction) with its first event."""
     violation.status, violation.fix_by = starting_card(policy, nth, local_day(at))
-    violation.save(update_fields=["status", "fix_by"])
+    violation.save()
     _event(violation, A.RECORD, "", actor, at, fix_by=violation.fix_by, note=f"{nth}")
 
 
@@ -148,19 +148,19 @@ def escalate_overdue(*, now: datetime | None = None) -> int:
     """Yellow cards whose deadline has passed unfixed turn red (named in the hall-wide notice). Idempotent;
     meant for the daily schedule after midnight (`bianmin hall_escalate`)."""
     now = now or timezone.now()
-    today = local_day(now)
-    turned = 0
+    overdue = Violation.objects.filter(status=S.FIX_ORDERED, fix_by__lt=local_day(now))
     with transaction.atomic():
-        for violation in (
-            Violation.objects.select_for_update()
-            .filter(status=S.FIX_ORDERED, fix_by__lt=today)
-            .order_by("pk")  # locked in key order: two sweeps never deadlock
-        ):
-            violation.status = S.NOTICED
-            violation.save(update_fields=["status"])
-            _event(violation, A.OVERDUE, S.FIX_ORDERED, None, now, fix_by=violation.fix_by)
-            turned += 1
-    return turned
+        # Locked in key order (two sweeps never deadlock), so no manager moves a card between this read and
+        # the update: the events written are exactly the cards turned.
+        due = list(overdue.select_for_update().order_by("pk").values_list("pk", "fix_by"))
+        overdue.filter(pk__in=[pk for pk, _fix_by in due]).update(status=S.NOTICED)
+        ViolationEvent.objects.bulk_create(
+            ViolationEvent(
+                violation_id=pk, action=A.OVERDUE, from_status=S.FIX_ORDERED, to_status=S.NOTICED, fix_by=fix_by, at=now
+            )
+            for pk, fix_by in due
+        )
+    return len(due)
 
 
 def measures_taken(hall: Hall, start: date, end: date) -> list[ViolationEvent]:

@@ -8,12 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bianmin.errors import DomainError
-from bianmin.hall import escalation, excel, patrols, presenters, ranking
+from bianmin.errors import DomainError, InvalidInput
+from bianmin.hall import escalation, excel, inputs, patrols, presenters, ranking
 from bianmin.hall.choices import Measure
 from bianmin.hall.models import FindingKind, Hall, HallNotice, Violation, Window
 from bianmin.hall.services import local_day
@@ -75,9 +74,10 @@ def notices(request: HttpRequest, hall_id: int) -> HttpResponse:
     manager = in_scope(user, Permission.HALL_MANAGE, hall.unit.path)
     today = local_day(timezone.now())
     if request.method == "POST":
-        start = parse_date(request.POST.get("start", "")) or today.replace(day=1)
-        end = parse_date(request.POST.get("end", "")) or today
+        start, end = inputs.day(request.POST.get("start")), inputs.day(request.POST.get("end"))
         try:
+            if start is None or end is None:
+                raise InvalidInput({"start": _("Give the period as two days from 2000 to 2100.")})
             patrols.publish_notice(
                 hall,
                 actor=user,
@@ -122,7 +122,7 @@ def ranking_page(request: HttpRequest, hall_id: int) -> HttpResponse:
     if hall is None:
         raise Http404
     today = local_day(timezone.now())
-    chosen = parse_date(request.GET.get("month", "") + "-01") or today
+    chosen = inputs.month(request.GET.get("month")) or today
     context = {"hall": hall, **ranking.with_flags(hall, chosen.year, chosen.month)}
     return render(request, "hall/ranking.html", context)
 
@@ -134,7 +134,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def stats_export(request: HttpRequest, hall_id: int) -> HttpResponse:
     """A day's statistics as a workbook (?day=2026-12-09; today by default)."""
     hall = _hall(request, hall_id, Permission.HALL_VIEW)
-    day = parse_date(request.GET.get("day", "")) or local_day(timezone.now())
+    day = inputs.day(request.GET.get("day")) or local_day(timezone.now())
     response = HttpResponse(excel.stats_workbook(hall, day), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="hall-{hall.pk}-{day:%Y%m%d}.xlsx"'
     return response
@@ -145,7 +145,7 @@ def ranking_export(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = Hall.objects.filter(pk=hall_id, active=True).first()
     if hall is None:
         raise Http404
-    chosen = parse_date(request.GET.get("month", "") + "-01") or local_day(timezone.now())
+    chosen = inputs.month(request.GET.get("month")) or local_day(timezone.now())
     response = HttpResponse(excel.ranking_workbook(hall, chosen.year, chosen.month), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="hall-{hall.pk}-ranking-{chosen:%Y%m}.xlsx"'
     return response

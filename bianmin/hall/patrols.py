@@ -4,6 +4,7 @@ listing a period's violations; and the monthly score each person's violations le
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,6 +72,13 @@ def record_patrol(
     policy = escalation.policy_of(hall)
     month = local_range(local_day(at).replace(day=1), local_day(at))
     with transaction.atomic():
+        # Each person's violations of the month so far, read once: the how-many-th a new one is (counted on
+        # as this round adds more) places it on the escalation chain.
+        nth = Counter(
+            Violation.objects.filter(hall=hall, at__range=month, person_id__in=signed.values()).values_list(
+                "person_id", flat=True
+            )
+        )
         patrol = Patrol.objects.create(hall=hall, inspector=actor, at=at, note=note.strip()[:500])
         for seen in observations:
             kind = kinds.get(seen.kind)
@@ -83,13 +91,13 @@ def record_patrol(
                 note=seen.note.strip()[:500],
                 photo=seen.photo or "",
             )
-            if kind is not None and kind.points > 0 and finding.signed_in_id is not None:
-                violation = Violation.objects.create(
-                    hall=hall, finding=finding, person_id=finding.signed_in_id, kind=kind, points=kind.points, at=at
+            person_id = finding.signed_in_id
+            if kind is not None and kind.points > 0 and person_id is not None:
+                nth[person_id] += 1
+                violation = Violation(
+                    hall=hall, finding=finding, person_id=person_id, kind=kind, points=kind.points, at=at
                 )
-                # The person's how-many-th of the month (this one included) places it on the chain.
-                nth = Violation.objects.filter(hall=hall, person_id=violation.person_id, at__range=month).count()
-                escalation.record(violation, policy, nth, actor, at)
+                escalation.record(violation, policy, nth[person_id], actor, at)
     return patrol
 
 

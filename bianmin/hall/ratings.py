@@ -78,6 +78,14 @@ def awaiting_rating(window: Window, now: datetime | None = None) -> Ticket | Non
     return last.ticket
 
 
+def may_rate(ticket: Ticket) -> bool:
+    """Whether the ticket's service is finished and not rated yet (一次一评)."""
+    return (
+        ticket.status == TicketStatus.FINISHED
+        and not PadRating.objects.filter(ticket=ticket, service_id=ticket.service_id).exists()
+    )
+
+
 def rate(
     ticket: Ticket,
     *,

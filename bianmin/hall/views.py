@@ -4,6 +4,8 @@ the hall's overview with the day's statistics."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bianmin.cases.choices import CaseKind
 from bianmin.errors import DomainError
-from bianmin.hall import presenters, ratings, services
+from bianmin.hall import inputs, presenters, ratings, services
 from bianmin.hall.board import place
 from bianmin.hall.choices import PadLevel, TicketAction, TicketChannel, WindowEventKind, WindowState
 from bianmin.hall.models import Hall, QueueService, Ticket, Window, WindowEvent, WindowSession
@@ -58,7 +59,9 @@ def kiosk(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = _public_hall(hall_id)
     error = ""
     if request.method == "POST":
-        service = QueueService.objects.filter(hall=hall, pk=request.POST.get("service") or 0, active=True).first()
+        service = QueueService.objects.filter(
+            hall=hall, pk=inputs.whole(request.POST.get("service")) or 0, active=True
+        ).first()
         if service is None:
             error = _("Choose a service.")
         else:
@@ -84,12 +87,29 @@ def display(request: HttpRequest, hall_id: int) -> HttpResponse:
     return render(request, "hall/display.html", {"hall": hall})
 
 
+@require_http_methods(["GET", "POST"])
 def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The visitor's ticket: number, status, place in the queue and an estimated wait."""
+    """The visitor's ticket: number, status, place in the queue and an estimated wait; once the service is
+    finished, its rating (the same as the window's pad, for a visitor who left before rating there)."""
     ticket = Ticket.objects.filter(token=token).select_related("service", "window", "hall").first()
     if ticket is None:
         raise Http404
-    context = {"ticket": ticket, "place": place(ticket), "new": request.GET.get("new") == "1"}
+    if request.method == "POST":
+        try:
+            ratings.rate(
+                ticket, level=inputs.whole(request.POST.get("level")) or 0, comment=request.POST.get("comment", "")
+            )
+        except DomainError as exc:
+            messages.error(request, exc.describe())
+        else:
+            messages.success(request, _("Thank you for your rating."))
+        return HttpResponseRedirect(reverse("hall:ticket", args=[ticket.token]))
+    context = {
+        "ticket": ticket,
+        "place": place(ticket),
+        "new": request.GET.get("new") == "1",
+        "levels": PadLevel.choices if ratings.may_rate(ticket) else [],
+    }
     return render(request, "hall/ticket.html", context)
 
 
@@ -172,7 +192,7 @@ def hall_page(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = Hall.objects.restrict(user, Permission.HALL_VIEW).filter(pk=hall_id).select_related("unit").first()
     if hall is None:
         raise Http404
-    day = parse_date(request.GET.get("day", "")) or services.local_day(timezone.now())
+    day = inputs.day(request.GET.get("day")) or services.local_day(timezone.now())
     refused = (
         WindowEvent.objects.filter(window__hall=hall, kind=WindowEventKind.REFUSED)
         .select_related("user", "window")
@@ -214,24 +234,32 @@ def console(request: HttpRequest, window_id: int) -> HttpResponse:
     window = _console_window(request, window_id)
     if window is None:
         raise Http404
+    return _console_page(request, window)
+
+
+def _console_page(request: HttpRequest, window: Window, typed: dict[str, Any] | None = None) -> HttpResponse:
+    """The console; `typed`: a case form refused, shown again as typed under its ticket."""
     session = services.signed_in(window)
-    in_hand = (
+    in_hand = list(
         Ticket.objects.filter(window=window, status__in=[*IN_HAND, "suspended"])
         .select_related("service", "case")
         .order_by("-updated_at")
     )
+    case_form = typed or {}
     context = {
         "window": window,
         "session": session,
         "mine": session is not None and session.user_id == _user(request).pk,
-        "in_hand": [(t, buttons(t.status)) for t in in_hand],
+        "in_hand": [(t, buttons(t.status), case_form if case_form.get("ticket") == t.pk else {}) for t in in_hand],
+        # Nothing to call while a visitor is in hand: the main button waits for them to be finished.
+        "busy": any(t.status in IN_HAND for t in in_hand),
         "queues": presenters.queues(window.hall),
         "windows": Window.objects.filter(hall=window.hall).exclude(pk=window.pk),
         "kinds": [(k, label) for k, label in CaseKind.choices if k != CaseKind.APPLICATION],
         "no_shows": Ticket.objects.filter(window=window, status="no_show", day=services.local_day(timezone.now())),
         "open": window.state == WindowState.OPEN,
     }
-    return render(request, "hall/console.html", context)
+    return render(request, "hall/console.html", context, status=400 if typed else 200)
 
 
 @login_required
@@ -242,7 +270,7 @@ def console_do(request: HttpRequest, window_id: int) -> HttpResponse:
     if window is None:
         raise Http404
     user, op, post = _user(request), request.POST.get("op", ""), request.POST
-    ticket = Ticket.objects.filter(pk=post.get("ticket") or 0, hall_id=window.hall_id).first()
+    ticket = Ticket.objects.filter(pk=inputs.whole(post.get("ticket")) or 0, hall_id=window.hall_id).first()
     try:
         if op == "sign_in":
             services.sign_in(window, actor=user)
@@ -266,8 +294,10 @@ def console_do(request: HttpRequest, window_id: int) -> HttpResponse:
             )
             messages.success(request, _("Case %(number)s opened for this visit.") % {"number": case.number})
         elif op in TicketAction.values and ticket is not None:
-            to_service = QueueService.objects.filter(hall=window.hall, pk=post.get("to_service") or 0).first()
-            to_window = Window.objects.filter(hall=window.hall, pk=post.get("to_window") or 0).first()
+            to_service = QueueService.objects.filter(
+                hall=window.hall, pk=inputs.whole(post.get("to_service")) or 0
+            ).first()
+            to_window = Window.objects.filter(hall=window.hall, pk=inputs.whole(post.get("to_window")) or 0).first()
             services.act(
                 ticket,
                 op,
@@ -281,4 +311,7 @@ def console_do(request: HttpRequest, window_id: int) -> HttpResponse:
             messages.error(request, _("There is no such action."))
     except DomainError as exc:
         messages.error(request, exc.describe())
+        if op == "open_case" and ticket is not None:
+            # Shown again as typed: the visitor is still at the window and need not say it all twice.
+            return _console_page(request, window, typed={**post.dict(), "ticket": ticket.pk})
     return HttpResponseRedirect(reverse("hall:console", args=[window.pk]))

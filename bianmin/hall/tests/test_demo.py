@@ -1,4 +1,4 @@
-"""The demo county's halls: 40 windows at the center and a street hall, staff signed in, a refused hired
+"""The demo county's halls: 40 windows at the center, a street hall and a township hall, staff signed in, a refused hired
 person, three days of tickets whose events and ratings add up; fast, and loading again adds nothing."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def test_demo_hall(settings, tmp_path) -> None:
     load_demo_hall(2026)
     elapsed = time.perf_counter() - started
     center = Hall.objects.get(unit__code="500236-ZWZX")
-    assert Window.objects.filter(hall=center).count() == 40 and Hall.objects.count() == 2
+    assert Window.objects.filter(hall=center).count() == 40 and Hall.objects.count() == 3
     assert {s.user.employment_type for s in WindowSession.objects.select_related("user")} == {EmploymentType.FORMAL}
     refused = WindowEvent.objects.filter(kind=WindowEventKind.REFUSED).select_related("user")
     assert refused.count() == 2 and {e.user.employment_type for e in refused} == {EmploymentType.CONTRACT}

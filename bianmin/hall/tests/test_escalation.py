@@ -7,13 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bianmin.catalog.tests.factories import new_item
 from bianmin.conftest import County
 from bianmin.errors import DomainError, InvalidInput, PermissionDenied
 from bianmin.hall import assessment, escalation, patrols, ranking, services
 from bianmin.hall.choices import Measure, ViolationAction, ViolationStatus
-from bianmin.hall.models import DutyOfficerMark, EscalationPolicy, Violation, ViolationEvent
+from bianmin.hall.models import AssessmentItem, DutyOfficerMark, EscalationPolicy, Violation, ViolationEvent
 from bianmin.hall.patrols import Observation
 from bianmin.hall.stats import presence_rate
 from bianmin.hall.tests.factories import HallData, at
@@ -108,6 +110,31 @@ def test_a_deadline_passed_unfixed_turns_the_card_red_once(county: County, hall:
     assert ViolationEvent.objects.filter(violation=late).last().action == ViolationAction.OVERDUE  # type: ignore[union-attr]
 
 
+def test_the_sweep_turns_every_overdue_card_in_one_read_one_update_and_one_insert(
+    county: County, hall: HallData
+) -> None:
+    # Given: three yellow cards due Monday the 14th, and one due later
+    EscalationPolicy.objects.create(hall=hall.hall, fix_from=1, notice_from=9, fix_days=1)
+    services.sign_in(hall.windows[1], actor=county.people["window"])
+    due = [_violate(county, hall, at(9 + i, day=11)) for i in range(3)]
+    later = _violate(county, hall, at(9, day=15))
+    # When: the sweep runs on Tuesday the 15th, then again
+    with CaptureQueriesContext(connection) as queries:
+        turned = escalation.escalate_overdue(now=at(0, 10, day=15))
+    again = escalation.escalate_overdue(now=at(0, 20, day=15))
+    # Then: the three turn red, each with one event keeping its deadline, in three statements however many
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert (turned, again) == (3, 0)
+    assert len(statements) == 3, "\n".join(statements)
+    cards = dict(Violation.objects.values_list("pk", "status"))
+    assert [cards[v.pk] for v in due] == [ViolationStatus.NOTICED] * 3
+    assert cards[later.pk] == ViolationStatus.FIX_ORDERED
+    overdue = ViolationEvent.objects.filter(action=ViolationAction.OVERDUE).order_by("violation_id")
+    assert list(overdue.values_list("violation_id", "from_status", "to_status", "fix_by", "actor")) == [
+        (v.pk, ViolationStatus.FIX_ORDERED, ViolationStatus.NOTICED, date(2026, 12, 14), None) for v in due
+    ]
+
+
 def test_the_half_year_assessment_averages_the_months_served_and_caps_the_bonus(county: County, hall: HallData) -> None:
     staff, manager = county.people["window"], county.people["county_admin"]
     services.sign_in(hall.windows[1], actor=staff, now=at(9, day=1, month=7))
@@ -165,3 +192,39 @@ def test_duty_marks_through_the_api_feed_the_ranking_and_bad_marks_write_nothing
     # A mark entered again replaces the month's mark
     assert manager.post(url, {"month": "2026-12-01", "marks": [{"window": 1, "score": 75}]}).status_code == 200
     assert list(DutyOfficerMark.objects.values_list("window__number", "score")) == [(1, 75)]
+
+
+def test_an_assessment_item_names_only_someone_who_has_served_at_the_halls_windows(
+    county: County, hall: HallData, api_as: Any, client: Any
+) -> None:
+    # Given: the window's staff member served a morning at window 1; the township's staff never did
+    staff, manager = county.people["window"], county.people["county_admin"]
+    services.sign_in(hall.windows[1], actor=staff, now=at(9))
+    services.sign_out(hall.windows[1], actor=staff, now=at(12))
+    url, item = (
+        f"/hall/halls/{hall.hall.pk}/assessment-items",
+        {"year": 2026, "half": 2, "title": "表扬信", "points": 2},
+    )
+    # When: a manager names each through the API, and through the page names the stranger
+    stranger = api_as(manager).post(url, {**item, "person": "township_staff"})
+    served = api_as(manager).post(url, {**item, "person": "window"})
+    client.force_login(manager)
+    page_url = f"/hall/{hall.hall.pk}/assessment/?year=2026&half=2"
+    client.post(page_url, {"target": f"p{county.people['township_staff'].pk}", "title": "x", "points": "1"})
+    # Then: only the one who served is written, and only they are offered on the page
+    assert stranger.status_code == 400 and set(stranger.json()["fields"]) == {"person"}
+    assert served.status_code == 201
+    assert list(AssessmentItem.objects.values_list("person__username", flat=True)) == ["window"]
+    assert [p.username for p in client.get(page_url).context["people"]] == ["window"]
+
+
+def test_the_half_year_assessment_counts_the_last_month_in_full(county: County, hall: HallData) -> None:
+    # Given: a member of staff signs in for the first time on 9 December and has a violation that day
+    staff = county.people["window"]
+    services.sign_in(hall.windows[1], actor=staff, now=at(8, 30))
+    _violate(county, hall, at(10), kind="off_post")  # −3
+    # When: the second half of 2026 is assessed on 15 December, and again once the year is over
+    now, later = (assessment.half_year(hall.hall, 2026, 2, today=day) for day in (date(2026, 12, 15), date(2027, 3, 1)))
+    # Then: December is a month served, with its deduction, both times
+    for result in (now, later):
+        assert [(p["months"], p["monthly_mean"]) for p in result["people"]] == [(1, Decimal("97.0"))]

@@ -148,7 +148,7 @@ def test_the_discipline_pages_write_through_the_services_and_refuse_bad_input(
     client.post(assessment_page, {"target": f"w{hall.windows[1].pk}", "title": "太多", "points": "9"})
     # Then: the measure, the marks and one item are written; the bad mark and the bad item wrote nothing
     assert ViolationEvent.objects.filter(violation=violation, measure="talk").count() == 1
-    assert bad.status_code == 200 and "0 至 100" in bad.content.decode()
+    assert bad.status_code == 400 and "0 至 100" in bad.content.decode()
     assert good.status_code == 302
     assert sorted(DutyOfficerMark.objects.values_list("score", flat=True)) == [75, 90]
     assert list(AssessmentItem.objects.values_list("title", flat=True)) == ["表扬信"]

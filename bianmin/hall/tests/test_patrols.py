@@ -7,10 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bianmin.conftest import County
 from bianmin.errors import InvalidInput, PermissionDenied
 from bianmin.hall import patrols, services
+from bianmin.hall.choices import ViolationStatus
 from bianmin.hall.models import Finding, FindingKind, HallNotice, Violation
 from bianmin.hall.patrols import Observation
 from bianmin.hall.tests.factories import HallData, at
@@ -55,6 +58,38 @@ def test_the_deduction_table_is_honoured_and_a_violation_keeps_its_points(county
     scores = patrols.monthly_scores(hall.hall, 2026, 12)
     assert scores == [{"person": staff.display_name or "window", "deducted": Decimal("2.5"), "score": Decimal("97.5")}]
     assert patrols.monthly_scores(hall.hall, 2026, 11) == []
+
+
+def test_a_round_reads_the_months_violations_once_and_counts_on_through_its_own(county: County, hall: HallData) -> None:
+    # Given: the window's staff member already has one violation this month; a second person at window 2
+    staff, second, inspector = (
+        county.people["window"],
+        member(county["center"], Role.WINDOW_STAFF),
+        county.people["inspector"],
+    )
+    services.sign_in(hall.windows[1], actor=staff)
+    services.sign_in(hall.windows[2], actor=second)
+    patrols.record_patrol(
+        hall.hall, actor=inspector, observations=[Observation(hall.windows[1], kind="late")], at=at(9)
+    )
+    # When: a round finds two things at window 1 and one at window 2
+    seen = [Observation(hall.windows[1], kind="late"), Observation(hall.windows[1], kind="attitude")]
+    with CaptureQueriesContext(connection) as queries:
+        patrol = patrols.record_patrol(
+            hall.hall, actor=inspector, observations=[*seen, Observation(hall.windows[2], kind="late")], at=at(14)
+        )
+    # Then: the first person's are their second and third of the month, the other's a first; one read of them
+    found = Violation.objects.filter(finding__patrol=patrol).order_by("pk")
+    assert [(v.person_id, v.status) for v in found] == [
+        (staff.pk, ViolationStatus.FIX_ORDERED),
+        (staff.pk, ViolationStatus.NOTICED),
+        (second.pk, ViolationStatus.REMINDED),
+    ]
+    table = Violation._meta.db_table
+    reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+    ]
+    assert len(reads) == 1, "\n".join(reads)
 
 
 def test_only_inspectors_in_scope_patrol_and_a_photo_must_be_an_image(county: County, hall: HallData) -> None:
