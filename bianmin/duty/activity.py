@@ -50,11 +50,6 @@ def with_presence(rows: QuerySet[DutyDay], first: date, last: date) -> QuerySet[
     return rows.annotate(checked_in=Exists(checked), patrolled=Exists(patrolled), took_in=Exists(took_in))
 
 
-def absent(rows: QuerySet[DutyDay], first: date, last: date) -> QuerySet[DutyDay]:
-    """The duty days of `rows` with none of the three signs of presence."""
-    return with_presence(rows, first, last).filter(NO_SIGN)
-
-
 # On rows from `with_presence`: none of the three signs.
 NO_SIGN = Q(checked_in=False, patrolled=False, took_in=False)
 

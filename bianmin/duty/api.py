@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Status
 from pydantic import Field
 
-from bianmin.duty import activity, changes, grid, presence, services, store
+from bianmin.duty import changes, grid, presence, services, store
 from bianmin.duty.models import DutyChange, DutyDay, DutyLayer, DutyMember, DutyPlace, HolidayPlan, ReceptionVisit
 from bianmin.duty.resolver import month_days
 from bianmin.duty.schemas import (
@@ -36,17 +36,17 @@ from bianmin.duty.schemas import (
     PresenceOut,
     PublicBoardOut,
     PublishIn,
+    RosterDate,
     VisitIn,
     VisitOut,
 )
-from bianmin.duty.views import BOARD_KINDS, TOWNSHIP_KINDS, board, office_phone
+from bianmin.duty.views import BOARD_KINDS, board, office_phone, visible_townships
 from bianmin.duty.workflow import actions_from
 from bianmin.errors import InvalidInput, NotFound, error_responses
 from bianmin.org.api import actor
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
-from bianmin.org.scope import in_scope
 
 UnitCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z-]{1,32}$", description="The unit's code, e.g. 500236101201.")]
 
@@ -123,7 +123,7 @@ def list_places(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: list[DutyDayOut], **error_responses(404)},
     summary="The resolved roster of a place for a month",
 )
-def list_days(request: HttpRequest, pk: int, month: date | None = None) -> list[dict[str, Any]]:
+def list_days(request: HttpRequest, pk: int, month: RosterDate | None = None) -> list[dict[str, Any]]:
     place = _place(request, pk)
     first = (month or timezone.localdate()).replace(day=1)
     days = month_days(first)
@@ -155,7 +155,7 @@ def add_layer(request: HttpRequest, pk: int, payload: LayerIn) -> Status[DutyLay
     response={200: list[FindingOut], **error_responses(404, 409)},
     summary="Gaps, short Mondays, reception days without a leader, imbalance",
 )
-def check_month(request: HttpRequest, pk: int, month: date) -> list[dict[str, Any]]:
+def check_month(request: HttpRequest, pk: int, month: RosterDate) -> list[dict[str, Any]]:
     return [f.as_dict() for f in services.check_month(_place(request, pk), month)]
 
 
@@ -385,16 +385,11 @@ def list_plans(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     summary="Enter a holiday plan (春节, 国庆): who is on each of its days, replacing the rotation",
 )
 def add_plan(request: HttpRequest, pk: int, payload: PlanIn) -> Status[dict[str, Any]]:
-    place = _place(request, pk)
-    members = {m.pk: m for m in DutyMember.objects.filter(place=place, pk__in={s.member for s in payload.shifts})}
-    if any(s.member not in members for s in payload.shifts):
-        raise InvalidInput({"shifts": _("Only the place's own people can be on its holiday plan.")})
-    shifts: dict[date, list[DutyMember]] = {}
+    shifts: dict[date, list[int]] = {}
     for shift in payload.shifts:
-        if members[shift.member] not in shifts.setdefault(shift.date, []):
-            shifts[shift.date].append(members[shift.member])
+        shifts.setdefault(shift.date, []).append(shift.member)
     plan = services.save_holiday_plan(
-        place,
+        _place(request, pk),
         actor=actor(request),
         name=payload.name,
         start=payload.start,
@@ -423,9 +418,9 @@ def delete_plan(request: HttpRequest, pk: int) -> Status[None]:
     response={200: GridOut, **error_responses(404, 409)},
     summary="A township's month at once: its own places and every village's hall × the days, gaps marked",
 )
-def township_grid(request: HttpRequest, code: Path[UnitCode], month: date) -> dict[str, Any]:
-    unit = Unit.objects.filter(code=code, kind__in=TOWNSHIP_KINDS, is_active=True).first()
-    if unit is None or not in_scope(actor(request), Permission.DUTY_VIEW, unit.path):
+def township_grid(request: HttpRequest, code: Path[UnitCode], month: RosterDate) -> dict[str, Any]:
+    unit = visible_townships(actor(request)).filter(code=code).first()
+    if unit is None:
         raise NotFound(_("No such township."))
     found = grid.township_grid(unit, month.replace(day=1))
     return {
@@ -455,15 +450,6 @@ def township_grid(request: HttpRequest, code: Path[UnitCode], month: date) -> di
     response={200: list[PresenceOut], **error_responses()},
     summary="Who was on duty on a day in your scope and how each showed presence (check-in, patrol, intake)",
 )
-def list_presence(request: HttpRequest, day: date | None = None, missing_only: bool = True) -> list[dict[str, Any]]:
-    day = day or timezone.localdate()
+def list_presence(request: HttpRequest, day: RosterDate | None = None, missing_only: bool = True) -> list[DutyDay]:
     places = DutyPlace.objects.restrict(actor(request), Permission.DUTY_VIEW)
-    rows = activity.with_presence(DutyDay.objects.filter(place__in=places, date=day), day, day)
-    if missing_only:
-        rows = rows.filter(activity.NO_SIGN)
-    fields = ("date", "place_id", "place__name", "place__unit__code", "name", "post", "hours")
-    signs = ("checked_in", "patrolled", "took_in")
-    return [
-        dict(zip(("date", "place", "place_name", "unit", "name", "post", "hours", *signs), values, strict=True))
-        for values in rows.order_by("place__unit__path", "place_id", "id").values_list(*fields, *signs)[:1000]
-    ]
+    return presence.roll_call(places, day or timezone.localdate(), missing_only=missing_only, limit=1000)

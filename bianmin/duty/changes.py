@@ -14,8 +14,8 @@ from bianmin.duty import resolver
 from bianmin.duty.choices import ChangeAction, ChangeKind, ChangeState
 from bianmin.duty.errors import DutyError
 from bianmin.duty.models import DutyChange, DutyChangeEvent, DutyDay, DutyMember, DutyPlace
-from bianmin.duty.services import Actor, lock, may, months_between, resolve_months, work_out
-from bianmin.duty.workflow import Who, step
+from bianmin.duty.services import Actor, check_days, lock, may, months_between, resolve_months, work_out
+from bianmin.duty.workflow import Who, actions_from, step
 from bianmin.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.org.permissions import Permission
 
@@ -35,6 +35,7 @@ def request_change(
     end: date | None = None,
 ) -> DutyChange:
     """The person asks (or a manager with DUTY_CHANGE enters it on their behalf)."""
+    check_days(date=day, other_date=other_day, end=end)
     errors: dict[str, str] = {}
     if kind not in ChangeKind.values:
         errors["kind"] = str(_("Unknown kind of change."))
@@ -100,6 +101,18 @@ def _allowed(change: DutyChange, who: Who, actor: Actor, place: DutyPlace) -> bo
         return place.head_id == actor.pk and may(actor, Permission.DUTY_APPROVE, place)
     person = change.member if who == Who.REQUESTER else change.colleague
     return (person is not None and person.user_id == actor.pk) or may(actor, Permission.DUTY_CHANGE, place)
+
+
+def actions_for(change: DutyChange, actor: Actor) -> list[ChangeAction]:
+    """The steps `actor` may take on `change` as it stands: the buttons a page shows (the colleague sees
+    accept and decline, only the head approve and reject). Reads `change.place.unit`, member and colleague."""
+    has_colleague = change.colleague_id is not None
+    return [
+        action
+        for action in actions_from(change.state, has_colleague=has_colleague)
+        if (found := step(change.state, action, has_colleague=has_colleague)) is not None
+        and _allowed(change, found.who, actor, change.place)
+    ]
 
 
 def act(change: DutyChange, action: str, *, actor: Actor, note: str = "") -> DutyChange:

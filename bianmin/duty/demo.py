@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import random
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from bianmin.duty import changes, presence, services
 from bianmin.duty.choices import ChangeAction, ChangeKind, DayRule, PlaceKind
-from bianmin.duty.models import DutyDay, DutyMember, DutyPlace
+from bianmin.duty.models import DutyDay, DutyMember, DutyPlace, parse_hours
 from bianmin.errors import DomainError
 from bianmin.org import services as org_services
 from bianmin.org.choices import PLACE_KINDS, Role, UnitKind
@@ -153,17 +153,25 @@ def load_demo_duty(seed: int = 2026) -> None:
     for place in places:
         with contextlib.suppress(DomainError):  # a month the rules refuse stays a draft
             services.publish_month(place, actor=None, month=today, reason="演示数据")
+    now = timezone.now()
     for row in DutyDay.objects.filter(date=today, user__isnull=False).select_related("place", "user"):
         if row.user is None:
             continue
-        presence.check_in(row.place, actor=row.user)
+        # In a few minutes before the duty's hours begin (or now, before then): not at whatever hour the demo loads.
+        spans = parse_hours(row.hours)
+        start = timezone.make_aware(datetime.combine(today, spans[0][0])) - timedelta(minutes=5) if spans else now
+        presence.check_in(row.place, actor=row.user, at=min(now, start))
         presence.add_log(row.place, actor=row.user, text="接待来访群众2人次，协助办理社保认证1件。", day=today)
     room = next((p for p in places if p.kind == PlaceKind.RECEPTION_ROOM and p.unit.name == DEMO_TOWNSHIP), None)
     leader = User.objects.filter(username="township_leader").first()
     village = Unit.objects.filter(name=DEMO_VILLAGE).first()
     if room is None or leader is None:
         return
+    # Every other working day before today, in the room's morning hours (08:30-12:00): it is shut on rest days.
+    calendar = current_calendar()
+    workdays = [d for d in (today - timedelta(days=n) for n in range(1, 60)) if calendar.is_workday(d)]
     for index, (matter, notes, to_case) in enumerate(VISITS):
+        at = datetime.combine(workdays[2 * index], time(9, 0)) + timedelta(minutes=40 * index)
         visit = presence.record_visit(
             room,
             actor=leader,
@@ -173,7 +181,7 @@ def load_demo_duty(seed: int = 2026) -> None:
             people_count=1 + index % 3,
             notes=notes,
             village=village,
-            visited_at=timezone.now() - timedelta(days=2 * index + 1),
+            visited_at=timezone.make_aware(at),
         )
         if to_case:
             presence.visit_to_case(visit, actor=leader)

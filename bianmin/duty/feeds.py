@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard
 
 from bianmin.duty.models import DutyDay, parse_hours
 
@@ -20,6 +20,7 @@ def ical(title: str, rows: Iterable[DutyDay], host: str) -> bytes:
     cal.add("prodid", "-//Bianmin//duty//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)
+    cal.add_component(_shanghai())
     for row in rows:
         spans = parse_hours(row.hours) or [(time(0, 0), time(23, 59))]
         start = datetime.combine(row.date, spans[0][0], tzinfo=SHANGHAI)
@@ -39,3 +40,18 @@ def ical(title: str, rows: Iterable[DutyDay], host: str) -> bytes:
         event.add_component(alarm)
         cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def _shanghai() -> Timezone:
+    """The VTIMEZONE every TZID needs (RFC 5545 §3.2.19), for clients without the IANA names (Outlook): China
+    Standard Time, UTC+8 without daylight saving since 1991, so one rule covers every roster's days
+    (icalendar's `add_missing_timezones` writes the 1986–1991 rules too, at ~40 ms a feed)."""
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime(1970, 1, 1))  # noqa: DTZ001 (a VTIMEZONE rule starts in local time)
+    standard.add("tzoffsetfrom", timedelta(hours=8))
+    standard.add("tzoffsetto", timedelta(hours=8))
+    standard.add("tzname", "CST")
+    zone = Timezone()
+    zone.add("tzid", "Asia/Shanghai")
+    zone.add_component(standard)
+    return zone

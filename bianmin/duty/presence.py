@@ -62,11 +62,14 @@ def check_out(place: DutyPlace, *, actor: User, at: datetime | None = None) -> A
     return row
 
 
-def missing_check_ins(places: QuerySet[DutyPlace], day: date, *, limit: int = 200) -> list[DutyDay]:
-    """People on duty on `day` at `places` with no sign of presence: no check-in, no patrol round, no grievance
-    taken in at the village hall (`bianmin.duty.activity`). The township's overview; one query."""
-    rows = activity.absent(DutyDay.objects.filter(place__in=places, date=day), day, day).select_related("place__unit")
-    return list(rows.order_by("place__unit__path", "place_id", "id")[:limit])
+def roll_call(places: QuerySet[DutyPlace], day: date, *, missing_only: bool = True, limit: int = 200) -> list[DutyDay]:
+    """The people on duty on `day` at `places`, each with its signs of presence (`checked_in`, `patrolled`,
+    `took_in`: `bianmin.duty.activity`), or only those with none; in the order of the units, at most `limit`.
+    One query, read by the home page, the overview of missing check-ins, the API and the morning's reminders."""
+    rows = activity.with_presence(DutyDay.objects.filter(place__in=places, date=day), day, day)
+    if missing_only:
+        rows = rows.filter(activity.NO_SIGN)
+    return list(rows.select_related("place__unit").order_by("place__unit__path", "place_id", "id")[:limit])
 
 
 def add_log(place: DutyPlace, *, actor: User, text: str, day: date | None = None) -> DutyLog:
@@ -218,7 +221,7 @@ def remind_missing_check_ins(day: date | None = None) -> int:
     in the morning, after the duty's first hour). Names the place and the person, never a phone. Once per
     person and day."""
     day = day or timezone.localdate()
-    rows = missing_check_ins(DutyPlace.objects.filter(active=True), day, limit=100_000)
+    rows = roll_call(DutyPlace.objects.filter(active=True), day, limit=100_000)
     texts = [
         (
             row,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 from datetime import date
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from bianmin.duty.choices import ChangeAction, ChangeKind, DayRule
+from bianmin.duty.models import FIRST_DAY, LAST_DAY, DutyDay
+
+# A day a roster may name (`bianmin.duty.models.FIRST_DAY` to `LAST_DAY`).
+RosterDate = Annotated[datetime.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 class PlaceOut(Schema):
@@ -68,7 +73,7 @@ class FindingOut(Schema):
 
 
 class PublishIn(Schema):
-    month: date
+    month: RosterDate
     reason: str = Field("", max_length=300)
 
 
@@ -82,11 +87,11 @@ class MonthOut(Schema):
 class ChangeIn(Schema):
     kind: ChangeKind
     member: int
-    date: date
+    date: RosterDate
     reason: str = Field(..., min_length=1, max_length=300)
     colleague: int | None = None
-    other_date: datetime.date | None = None
-    end: datetime.date | None = None
+    other_date: RosterDate | None = None
+    end: RosterDate | None = None
 
 
 class ChangeOut(Schema):
@@ -165,7 +170,7 @@ class HeadIn(Schema):
 class ShiftIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    date: date
+    date: RosterDate
     member: int
 
 
@@ -173,8 +178,8 @@ class PlanIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(..., min_length=1, max_length=100)
-    start: date
-    end: date
+    start: RosterDate
+    end: RosterDate
     hours: str = Field("", max_length=60)
     shifts: list[ShiftIn] = Field(default_factory=list, max_length=2000)
 
@@ -213,13 +218,27 @@ class GridOut(Schema):
 
 
 class PresenceOut(Schema):
+    """A row of `bianmin.duty.presence.roll_call`: a duty day with its signs of presence."""
+
     date: date
     place: int
     place_name: str
-    unit: str
+    unit: str = Field(description="The place's unit's code.")
     name: str
     post: str
     hours: str
     checked_in: bool
     patrolled: bool = Field(description="Recorded a patrol round of a service hall in the place's unit that day.")
     took_in: bool = Field(description="Took in a grievance at the village hall that day.")
+
+    @staticmethod
+    def resolve_place(obj: DutyDay) -> int:
+        return obj.place_id
+
+    @staticmethod
+    def resolve_place_name(obj: DutyDay) -> str:
+        return obj.place.name
+
+    @staticmethod
+    def resolve_unit(obj: DutyDay) -> str:
+        return obj.place.unit.code

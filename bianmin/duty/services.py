@@ -19,6 +19,8 @@ from bianmin.duty import resolver
 from bianmin.duty.choices import ChangeKind, ChangeState, DayRule, MonthState, PlaceKind
 from bianmin.duty.errors import DutyError
 from bianmin.duty.models import (
+    FIRST_DAY,
+    LAST_DAY,
     DutyChange,
     DutyDay,
     DutyLayer,
@@ -43,6 +45,7 @@ Actor = User | None
 
 # The roster is kept resolved this far ahead (DESIGN: at least 60 days).
 HORIZON_DAYS = 62
+PLAN_MAX_DAYS = 32  # the longest holiday plan: a month (春节 with its make-up days fits)
 # A place's name when none is given: what the notice boards call it (data in the county's language).
 DEFAULT_NAMES = {
     PlaceKind.VILLAGE_HALL: "{unit}值班室",
@@ -359,6 +362,21 @@ def delete_layer(layer: DutyLayer, *, actor: Actor) -> None:
         resolve_horizon(place)
 
 
+def check_days(**days: date | None) -> None:
+    """Refuse, by the field that names it, a day outside FIRST_DAY to LAST_DAY (a typo like 9999-12-31)."""
+    message = _("Choose a date from %(first)s to %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY}
+    errors = {field: message for field, day in days.items() if day is not None and not FIRST_DAY <= day <= LAST_DAY}
+    if errors:
+        raise InvalidInput(errors)
+
+
+def check_plan_days(start: date, end: date) -> None:
+    """A holiday plan's days, 1 to PLAN_MAX_DAYS in order (the plans page's first step; and on saving)."""
+    check_days(start=start, end=end)
+    if end < start or (end - start).days >= PLAN_MAX_DAYS:
+        raise InvalidInput({"end": _("A holiday plan covers 1 to 32 days.")})
+
+
 def save_holiday_plan(
     place: DutyPlace,
     *,
@@ -366,10 +384,11 @@ def save_holiday_plan(
     name: str,
     start: date,
     end: date,
-    shifts: Mapping[date, Sequence[DutyMember]],
+    shifts: Mapping[date, Iterable[int]],
     hours: str = "",
 ) -> HolidayPlan:
-    """A fixed plan for a span (春节, 国庆) that replaces the rotation on its days."""
+    """A fixed plan for a span (春节, 国庆) that replaces the rotation on its days; `shifts` names the roster
+    members (by id) on each day. Every check of a plan is here, for the page and the API alike."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = str(_("Name the holiday plan."))
@@ -377,23 +396,29 @@ def save_holiday_plan(
         parse_hours(hours)
     except ValidationError as exc:
         errors["hours"] = " ".join(exc.messages)
-    if end < start or (end - start).days > 31:
-        errors["end"] = str(_("A holiday plan covers 1 to 32 days."))
-    elif any(not start <= day <= end for day in shifts):
-        errors["shifts"] = str(_("Every shift must fall within the plan's days."))
+    try:
+        check_plan_days(start, end)
+        if any(not start <= day <= end for day in shifts):
+            errors["shifts"] = str(_("Every shift must fall within the plan's days."))
+    except InvalidInput as exc:
+        errors.update({k: str(v) for k, v in exc.fields.items()})
     if errors:
         raise InvalidInput(errors)
     hours = " ".join(hours.split())
+    # Each person once a day, in the order given.
+    named = {day: list(dict.fromkeys(ids)) for day, ids in shifts.items()}
     with transaction.atomic():
         place = lock(place)
         check(actor, Permission.DUTY_CHANGE, place)
-        if any(m.place_id != place.pk for people in shifts.values() for m in people):
+        wanted = {pk for ids in named.values() for pk in ids}
+        members = DutyMember.objects.filter(place=place, pk__in=wanted).in_bulk()
+        if len(members) != len(wanted):
             raise InvalidInput({"shifts": _("Only the place's own people can be on its holiday plan.")})
         if HolidayPlan.objects.filter(place=place, start__lte=end, end__gte=start).exists():
             raise InvalidInput({"start": _("Another holiday plan already covers some of these days.")})
         plan = HolidayPlan.objects.create(place=place, name=name.strip()[:100], start=start, end=end, hours=hours)
         HolidayShift.objects.bulk_create(
-            HolidayShift(plan=plan, date=day, member=m) for day, people in shifts.items() for m in people
+            HolidayShift(plan=plan, date=day, member=members[pk]) for day, ids in named.items() for pk in ids
         )
         audit(actor, "duty.plan.create", plan, place=place.pk, start=start.isoformat(), end=end.isoformat())
         resolve_months(place, months_between(start, end))

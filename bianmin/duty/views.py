@@ -4,6 +4,7 @@ check-in, the month review and publishing, changes, reception visits)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import date, timedelta
 from typing import Any
@@ -25,6 +26,8 @@ from django.views.decorators.http import require_GET, require_POST
 from bianmin.duty import changes, presence, services, store
 from bianmin.duty.choices import ChangeKind, ChangeState, DayRule, PlaceKind
 from bianmin.duty.models import (
+    FIRST_DAY,
+    LAST_DAY,
     Attendance,
     DutyChange,
     DutyDay,
@@ -35,11 +38,11 @@ from bianmin.duty.models import (
     ReceptionVisit,
 )
 from bianmin.duty.store import BoardRow, BoardUnit
-from bianmin.duty.workflow import actions_from
 from bianmin.errors import DomainError
 from bianmin.org.choices import PLACE_KINDS, UnitKind
-from bianmin.org.models import Unit, User
+from bianmin.org.models import Unit, UnitQuerySet, User
 from bianmin.org.permissions import Permission
+from bianmin.org.scope import scope_paths
 
 TOWNSHIP_KINDS = (UnitKind.TOWNSHIP, UnitKind.STREET)
 BOARD_KINDS = frozenset({*PLACE_KINDS, *TOWNSHIP_KINDS})
@@ -151,6 +154,11 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def field_errors(exc: DomainError) -> dict[str, str]:
+    """A refusal's messages by the field they name, to show beside it (pages never show a field's code name)."""
+    return {name: str(text) for name, text in exc.fields.items()}
+
+
 def _place(request: HttpRequest, pk: int, permission: Permission = Permission.DUTY_VIEW) -> DutyPlace:
     place = DutyPlace.objects.restrict(_user(request), permission).select_related("unit", "head").filter(pk=pk).first()
     if place is None:
@@ -158,25 +166,32 @@ def _place(request: HttpRequest, pk: int, permission: Permission = Permission.DU
     return place
 
 
+def visible_townships(user: User) -> UnitQuerySet:
+    """The townships and streets whose rosters the user sees (a village's cadre does not see the township's):
+    the one place that decides it, for the links, the month grid page and the API."""
+    return Unit.objects.restrict(user, Permission.DUTY_VIEW).filter(kind__in=TOWNSHIP_KINDS, is_active=True)
+
+
 def townships(user: User) -> list[Unit]:
     """The townships whose month grid the user may open (links on the home and overview pages)."""
-    units = Unit.objects.restrict(user, Permission.DUTY_VIEW).filter(kind__in=TOWNSHIP_KINDS, is_active=True)
-    return list(units.order_by("path")[:100])
+    return list(visible_townships(user).order_by("path")[:100])
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """My duty: the days ahead with check-in and check-out, the changes waiting for me, the places I see."""
     user = _user(request)
+    if scope_paths(user, Permission.DUTY_VIEW) == []:
+        # A villager (or anyone without a roster to see) is looking for who is on duty: the public page.
+        return HttpResponseRedirect(reverse("on_duty"))
     day = timezone.localdate()
-    mine = list(
-        DutyDay.objects.filter(user=user, date__range=(day, day + timedelta(days=30))).select_related("place")[:20]
-    )
+    rows = DutyDay.objects.filter(user=user, date__range=(day, day + timedelta(days=30))).select_related("place")
     checked = {a.place_id: a for a in Attendance.objects.filter(user=user, date=day)}
+    mine = [(row, checked.get(row.place_id) if row.date == day else None) for row in rows[:20]]
     waiting = list(
         DutyChange.objects.restrict(user, Permission.DUTY_VIEW)
         .filter(state__in=[ChangeState.REQUESTED, ChangeState.ACCEPTED])
-        .select_related("place", "member", "colleague")[:50]
+        .select_related("place__unit", "member", "colleague")[:50]
     )
     places = list(DutyPlace.objects.restrict(user, Permission.DUTY_VIEW).select_related("unit").order_by("id")[:200])
     feeds = [
@@ -184,15 +199,14 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in DutyMember.objects.filter(user=user, active=True).select_related("place")
     ]
     managed = DutyPlace.objects.restrict(user, Permission.DUTY_CHANGE)
-    missing = presence.missing_check_ins(managed, day, limit=20) if timezone.localtime().hour >= 9 else []
+    missing = presence.roll_call(managed, day, limit=20) if timezone.localtime().hour >= 9 else []
     return render(
         request,
         "duty/home.html",
         {
             "mine": mine,
             "today": day,
-            "checked": checked,
-            "waiting": [(c, actions_from(c.state, has_colleague=c.colleague_id is not None)) for c in waiting],
+            "waiting": [(c, changes.actions_for(c, user)) for c in waiting],
             "places": places,
             "missing": missing,
             "townships": townships(user),
@@ -224,10 +238,7 @@ def month(request: HttpRequest, pk: int, year: int, number: int) -> HttpResponse
     """Review a month: the resolved days, the check's findings, publishing; and asking for a change."""
     place = _place(request, pk)
     user = _user(request)
-    try:
-        first = date(year, number, 1)
-    except ValueError:
-        raise Http404 from None
+    first = month_start(year, number)
     error = ""
     if request.method == "POST":
         try:
@@ -251,6 +262,14 @@ def month(request: HttpRequest, pk: int, year: int, number: int) -> HttpResponse
     for row in DutyDay.objects.filter(place=place, date__range=(first, _last(first))).order_by("date", "id"):
         days.setdefault(row.date, []).append(row)
     members = {m.pk: m for m in DutyMember.objects.filter(place=place, active=True)}
+    # The change form: what was sent when it was refused, else the signed-in person and the day they came from.
+    asked = request.POST if request.method == "POST" and request.POST.get("do") != "publish" else None
+    own = next((m.pk for m in members.values() if m.user_id == user.pk), None)
+    form = {k: asked.get(k, "") for k in CHANGE_FIELDS} if asked else {"member": str(own or ""), "date": ""}
+    with contextlib.suppress(ValueError):
+        came_from = date.fromisoformat(request.GET.get("date", ""))
+        if asked is None and first <= came_from <= _last(first):
+            form["date"] = came_from.isoformat()
     published = DutyMonth.objects.filter(place=place, month=first).first()
     previous, following = (first - timedelta(days=1)).replace(day=1), _last(first) + timedelta(days=1)
     return render(
@@ -264,6 +283,7 @@ def month(request: HttpRequest, pk: int, year: int, number: int) -> HttpResponse
             "published": published,
             "members": members.values(),
             "kinds": ChangeKind.choices,
+            "form": form,
             "can_change": services.may(user, Permission.DUTY_CHANGE, place),
             "error": error,
             "previous": previous,
@@ -273,6 +293,21 @@ def month(request: HttpRequest, pk: int, year: int, number: int) -> HttpResponse
             else None,
         },
     )
+
+
+def month_start(year: int, number: int) -> date:
+    """The first day of the month a page's address names; not found for a month 13 or one out of a roster's
+    range (`FIRST_DAY`–`LAST_DAY`: a page links the months either side)."""
+    try:
+        first = date(year, number, 1)
+    except ValueError:
+        raise Http404 from None
+    if not FIRST_DAY <= first <= LAST_DAY:
+        raise Http404
+    return first
+
+
+CHANGE_FIELDS = ("kind", "member", "date", "colleague", "other_date", "end", "reason")
 
 
 def _last(first: date) -> date:

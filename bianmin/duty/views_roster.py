@@ -8,18 +8,16 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext
 
 from bianmin.duty import services
 from bianmin.duty.models import DutyDay, DutyMember, DutyPlace, HolidayPlan
-from bianmin.duty.views import _place, _user
+from bianmin.duty.views import _place, _user, field_errors
 from bianmin.errors import DomainError, InvalidInput
 from bianmin.org.models import User
 from bianmin.org.permissions import Permission
-
-PLAN_MAX_DAYS = 32
 
 
 def _unit_people(place: DutyPlace) -> list[User]:
@@ -101,82 +99,96 @@ def _save_people(request: HttpRequest, place: DutyPlace, user: User) -> None:
         raise InvalidInput({"do": gettext("Unknown action.")})
 
 
-def _span(start: str | None, end: str | None) -> tuple[date, date] | None:
-    """The plan's days from the form, when both are given and valid (1 to 32 days)."""
+def _day(data: QueryDict, field: str) -> date:
     try:
-        first, last = date.fromisoformat(start or ""), date.fromisoformat(end or "")
+        return date.fromisoformat(data.get(field, ""))
     except ValueError:
-        return None
-    return (first, last) if 0 <= (last - first).days < PLAN_MAX_DAYS else None
+        raise InvalidInput({field: gettext("Write the date as 2026-10-09.")}) from None
 
 
-def _shifts(values: Sequence[str], members: dict[int, DutyMember]) -> dict[date, list[DutyMember]]:
-    """`2026-10-01:12` → 12 on 1 October; a member not of this place is an invalid field."""
-    shifts: dict[date, list[DutyMember]] = {}
-    for value in values:
-        day, _sep, member = value.partition(":")
-        shifts.setdefault(date.fromisoformat(day), []).append(members[int(member)])
+def _shifts(values: Sequence[str]) -> dict[date, list[int]]:
+    """`2026-10-01:12` → roster member 12 on 1 October (the service checks who and when)."""
+    shifts: dict[date, list[int]] = {}
+    try:
+        for value in values:
+            day, _sep, member = value.partition(":")
+            shifts.setdefault(date.fromisoformat(day), []).append(int(member))
+    except ValueError:
+        raise InvalidInput({"shifts": gettext("Tick who is on duty on each day.")}) from None
     return shifts
+
+
+def _save_plan(data: QueryDict, place: DutyPlace, user: User) -> None:
+    if data.get("do") == "delete":
+        plan = HolidayPlan.objects.filter(place=place, pk=_int(data.get("plan")) or 0).first()
+        if plan is None:
+            raise Http404
+        services.delete_holiday_plan(plan, actor=user)
+        return
+    services.save_holiday_plan(
+        place,
+        actor=user,
+        name=data.get("name", ""),
+        start=_day(data, "start"),
+        end=_day(data, "end"),
+        hours=data.get("hours", ""),
+        shifts=_shifts(data.getlist("shift")),
+    )
+
+
+def _plan_table(
+    data: QueryDict, place: DutyPlace, members: list[DutyMember], ticked: set[str]
+) -> list[tuple[date, list[tuple[DutyMember, bool]]]]:
+    """The second step: a row per day of the chosen span, a box per person, ticked as given (else from the
+    roster as it now resolves). Refuses days the plan could not have, as saving it would."""
+    start, end = _day(data, "start"), _day(data, "end")
+    services.check_plan_days(start, end)
+    if not ticked:
+        on = DutyDay.objects.filter(place=place, date__range=(start, end)).values_list("date", "member_id")
+        ticked = {f"{d.isoformat()}:{m}" for d, m in on}
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    return [(day, [(m, f"{day.isoformat()}:{m.pk}" in ticked) for m in members]) for day in days]
 
 
 @login_required
 def plans(request: HttpRequest, pk: int) -> HttpResponse:
-    """A place's holiday plans; a new one in two steps: its days, then who is on each (the roster as it now
-    resolves is ticked to start from)."""
+    """A place's holiday plans; a new one in two steps: its days, then its name, hours and who is on each day
+    (the roster as it now resolves is ticked to start from). `services.save_holiday_plan` checks it all; its
+    refusals are shown beside the fields they name."""
     place = _place(request, pk)
     user = _user(request)
     data = request.POST if request.method == "POST" else request.GET
+    errors: dict[str, str] = {}
     error = ""
-    members = {m.pk: m for m in DutyMember.objects.filter(place=place, active=True)}
     if request.method == "POST":
         try:
-            if data.get("do") == "delete":
-                plan = HolidayPlan.objects.filter(place=place, pk=_int(data.get("plan")) or 0).first()
-                if plan is None:
-                    raise Http404
-                services.delete_holiday_plan(plan, actor=user)
-            else:
-                span = _span(data.get("start"), data.get("end"))
-                if span is None:
-                    raise InvalidInput({"end": gettext("A holiday plan covers 1 to 32 days.")})
-                services.save_holiday_plan(
-                    place,
-                    actor=user,
-                    name=data.get("name", ""),
-                    start=span[0],
-                    end=span[1],
-                    hours=data.get("hours", ""),
-                    shifts=_shifts(data.getlist("shift"), members),
-                )
+            _save_plan(data, place, user)
             messages.success(request, gettext("Saved; the months ahead are worked out again."))
             return HttpResponseRedirect(request.path)
         except DomainError as exc:
-            error = exc.describe()
-        except (ValueError, KeyError):
+            errors, error = field_errors(exc), str(exc.message)
+        except ValueError:
             error = gettext("Some fields are not valid.")
-    span = _span(data.get("start"), data.get("end"))
-    if span is None and data.get("start"):
-        error = error or gettext("A holiday plan covers 1 to 32 days.")
+    members = list(DutyMember.objects.filter(place=place, active=True).order_by("position", "id"))
     table: list[tuple[date, list[tuple[DutyMember, bool]]]] = []
-    if span is not None:
+    if data.get("start") or data.get("end"):
         ticked = set(data.getlist("shift")) if request.method == "POST" else set()
-        if not ticked:
-            on = DutyDay.objects.filter(place=place, date__range=span).values_list("date", "member_id")
-            ticked = {f"{d.isoformat()}:{m}" for d, m in on}
-        day = span[0]
-        while day <= span[1]:
-            table.append((day, [(m, f"{day.isoformat()}:{m.pk}" in ticked) for m in members.values()]))
-            day += timedelta(days=1)
+        try:
+            table = _plan_table(data, place, members, ticked)
+        except DomainError as exc:
+            errors = {**field_errors(exc), **errors}
+            error = error or str(exc.message)
     return render(
         request,
         "duty/plans.html",
         {
             "place": place,
             "plans": HolidayPlan.objects.filter(place=place).prefetch_related("shifts__member").order_by("-start")[:50],
-            "members": list(members.values()),
+            "members": members,
             "table": table,
             "form": {k: data.get(k, "") for k in ("name", "start", "end", "hours")},
             "can_change": services.may(user, Permission.DUTY_CHANGE, place),
             "error": error,
+            "errors": errors,
         },
     )

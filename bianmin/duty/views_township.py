@@ -7,19 +7,20 @@ import tempfile
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from bianmin.duty import activity, grid
+from bianmin.duty import activity, grid, presence
 from bianmin.duty.models import DutyDay, DutyPlace
-from bianmin.duty.views import TOWNSHIP_KINDS, _user, townships
+from bianmin.duty.views import _user, month_start, townships, visible_townships
 from bianmin.errors import DomainError
 from bianmin.org.models import Unit
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import in_scope
+from bianmin.org.scope import scope_paths
 
 # How far back the overview looks: a month of duty days is what a township reviews.
 OVERVIEW_DAYS = 31
@@ -28,17 +29,10 @@ OVERVIEW_ROWS = 1000
 
 def _township(request: HttpRequest, code: str) -> Unit:
     """A township or street the user sees the rosters of (a village's cadre does not see the township's)."""
-    unit = Unit.objects.filter(code=code, kind__in=TOWNSHIP_KINDS, is_active=True).first()
-    if unit is None or not in_scope(_user(request), Permission.DUTY_VIEW, unit.path):
+    unit = visible_townships(_user(request)).filter(code=code).first()
+    if unit is None:
         raise Http404
     return unit
-
-
-def _month(year: int, number: int) -> date:
-    try:
-        return date(year, number, 1)
-    except ValueError:
-        raise Http404 from None
 
 
 @login_required
@@ -46,7 +40,7 @@ def _month(year: int, number: int) -> date:
 def township(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
     """Every village's hall and the township's own places × the days of the month, gaps highlighted."""
     unit = _township(request, code)
-    first = _month(year, number)
+    first = month_start(year, number)
     found, error = None, ""
     try:
         found = grid.township_grid(unit, first)
@@ -65,7 +59,7 @@ def township(request: HttpRequest, code: str, year: int, number: int) -> HttpRes
 @require_GET
 def township_xlsx(request: HttpRequest, code: str, year: int, number: int) -> HttpResponseBase:
     unit = _township(request, code)
-    first = _month(year, number)
+    first = month_start(year, number)
     try:
         found = grid.township_grid(unit, first)
     except DomainError as exc:
@@ -86,6 +80,8 @@ def township_xlsx(request: HttpRequest, code: str, year: int, number: int) -> Ht
 def missing(request: HttpRequest) -> HttpResponse:
     """Who was on duty on a day at the places the user sees, and how each showed presence (or did not)."""
     user = _user(request)
+    if scope_paths(user, Permission.DUTY_VIEW) == []:
+        return HttpResponseRedirect(reverse("on_duty"))
     today = timezone.localdate()
     day, error = today, ""
     if request.GET.get("date"):
@@ -99,14 +95,9 @@ def missing(request: HttpRequest) -> HttpResponse:
                 day = today
     only_missing = request.GET.get("all") != "1"
     places = DutyPlace.objects.restrict(user, Permission.DUTY_VIEW)
-    rows = activity.with_presence(DutyDay.objects.filter(place__in=places, date=day), day, day)
-    if only_missing:
-        rows = rows.filter(activity.NO_SIGN)
+    found = presence.roll_call(places, day, missing_only=only_missing, limit=OVERVIEW_ROWS + 1)
     since = day.replace(day=1)
     summary = activity.absences_by_person(DutyDay.objects.filter(place__in=places), since, day)
-    found = list(
-        rows.select_related("place__unit").order_by("place__unit__path", "place_id", "id")[: OVERVIEW_ROWS + 1]
-    )
     return render(
         request,
         "duty/missing.html",

@@ -49,18 +49,18 @@ def test_a_grievance_taken_in_at_the_village_hall_counts_as_presence(county):
     places = DutyPlace.objects.filter(pk=r.hall.pk)
     row = DutyDay.objects.filter(place=r.hall, date=today).first()
     assert row is not None and row.user is not None
-    assert row in presence.missing_check_ins(places, today)
+    assert row in presence.roll_call(places, today)
     # When they took in a grievance yesterday, or by the hotline today, it does not count
     _take_in(row.user, county["huanhua"], at=at(17, TUESDAY - timedelta(days=1)))
     _take_in(row.user, county["huanhua"], channel=Channel.HOTLINE, at=at(10))
-    assert row in presence.missing_check_ins(places, today)
+    assert row in presence.roll_call(places, today)
     # and a colleague's grievance at the hall today does not count for them
     colleague = next(m.user for m in r.cadres if m.user_id != row.user_id)
     _take_in(colleague, county["huanhua"], at=at(10))
-    assert row in presence.missing_check_ins(places, today)
+    assert row in presence.roll_call(places, today)
     # Then one they took in at the village hall that day does (23:30 Shanghai is still that day)
     _take_in(row.user, county["huanhua"], at=at(23).replace(minute=30))
-    assert row not in presence.missing_check_ins(places, today)
+    assert row not in presence.roll_call(places, today)
 
 
 def test_a_patrol_round_counts_as_presence_in_one_query(county, django_assert_num_queries):
@@ -71,20 +71,20 @@ def test_a_patrol_round_counts_as_presence_in_one_query(county, django_assert_nu
     on_duty = DutyDay.objects.filter(place__in=places, date=today).count()
     # Then the overview is one query, whoever is on duty
     with django_assert_num_queries(1):
-        missing = presence.missing_check_ins(places, today)
+        missing = presence.roll_call(places, today)
     assert len(missing) == on_duty
     leader_row = DutyDay.objects.get(place=r.room, date=today)
     # When the leader patrols the hall of another township, it does not count
     kuimen_hall = Hall.objects.create(unit=county["kuimen"], name="夔门街道便民服务中心", phone="023-56551111")
     Patrol.objects.create(hall=kuimen_hall, inspector=leader_row.user, at=at(9))
-    assert leader_row in presence.missing_check_ins(places, today)
+    assert leader_row in presence.roll_call(places, today)
     # nor a round of 白帝镇's hall yesterday
     hall = Hall.objects.create(unit=county["baidi"], name="白帝镇便民服务中心", phone="023-56552222")
     Patrol.objects.create(hall=hall, inspector=leader_row.user, at=at(16, TUESDAY - timedelta(days=1)))
-    assert leader_row in presence.missing_check_ins(places, today)
+    assert leader_row in presence.roll_call(places, today)
     # Then a round of 白帝镇's hall today does
     Patrol.objects.create(hall=hall, inspector=leader_row.user, at=at(0))
-    assert leader_row not in presence.missing_check_ins(places, today)
+    assert leader_row not in presence.roll_call(places, today)
     # and the month's count per person, one grouped query: the leader was there on the Tuesday, not the Monday
     monday = TUESDAY - timedelta(days=1)
     with django_assert_num_queries(1):

@@ -42,12 +42,23 @@ def test_the_township_grid_the_overview_and_the_roster_pages(server, browser):
     expect(page.locator("ul.messages")).to_contain_text("已保存")
     expect(page.locator("tr[id^=member-]").nth(1).locator("input[name=post]")).to_have_value(before + "（兼）")
     page.screenshot(path=str(ARTIFACTS / "duty-people.png"), full_page=True)
-    page.get_by_role("link", name="节假日值班安排").first.click()
+    # On a phone the roster's table scrolls inside its card: the page itself does not widen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(server["base"] + "/duty/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("tr", has_text="浣花村").get_by_role("link", name="节假日值班安排").first.click()
     expect(page.locator("h1")).to_contain_text("节假日值班安排")
-    page.locator("input[name=name]").fill("元旦值班")
     page.locator("input[name=start]").fill("2026-12-30")
     page.locator("input[name=end]").fill("2026-12-31")
     page.get_by_role("button", name="选择每天的值班人员").click()
     expect(page.locator("#plan-form input[type=checkbox]:checked").first).to_be_visible()
+    # Saved with a blank name: the refusal stands beside the name, the grid as ticked
+    page.locator("#plan-form input[name=name]").fill(" ")
+    page.locator("#plan-form").get_by_role("button", name="保存节假日值班安排").click()
+    expect(page.locator("#plan-form p.error")).to_contain_text("请填写节假日值班安排的名称")
+    page.locator("#plan-form input[name=name]").fill("元旦值班")
     page.screenshot(path=str(ARTIFACTS / "duty-holiday-plan.png"), full_page=True)
     page.close()

@@ -121,7 +121,11 @@ def test_publishing_a_month_with_a_gap_needs_a_reason(county):
         name="国庆值班",
         start=date(2026, 10, 1),
         end=date(2026, 10, 4),
-        shifts={date(2026, 10, 1): [r.cadres[0]], date(2026, 10, 2): [r.cadres[1]], date(2026, 10, 4): [r.cadres[2]]},
+        shifts={
+            date(2026, 10, 1): [r.cadres[0].pk],
+            date(2026, 10, 2): [r.cadres[1].pk],
+            date(2026, 10, 4): [r.cadres[2].pk],
+        },
     )
     findings = services.check_month(r.hall, OCTOBER)
     assert [(f.code, f.date) for f in findings if f.code == "gap"] == [("gap", date(2026, 10, 3))]

@@ -3,9 +3,12 @@ check-ins, a duty log and reception visits, some of them petition cases; fast, a
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bianmin.demo import _load_county
 from bianmin.duty.choices import ChangeKind, ChangeState, MonthState, PlaceKind
@@ -19,9 +22,11 @@ from bianmin.duty.models import (
     DutyMonth,
     DutyPlace,
     ReceptionVisit,
+    parse_hours,
 )
 from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit
+from bianmin.workdays.services import current_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +44,17 @@ def test_demo_duty(settings, tmp_path):
     assert approved.filter(kind=ChangeKind.SWAP).exists() and approved.filter(kind=ChangeKind.LEAVE).exists()
     assert DutyDay.objects.exists() and ReceptionVisit.objects.filter(case__isnull=False).count() == 3
     assert ReceptionVisit.objects.filter(case__isnull=True).count() == 2
+    # and today's check-ins are not later than the duty's hours begin (nor later than now)
+    for attendance in Attendance.objects.select_related("place"):
+        row = DutyDay.objects.get(place=attendance.place, user=attendance.user, date=attendance.date)
+        spans = parse_hours(row.hours)
+        assert attendance.checked_in_at <= timezone.now()
+        if spans and timezone.localtime().time() > spans[0][0]:
+            assert timezone.localtime(attendance.checked_in_at).time() < spans[0][0]
+    # and each visit was on a working day, in the reception room's morning hours (Asia/Shanghai)
+    for visit in ReceptionVisit.objects.all():
+        at = timezone.localtime(visit.visited_at)
+        assert current_calendar().is_workday(at.date()) and time(8, 30) <= at.time() <= time(12, 0), at
     counts = [m.objects.count() for m in (DutyPlace, DutyDay, DutyChange, ReceptionVisit, Attendance, DutyLog)]
     load_demo_duty(2026)
     assert counts == [m.objects.count() for m in (DutyPlace, DutyDay, DutyChange, ReceptionVisit, Attendance, DutyLog)]

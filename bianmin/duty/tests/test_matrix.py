@@ -40,6 +40,9 @@ CHANGE_HALL = {"cadre_a", "township_leader", "township_admin", "county_admin"}
 VIEW_ROOM = {"township_staff", "township_leader", "township_admin", "supervisor", "county_admin"}
 RECORD_ROOM = {"township_leader", "township_admin", "county_admin"}
 SIGNED_IN = others()
+# Those who see no roster anywhere (a villager, window staff, a department's handler): "my duty" and the overview
+# send them to the public "who is on duty today" page.
+NO_ROSTERS = {"villager", "window", "dept"}
 
 EXPECTED = {
     "GET days": {200: VIEW_HALL, 404: others(VIEW_HALL), 401: {ANONYMOUS}},
@@ -63,7 +66,7 @@ EXPECTED = {
     "POST visits": {201: RECORD_ROOM, 403: VIEW_ROOM - RECORD_ROOM, 404: others(VIEW_ROOM), 401: {ANONYMOUS}},
     "GET public": {200: set(EVERYONE)},
     "page today": {200: set(EVERYONE)},
-    "page home": {200: SIGNED_IN, "login": {ANONYMOUS}},
+    "page home": {200: SIGNED_IN - NO_ROSTERS, 302: NO_ROSTERS, "login": {ANONYMOUS}},
     "page month": {200: VIEW_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
     "page layers": {200: VIEW_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
     "page add layer": {302: CHANGE_HALL, 200: VIEW_HALL - CHANGE_HALL, 404: others(VIEW_HALL), "login": {ANONYMOUS}},
@@ -90,7 +93,7 @@ EXPECTED = {
     # The township's grid and its Excel: 白帝镇's subtree, not a village's cadre or its work team.
     "page township grid": {200: VIEW_ROOM, 404: others(VIEW_ROOM), "login": {ANONYMOUS}},
     "page township excel": {200: VIEW_ROOM, 404: others(VIEW_ROOM), "login": {ANONYMOUS}},
-    "page missing check-ins": {200: SIGNED_IN, "login": {ANONYMOUS}},
+    "page missing check-ins": {200: SIGNED_IN - NO_ROSTERS, 302: NO_ROSTERS, "login": {ANONYMOUS}},
     "GET township grid": {200: VIEW_ROOM, 404: others(VIEW_ROOM), 401: {ANONYMOUS}},
     "GET presence": {200: SIGNED_IN, 401: {ANONYMOUS}},
 }

@@ -23,11 +23,11 @@ def test_the_person_on_duty_checks_in_and_out_and_writes_the_log(
     row = DutyDay.objects.filter(place=r.hall, date=today).first()
     assert row is not None
     places = DutyPlace.objects.filter(pk=r.hall.pk)
-    assert row in presence.missing_check_ins(places, today)
+    assert row in presence.roll_call(places, today)
     presence.check_in(r.hall, actor=row.user)
     presence.check_in(r.hall, actor=row.user)  # again: a no-op
     presence.check_out(r.hall, actor=row.user)
-    assert row not in presence.missing_check_ins(places, today)
+    assert row not in presence.roll_call(places, today)
     presence.add_log(r.hall, actor=row.user, text="接待村民两人")
     off_duty = next(m.user for m in r.cadres if not DutyDay.objects.filter(place=r.hall, date=today, member=m).exists())
     with pytest.raises(PermissionDenied):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from icalendar import Calendar
 
 from bianmin.duty.models import DutyDay
 from bianmin.duty.tests.factories import rosters
@@ -73,6 +74,12 @@ def test_the_ical_feeds(client, county, board):
     assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
     body = feed.content.decode()
     assert "BEGIN:VEVENT" in body and "BEGIN:VALARM" in body and member.name in body
+    # Every TZID it uses is defined in the feed (RFC 5545): a client without the IANA names can read the times
+    calendar = Calendar.from_ical(feed.content)
+    zones = {str(z["TZID"]) for z in calendar.walk("VTIMEZONE")}
+    events = calendar.walk("VEVENT")
+    assert events and zones == {"Asia/Shanghai"}
+    assert all(e["DTSTART"].params["TZID"] in zones for e in events)
     assert client.get(f"/duty/feed/{board.hall.feed_secret}.ics").status_code == 200
     assert client.get("/duty/feed/guess.ics").status_code == 404
 
