@@ -18,6 +18,7 @@ from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
+from bianmin.pagination import Pagination
 from bianmin.village import decisions, presenters, projects, reports, services
 from bianmin.village.choices import PublicationStatus
 from bianmin.village.models import (
@@ -51,6 +52,7 @@ from bianmin.village.schemas import (
     StartIn,
     StepIn,
 )
+from bianmin.village.shared import within
 
 router = Router(tags=["village"])
 MAX_REPORT_DAYS = 366 * 5
@@ -81,10 +83,6 @@ def scoped_village(user: User, code: str) -> Unit:
     return unit
 
 
-def within(rows: QuerySet[Any], unit: Unit | None) -> QuerySet[Any]:
-    return rows.filter(village__in=Unit.objects.subtree(unit).values("id")) if unit is not None else rows
-
-
 def visible_publication(user: User, pk: int) -> Publication:
     found = (
         Publication.objects.restrict(user, Permission.VILLAGE_VIEW)
@@ -111,16 +109,19 @@ def visible_project(user: User, pk: int) -> Project:
     return found
 
 
-def paged(rows: QuerySet[Any], filters: Filters, present: Any) -> dict[str, Any]:
-    page = rows[filters.offset : filters.offset + filters.limit]
-    return {"items": [present(r) for r in page], "count": rows.count()}
+def paged(rows: QuerySet[Any], page: Pagination.Input, present: Any) -> dict[str, Any]:
+    """One page of `rows` within the platform's bounds on limit and offset, each row as `present` shows it."""
+    items = rows[page.offset : page.offset + page.limit]
+    return {"items": [present(r) for r in items], "count": rows.count()}
 
 
 # -- publications ---------------------------------------------------------------------------------------------
 
 
 @router.get("/publications", response={200: Page, **error_responses()}, summary="Publications of the villages in scope")
-def list_publications(request: HttpRequest, filters: Query[PublicationFilters]) -> dict[str, Any]:
+def list_publications(
+    request: HttpRequest, filters: Query[PublicationFilters], page: Query[Pagination.Input]
+) -> dict[str, Any]:
     user = actor(request)
     rows = within(
         Publication.objects.restrict(user, Permission.VILLAGE_VIEW),
@@ -131,7 +132,7 @@ def list_publications(request: HttpRequest, filters: Query[PublicationFilters]) 
     if filters.overdue:
         rows = services.overdue(rows, timezone.localdate())
     rows = rows.select_related("village", "current").order_by("-id")
-    return paged(rows, filters, presenters.publication_summary)
+    return paged(rows, page, presenters.publication_summary)
 
 
 @router.post("/publications", response={201: Detail, **error_responses(403)}, summary="Draft a publication")
@@ -198,13 +199,13 @@ def record_question(request: HttpRequest, pk: int, body: QuestionIn) -> Status[d
 @router.get(
     "/decisions", response={200: Page, **error_responses()}, summary="Decisions (四议两公开) of the villages in scope"
 )
-def list_decisions(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+def list_decisions(request: HttpRequest, filters: Query[Filters], page: Query[Pagination.Input]) -> dict[str, Any]:
     user = actor(request)
     rows = within(
         Decision.objects.restrict(user, Permission.VILLAGE_VIEW),
         scoped_unit(user, filters.unit, Permission.VILLAGE_VIEW),
     )
-    return paged(rows.select_related("village"), filters, presenters.decision_row)
+    return paged(rows.select_related("village"), page, presenters.decision_row)
 
 
 @router.post("/decisions", response={201: Detail, **error_responses(403)}, summary="Start a decision")
@@ -244,14 +245,14 @@ def record_step(request: HttpRequest, pk: int, body: StepIn) -> Status[dict[str,
 
 
 @router.get("/projects", response={200: Page, **error_responses()}, summary="Projects of the villages in scope")
-def list_projects(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+def list_projects(request: HttpRequest, filters: Query[Filters], page: Query[Pagination.Input]) -> dict[str, Any]:
     user = actor(request)
     rows = within(
         Project.objects.restrict(user, Permission.VILLAGE_VIEW),
         scoped_unit(user, filters.unit, Permission.VILLAGE_VIEW),
     )
     listed = rows.select_related("village").annotate(open_flags=Count("flags", filter=Q(flags__closed_at__isnull=True)))
-    return paged(listed, filters, lambda p: presenters.project_row(p, user))
+    return paged(listed, page, lambda p: presenters.project_row(p, user))
 
 
 @router.post("/projects", response={201: Detail, **error_responses(403)}, summary="A project with its prior notice")
@@ -312,13 +313,13 @@ def add_register(request: HttpRequest, body: RegisterIn) -> Status[dict[str, Any
 
 
 @router.get("/catalogue", response={200: Page, **error_responses()}, summary="Publicity catalogue items in scope")
-def list_catalogue(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+def list_catalogue(request: HttpRequest, filters: Query[Filters], page: Query[Pagination.Input]) -> dict[str, Any]:
     user = actor(request)
     rows = within(
         CatalogueItem.objects.restrict(user, Permission.VILLAGE_VIEW),
         scoped_unit(user, filters.unit, Permission.VILLAGE_VIEW),
     )
-    return paged(rows.select_related("village"), filters, presenters.catalogue_row)
+    return paged(rows.select_related("village"), page, presenters.catalogue_row)
 
 
 @router.post(
@@ -362,12 +363,22 @@ def retire_catalogue_item(request: HttpRequest, pk: int) -> dict[str, Any]:
     return presenters.catalogue_row(services.retire_catalogue_item(visible_item(user, pk), actor=user))
 
 
+@router.post(
+    "/catalogue/{pk}/reinstate",
+    response={200: Detail, **error_responses(403, 404, 409)},
+    summary="Reinstate a retired catalogue item: the schedule makes its publications again from the current period",
+)
+def reinstate_catalogue_item(request: HttpRequest, pk: int) -> dict[str, Any]:
+    user = actor(request)
+    return presenters.catalogue_row(services.reinstate_catalogue_item(visible_item(user, pk), actor=user))
+
+
 @router.get(
     "/relatives",
     response={200: Page, **error_responses()},
     summary="Declared relatives (identity numbers masked unless you keep the village's records)",
 )
-def list_relatives(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+def list_relatives(request: HttpRequest, filters: Query[Filters], page: Query[Pagination.Input]) -> dict[str, Any]:
     user = actor(request)
     rows = within(
         Relative.objects.restrict(user, Permission.VILLAGE_VIEW),
@@ -375,7 +386,7 @@ def list_relatives(request: HttpRequest, filters: Query[Filters]) -> dict[str, A
     )
     return paged(
         rows.select_related("village").order_by("village__path", "of_name", "id"),
-        filters,
+        page,
         lambda r: presenters.relative_row(r, user),
     )
 
@@ -452,23 +463,23 @@ def report(request: HttpRequest, filters: Query[ReportFilters]) -> dict[str, Any
 
 
 @router.get("/overdue", response={200: Page, **error_responses(403)}, summary="Publications due and not published")
-def overdue(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+def overdue(request: HttpRequest, filters: Query[Filters], page: Query[Pagination.Input]) -> dict[str, Any]:
     user = actor(request)
     unit = supervised_unit(user, filters.unit)
     rows = reports.overdue_list(
         within(Publication.objects.restrict(user, Permission.VILLAGE_SUPERVISE), unit), timezone.localdate()
     )
-    return paged(rows.select_related("current"), filters, presenters.publication_summary)
+    return paged(rows.select_related("current"), page, presenters.publication_summary)
 
 
 @router.get("/flags", response={200: Page, **error_responses(403)}, summary="Open conflict-of-interest flags")
-def flags(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
+def flags(request: HttpRequest, filters: Query[Filters], page: Query[Pagination.Input]) -> dict[str, Any]:
     user = actor(request)
     unit = supervised_unit(user, filters.unit)
     rows = within(ConflictFlag.objects.restrict(user, Permission.VILLAGE_SUPERVISE), unit).filter(
         closed_at__isnull=True
     )
-    return paged(rows.select_related("case", "project", "village"), filters, presenters.flag_row)
+    return paged(rows.select_related("case", "project", "village"), page, presenters.flag_row)
 
 
 @router.post(
@@ -515,7 +526,7 @@ def public_rows(code: str) -> QuerySet[Publication]:
     response={200: Page, **error_responses(404)},
     summary="A village's published notices (public)",
 )
-def public_list(request: HttpRequest, code: str, filters: Query[Filters]) -> dict[str, Any]:
+def public_list(request: HttpRequest, code: str, page: Query[Pagination.Input]) -> dict[str, Any]:
     def row(p: Publication) -> dict[str, Any]:
         version = p.current  # every published row has one
         if version is None:
@@ -530,4 +541,4 @@ def public_list(request: HttpRequest, code: str, filters: Query[Filters]) -> dic
             "sha256": version.sha256,
         }
 
-    return paged(public_rows(code), filters, row)
+    return paged(public_rows(code), page, row)

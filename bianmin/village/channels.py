@@ -1,32 +1,29 @@
 """Every channel from one record, with identical content (ANCHORS §3: "content must be identical across
 channels"): the text of a published version rendered for the notice board's A4 sheet (PDF with the embedded
-Chinese font and a QR code to the web version of that very version), the village loudspeakers (numbers and
-amounts as they are read aloud, and an audio file where a speech engine is installed), and group messages.
-The web board and the screen page render the same version in templates."""
+Chinese font and a QR code to the web version of that very version), the script the village loudspeakers read
+(numbers and amounts as they are read aloud), and group messages. The web board and the screen page render the
+same version in templates."""
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
+from xml.sax.saxutils import escape
 
 import segno
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from bianmin.documents import pdf as documents_pdf
-from bianmin.documents.pdf import FONT_NAME, chinese_date, load_font
+from bianmin.documents.pdf import FONT_NAME, chinese_date, load_font, style
+
+# The notice's own paragraph style and dated canvas, so a village sheet prints like every other notice.
+from bianmin.documents.pdf import canvas_dated as dated_canvas
 from bianmin.village import spoken
 from bianmin.village.models import Publication, PublicationVersion
 
@@ -83,25 +80,6 @@ def group_text(s: Sheet) -> str:
     return f"【{s.village}村务公开】{s.title}\n{text}\n全文及核验：{s.url}（第{s.version}版 {s.fingerprint}）"
 
 
-def speech_engine() -> str | None:
-    """The installed speech engine's program, if any (espeak-ng, or espeak)."""
-    return shutil.which("espeak-ng") or shutil.which("espeak")
-
-
-def audio(s: Sheet) -> bytes | None:
-    """The broadcast script as a WAV file, or None when this machine has no speech engine."""
-    engine = speech_engine()
-    if engine is None:
-        return None
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "broadcast.wav"
-        # The program found on PATH and our own text as one argument: no shell, nothing a caller controls.
-        subprocess.run(  # noqa: S603
-            [engine, "-v", "cmn", "-s", "150", "-w", str(out), broadcast_script(s)], check=True, timeout=60
-        )
-        return out.read_bytes()
-
-
 class QrCode(Flowable):
     """The version's web address as a QR code, drawn module by module (crisp at any printer's resolution)."""
 
@@ -123,51 +101,32 @@ class QrCode(Flowable):
                     self.canv.rect((x + border) * cell, self.size - (y + border + 1) * cell, cell, cell, 0, 1)
 
 
-def _style(name: str, size: float, leading: float, **options: Any) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=FONT_NAME, fontSize=size, leading=leading, wordWrap="CJK", **options)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def notice_pdf(s: Sheet) -> bytes:
     """The A4 sheet for the notice board and the fixed notice points: the text, who published and signed it,
     the fingerprint, and a QR code to this version on the web board. The same sheet gives the same bytes."""
     load_font()  # before any Paragraph: each parses its markup against the registered font at once
-    body = _style("body", 14, 24, firstLineIndent=28)
-    small = _style("small", 9, 13, textColor=colors.dimgrey)
+    body = style("body", 14, 24, firstLineIndent=28)
+    small = style("small", 9, 13, textColor=colors.dimgrey)
     story: list[Flowable] = [
-        Paragraph(
-            _escape(f"{s.village}村务公开"), _style("head", 12, 18, alignment=TA_CENTER, textColor=colors.darkred)
-        ),
+        Paragraph(escape(f"{s.village}村务公开"), style("head", 12, 18, alignment=TA_CENTER, textColor=colors.darkred)),
         Spacer(1, 4),
-        Paragraph(_escape(s.title), _style("title", 20, 30, alignment=TA_CENTER, spaceAfter=14)),
-        *(Paragraph(_escape(p), body) for p in s.paragraphs),
+        Paragraph(escape(s.title), style("title", 20, 30, alignment=TA_CENTER, spaceAfter=14)),
+        *(Paragraph(escape(p), body) for p in s.paragraphs),
         Spacer(1, 24),
-        Paragraph(_escape(f"{s.village}村民委员会"), _style("issuer", 14, 24, alignment=TA_RIGHT)),
-        Paragraph(_escape(s.published_on), _style("date", 14, 24, alignment=TA_RIGHT)),
+        Paragraph(escape(f"{s.village}村民委员会"), style("issuer", 14, 24, alignment=TA_RIGHT)),
+        Paragraph(escape(s.published_on), style("date", 14, 24, alignment=TA_RIGHT)),
     ]
     if s.signer:
-        story.append(
-            Paragraph(_escape(f"村务监督委员会审核：{s.signer}"), _style("signer", 12, 20, alignment=TA_RIGHT))
-        )
+        story.append(Paragraph(escape(f"村务监督委员会审核：{s.signer}"), style("signer", 12, 20, alignment=TA_RIGHT)))
     story += [
         Spacer(1, 18),
         QrCode(s.url),
         Spacer(1, 4),
-        Paragraph(_escape(f"扫码查看网上公开的同一文本（第{s.version}版，指纹 {s.fingerprint}）"), small),
-        Paragraph(_escape(s.url), small),
-        Paragraph(_escape("对公开内容有疑问的，可扫码在线提出或到村便民服务室反映，10日内答复。"), small),
+        Paragraph(escape(f"扫码查看网上公开的同一文本（第{s.version}版，指纹 {s.fingerprint}）"), small),
+        Paragraph(escape(s.url), small),
+        Paragraph(escape("对公开内容有疑问的，可扫码在线提出或到村便民服务室反映，10日内答复。"), small),
     ]
     buffer = io.BytesIO()
-    stamp = f"D:{s.day:%Y%m%d}000000+08'00'"  # the version's date, not the moment of rendering
-
-    def canvas(*args: object, **kwargs: object) -> Canvas:
-        made = Canvas(*args, **kwargs)  # type: ignore[arg-type]
-        made.setDateFormatter(lambda *_: stamp)
-        return made
-
     with documents_pdf.build_lock:  # ReportLab keeps a document's font subsets in the shared font object
         doc = SimpleDocTemplate(
             buffer,
@@ -183,5 +142,5 @@ def notice_pdf(s: Sheet) -> bytes:
             topMargin=22 * mm,
             bottomMargin=20 * mm,
         )
-        doc.build(story, canvasmaker=canvas)
+        doc.build(story, canvasmaker=dated_canvas(s.day))  # the version's date, not the moment of rendering
     return buffer.getvalue()

@@ -263,6 +263,7 @@ def _record_step(
                 _("The decision waits for step %(n)s; a step cannot follow one that was not valid.")
                 % {"n": waiting or "—"},
             )
+        services.not_in_future("held_on", held_on)
         previous = locked.steps.filter(valid=True).order_by("-held_on").first()
         if previous is not None and held_on < previous.held_on:
             raise InvalidInput({"held_on": _("A step cannot be held before the step it follows.")})

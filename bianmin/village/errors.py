@@ -16,3 +16,4 @@ class VillageError(StrEnum):
     MEETING_NOT_VALID = "village_meeting_not_valid"
     FLAG_CLOSED = "village_flag_closed"
     ITEM_RETIRED = "village_catalogue_item_retired"
+    ITEM_NOT_RETIRED = "village_catalogue_item_not_retired"

@@ -28,7 +28,7 @@ def export_report(report: VillageReport, handle: IO[bytes] | Any) -> None:
         totals.append([label, value])
     header = [
         pgettext("village", "Code"),
-        _("Name"),
+        pgettext("village", "Name"),
         pgettext("village", "Due"),
         _("Published on time"),
         _("Published late"),

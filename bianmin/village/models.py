@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.cases.models import Case
 from bianmin.org.models import Unit, User
@@ -244,7 +245,7 @@ class ChannelRecord(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=ChannelKind.choices)
     at = models.DateTimeField(_("time"))
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    place = models.CharField(pgettext_lazy("channel", "place"), max_length=100, blank=True)
     photo = models.FileField(_("photo"), upload_to="village/boards/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(
         User, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -166,7 +166,7 @@ class Project(models.Model):
         related_name="projects",
     )
     name = models.CharField(_("project"), max_length=200)
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(pgettext_lazy("project", "place"), max_length=200)
     content = models.TextField(_("content"))
     period_start = models.DateField(_("planned start"))
     period_end = models.DateField(_("planned end"))
@@ -285,7 +285,7 @@ class ConflictFlag(models.Model):
     closed_by = models.ForeignKey(
         User, verbose_name=_("closed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    outcome = models.CharField(_("finding"), max_length=10, choices=FlagOutcome.choices, blank=True)
+    outcome = models.CharField(pgettext_lazy("flag", "finding"), max_length=10, choices=FlagOutcome.choices, blank=True)
     close_reason = models.TextField(_("reason for closing"), blank=True)
 
     objects: ClassVar[VillageQuerySet[ConflictFlag]] = VillageQuerySet.as_manager()  # type: ignore[assignment]

@@ -12,6 +12,7 @@ from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
 from bianmin.village import channels, decisions, services
+from bianmin.village.choices import Step
 from bianmin.village.models import (
     CatalogueItem,
     ConflictFlag,
@@ -125,7 +126,6 @@ def renderings(p: Publication, base_url: str) -> dict[str, Any] | None:
         "screen": base_url + reverse("village:screen", args=[p.village.code]),
         "broadcast": channels.broadcast_script(s),
         "group_text": channels.group_text(s),
-        "audio": "available" if channels.speech_engine() else "no speech engine installed on this server",
     }
 
 
@@ -135,6 +135,7 @@ def step_row(s: Any) -> dict[str, Any]:
         "step": s.step,
         "step_label": s.get_step_display(),
         "meeting_type": s.meeting_type,
+        "meeting_label": s.get_meeting_type_display(),
         "held_on": s.held_on,
         "entitled": s.entitled,
         "present": s.present,
@@ -169,6 +170,7 @@ def decision_row(d: Decision, *, steps: bool = False) -> dict[str, Any]:
     if steps:
         row["summary"] = d.summary
         row["next_step"] = decisions.next_step(d)
+        row["next_step_label"] = str(Step(row["next_step"]).label) if row["next_step"] else ""
         row["steps"] = [step_row(s) for s in d.steps.order_by("step", "id")]
     return row
 

@@ -193,6 +193,7 @@ def start_work(project: Project, *, actor: User, on: date) -> Project:
             Project.objects.select_for_update(of=("self",)).select_related("village", "prior_notice").get(pk=project.pk)
         )
         services.check(actor, Permission.VILLAGE_CHANGE, locked.village)
+        services.not_in_future("on", on)
         notice = locked.prior_notice
         if locked.status != ProjectStatus.NOTICED or notice is None or notice.first_published_on is None:
             raise Conflict(VillageError.PROJECT_STATE, _("Work starts after the prior notice is published."))
@@ -225,6 +226,8 @@ def disburse(
         errors["amount_fen"] = _("The amount must be more than zero.")
     if not voucher.strip():
         errors["voucher"] = _("This field is required.")
+    if paid_on > timezone.localdate():
+        errors["paid_on"] = _("This cannot be later than today.")
     if errors:
         raise InvalidInput(errors)
     if project.status not in (ProjectStatus.STARTED, ProjectStatus.COMPLETED):
@@ -258,6 +261,9 @@ def complete_project(project: Project, *, actor: User, on: date, summary: str) -
         services.check(actor, Permission.VILLAGE_CHANGE, locked.village)
         if locked.status != ProjectStatus.STARTED:
             raise Conflict(VillageError.PROJECT_STATE, _("Only a project under way can be completed."))
+        services.not_in_future("on", on)
+        if locked.started_on is not None and on < locked.started_on:
+            raise InvalidInput({"on": _("A project cannot be completed before it started.")})
         body = "\n".join(
             [
                 project_text(locked),

@@ -11,9 +11,9 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from bianmin.org.models import Unit
+from bianmin.reports.figures import truncated_percent
 from bianmin.village.choices import DecisionStatus, FundSource
 from bianmin.village.models import ConflictFlag, Decision, DecisionStep, Project, Publication
-from bianmin.village.rules import truncated_rate
 
 OVERDUE_LIMIT = 500  # rows of the overdue list on a page; the export has them all
 
@@ -29,7 +29,9 @@ class Timeliness:
 
     @property
     def rate(self) -> str | None:
-        return truncated_rate(self.on_time, self.due)
+        """On time of due in percent, truncated (DESIGN §5), always with its decimal: "25.0", not "25"."""
+        rate = truncated_percent(self.on_time, self.due)
+        return None if rate is None else f"{rate:.1f}"
 
 
 @dataclass

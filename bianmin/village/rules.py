@@ -144,11 +144,3 @@ def period_label(cadence: str, start: date) -> str:
     if cadence == "half_yearly":
         return f"{start.year}年{'上' if start.month <= 6 else '下'}半年"
     return f"{start.year}年度"
-
-
-def truncated_rate(part: int, whole: int) -> str | None:
-    """A percentage with one decimal, truncated, never rounded up (DESIGN §5): 5804/5834 → "99.4"."""
-    if whole == 0:
-        return None
-    tenths = part * 1000 // whole
-    return f"{tenths // 10}.{tenths % 10}"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from pydantic import Field
 
-from bianmin.pagination import MAX_OFFSET
 from bianmin.schemas import Plain, SaneDate
 from bianmin.village.choices import (
     Cadence,
@@ -33,9 +31,9 @@ class Page(Plain):
 
 
 class Filters(Plain):
+    """A list's filter (its page is `bianmin.pagination.Pagination.Input`: limit and offset)."""
+
     unit: str | None = Field(None, max_length=32, description="A village or township code in your scope.")
-    limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class PublicationFilters(Filters):

@@ -23,6 +23,7 @@ from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
+from bianmin.org.services import audit
 from bianmin.village import rules
 from bianmin.village.choices import (
     CADENCE_MONTHS,
@@ -57,6 +58,14 @@ ON_PUBLISH: dict[str, Callable[[Publication, datetime], None]] = {}
 def check(actor: User, permission: Permission, village: Unit) -> None:
     if not in_scope(actor, permission, village.path):
         raise PermissionDenied(_("Your role does not allow this for this village."))
+
+
+def not_in_future(field: str, day: date) -> None:
+    """A record of what happened (a meeting held, a payment made, work started or finished) is dated today at
+    the latest: a date ahead would let a meeting count before it is held, or work start before its notice has
+    been displayed long enough."""
+    if day > timezone.localdate():
+        raise InvalidInput({field: _("This cannot be later than today.")})
 
 
 def _text_errors(title: str, body: str) -> dict[str, str]:
@@ -506,4 +515,20 @@ def retire_catalogue_item(item: CatalogueItem, *, actor: User) -> CatalogueItem:
             raise Conflict(VillageError.ITEM_RETIRED, _("This item was retired from the catalogue."))
         locked.is_active = False
         locked.save(update_fields=["is_active"])
+        audit(actor, "village.catalogue.retire", locked, village=locked.village.code, name=locked.name)
+    return locked
+
+
+def reinstate_catalogue_item(item: CatalogueItem, *, actor: User, today: date | None = None) -> CatalogueItem:
+    """Put a retired item back in the schedule from the period holding `today`: the periods that ended while
+    it was retired are not made (nobody owed them), the current one is made once it ends."""
+    with transaction.atomic():
+        locked = CatalogueItem.objects.select_for_update(of=("self",)).select_related("village").get(pk=item.pk)
+        check(actor, Permission.VILLAGE_CHANGE, locked.village)
+        if locked.is_active:
+            raise Conflict(VillageError.ITEM_NOT_RETIRED, _("This item is in the catalogue; it was not retired."))
+        locked.is_active = True
+        locked.starts_on = max(locked.starts_on, today or timezone.localdate())
+        locked.save(update_fields=["is_active", "starts_on"])
+        audit(actor, "village.catalogue.reinstate", locked, village=locked.village.code, name=locked.name)
     return locked

@@ -6,7 +6,6 @@ with its Excel export. Thin: parse, look up through `restrict`, call the service
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -18,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bianmin.errors import DomainError
+from bianmin.errors import DomainError, InvalidInput
 from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
 from bianmin.village import decisions, presenters, reports, services
 from bianmin.village.choices import (
+    STEP_MEETINGS,
     TRANSITIONS,
     ChannelKind,
     DecisionKind,
@@ -35,22 +35,11 @@ from bianmin.village.choices import (
     Step,
 )
 from bianmin.village.excel import export_report
-from bianmin.village.models import ConflictFlag, Decision, Project, Publication
+from bianmin.village.models import ConflictFlag, Decision, Project, Publication, Register
+from bianmin.village.shared import count, day, fen, field_errors, forbidden, refusal, staff, villages, within
 
 LIST_SIZE = 50
 TABS = ("to_sign", "drafts", "published", "overdue")
-
-
-def _user(request: HttpRequest, permission: Permission) -> User | None:
-    """The signed-in user if they hold `permission` on any unit, else None (the page answers 403)."""
-    user = request.user
-    if isinstance(user, User) and Unit.objects.restrict(user, permission).exists():
-        return user
-    return None
-
-
-def forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "village/forbidden.html", status=403)
 
 
 def _base(request: HttpRequest) -> str:
@@ -60,7 +49,7 @@ def _base(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     tab = request.GET.get("tab", "")
@@ -84,12 +73,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "overdue": _("Overdue"),
     }
     rows = lists[tab].select_related("village", "current").order_by("due_on" if tab == "overdue" else "-id")[:LIST_SIZE]
-    villages = Unit.objects.restrict(user, Permission.VILLAGE_VIEW).filter(kind__in=PLACE_KINDS).order_by("path")[:200]
     context = {
         "tab": tab,
         "tabs": [(t, labels[t], lists[t].count()) for t in TABS],
         "rows": rows,
-        "villages": villages,
+        "villages": villages(user, Permission.VILLAGE_VIEW),
         "can_draft": Unit.objects.restrict(user, Permission.VILLAGE_CHANGE).exists(),
         "supervises": Unit.objects.restrict(user, Permission.VILLAGE_SUPERVISE).exists(),
         "today": today,
@@ -100,16 +88,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_CHANGE)
+    user = staff(request, Permission.VILLAGE_CHANGE)
     if user is None:
         return forbidden(request)
-    villages = list(
-        Unit.objects.restrict(user, Permission.VILLAGE_CHANGE).filter(kind__in=PLACE_KINDS).order_by("path")[:500]
-    )
+    keeps = villages(user, Permission.VILLAGE_CHANGE)
     values = {k: request.POST.get(k, "") for k in ("village", "category", "title", "body")}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        village = next((v for v in villages if v.code == values["village"]), None)
+        village = next((v for v in keeps if v.code == values["village"]), None)
         if village is None:
             errors["village"] = _("Choose a village.")
         else:
@@ -118,11 +104,11 @@ def new(request: HttpRequest) -> HttpResponse:
                     actor=user, village=village, category=values["category"], title=values["title"], body=values["body"]
                 )
             except DomainError as exc:
-                errors = {k: str(v) for k, v in exc.fields.items()} or {"title": str(exc.message)}
+                errors = field_errors(exc, "title")
             else:
                 messages.success(request, _("Draft saved; the supervision committee reviews and signs it next."))
                 return HttpResponseRedirect(reverse("village:publication", args=[pub.pk]))
-    context = {"villages": villages, "categories": PublicityCategory.choices, "values": values, "errors": errors}
+    context = {"villages": keeps, "categories": PublicityCategory.choices, "values": values, "errors": errors}
     return render(request, "village/new.html", context, status=400 if errors else 200)
 
 
@@ -141,7 +127,7 @@ def _visible(user: User, pk: int) -> Publication:
 @login_required
 @require_GET
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     pub = _visible(user, pk)
@@ -166,7 +152,7 @@ def _back(pk: int) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     pub = _visible(user, pk)
@@ -181,7 +167,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", "")[:2000],
         )
     except DomainError as exc:
-        messages.error(request, exc.describe())
+        messages.error(request, refusal(exc))
     else:
         row = TRANSITIONS[action]
         messages.success(request, _("Done: %(action)s.") % {"action": row.action.label})
@@ -191,7 +177,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def channel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     pub = _visible(user, pk)
@@ -204,7 +190,7 @@ def channel(request: HttpRequest, pk: int) -> HttpResponse:
             photo=request.FILES.get("photo"),
         )
     except DomainError as exc:
-        messages.error(request, exc.describe())
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("Channel recorded."))
     return _back(pk)
@@ -214,7 +200,7 @@ def channel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question(request: HttpRequest, pk: int) -> HttpResponse:
     """A question a villager asked at the hall, written down by staff."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     pub = _visible(user, pk)
@@ -229,7 +215,7 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             text=request.POST.get("text", "")[:2000],
         )
     except DomainError as exc:
-        messages.error(request, exc.describe())
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("Registered as case %(number)s.") % {"number": case.number})
     return _back(pk)
@@ -240,21 +226,19 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_list(request: HttpRequest) -> HttpResponse:
     """The decisions and projects in scope; the village committee starts a decision here (its first step,
     村党组织提议, is then recorded on the decision's page)."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
-    villages = list(
-        Unit.objects.restrict(user, Permission.VILLAGE_CHANGE).filter(kind__in=PLACE_KINDS).order_by("path")[:500]
-    )
+    keeps = villages(user, Permission.VILLAGE_CHANGE)
     values = {
         k: request.POST.get(k, "").strip() for k in ("village", "title", "kind", "amount", "per_person", "summary")
     }
     errors: dict[str, str] = {}
     if request.method == "POST":
-        if not villages:
+        if not keeps:
             return forbidden(request)
-        village = next((v for v in villages if v.code == values["village"]), None)
-        amount_fen, per_person_fen = _fen(values["amount"]), _fen(values["per_person"])
+        village = next((v for v in keeps if v.code == values["village"]), None)
+        amount_fen, per_person_fen = fen(values["amount"]), fen(values["per_person"])
         if village is None:
             errors["village"] = _("Choose a village.")
         if amount_fen is None:
@@ -273,9 +257,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
                     per_person_fen=per_person_fen or None,
                 )
             except DomainError as exc:
-                names = {"amount_fen": "amount", "per_person_fen": "per_person"}
-                errors = {names.get(k, k): str(v) for k, v in exc.fields.items()}
-                errors = errors or {"title": str(exc.message)}
+                errors = field_errors(exc, "title", {"amount_fen": "amount", "per_person_fen": "per_person"})
             else:
                 messages.success(request, _("Decision started: record the village party organisation's proposal."))
                 return HttpResponseRedirect(reverse("village:decision", args=[started.pk]))
@@ -284,7 +266,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "projects": projects,
-        "villages": villages,
+        "villages": keeps,
         "kinds": DecisionKind.choices,
         "cap": decisions.levy_cap_fen(),
         "values": values,
@@ -293,72 +275,99 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     return render(request, "village/decisions.html", context, status=400 if errors else 200)
 
 
-def _fen(text: str) -> int | None:
-    """An amount typed in yuan as fen (an integer), or None when it is not a plain non-negative amount."""
-    if not text:
-        return 0
-    try:
-        amount = Decimal(text.replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        return None
-    # Bounds first: quantizing a huge amount ("1e30") raises InvalidOperation.
-    if not amount.is_finite() or amount < 0 or amount > 10**10 or amount != amount.quantize(Decimal("0.01")):
-        return None
-    return int(amount * 100)
+# The meeting form's counts, as the service takes them; and where the service's own field names go on the form.
+STEP_COUNTS = ("present", "votes_for", "votes_against", "abstaining", "households_present")
+STEP_FIELD_OF = {
+    "for": "votes_for",
+    "against": "votes_against",
+    "entitled": "meeting_type",
+    "households": "meeting_type",
+}
+
+
+def _step_fields(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The service's keywords from the meeting form, and the errors of what could not be read."""
+    errors: dict[str, str] = {}
+    fields: dict[str, Any] = {"meeting_type": values["meeting_type"], "held_on": day(values["held_on"])}
+    if fields["held_on"] is None:
+        errors["held_on"] = _("Enter a date, like 2026-03-01.")
+    for name in STEP_COUNTS:
+        fields[name] = count(values[name], empty=None if name in ("present", "votes_for") else 0)
+        if fields[name] is None:
+            errors[name] = _("Enter a whole number.")
+    fields["minutes"], fields["observer"] = values["minutes"][:20000], values["observer"][:50]
+    return fields, errors
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
+    """A decision's six steps and its meetings; the form records the meeting of the step it waits for (kept
+    with its messages at the fields when refused)."""
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     d = Decision.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village").filter(pk=pk).first()
     if d is None:
         raise Http404
+    can_change = in_scope(user, Permission.VILLAGE_CHANGE, d.village.path)
+    row = presenters.decision_row(d, steps=True)
+    values = {
+        k: request.POST.get(k, "").strip() for k in ("meeting_type", "held_on", "minutes", "observer", *STEP_COUNTS)
+    }
+    errors: dict[str, str] = {}
     if request.method == "POST":
-        try:
-            decisions.record_step(
-                d,
-                actor=user,
-                step=_int(request.POST.get("step")),
-                meeting_type=request.POST.get("meeting_type", ""),
-                held_on=_date(request.POST.get("held_on")),
-                present=_int(request.POST.get("present")),
-                votes_for=_int(request.POST.get("votes_for")),
-                votes_against=_int(request.POST.get("votes_against")),
-                abstaining=_int(request.POST.get("abstaining")),
-                households_present=_int(request.POST.get("households_present")),
-                minutes=request.POST.get("minutes", "")[:20000],
-                observer=request.POST.get("observer", "")[:50],
-                attachment=request.FILES.get("attachment"),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.describe())
-        except ValueError:
-            messages.error(request, _("Enter whole numbers and a date."))
-        return HttpResponseRedirect(reverse("village:decision", args=[pk]))
+        if not can_change:
+            return forbidden(request)
+        fields, errors = _step_fields(values)
+        if not errors:
+            try:
+                recorded = decisions.record_step(
+                    d,
+                    actor=user,
+                    # The step the page showed: if another hand recorded it meanwhile, the service refuses.
+                    step=count(request.POST.get("step", "")) or 0,
+                    attachment=request.FILES.get("attachment"),
+                    **fields,
+                )
+            except InvalidInput as exc:
+                errors = field_errors(exc, "held_on", STEP_FIELD_OF)
+            except DomainError as exc:
+                messages.error(request, refusal(exc))
+                return HttpResponseRedirect(reverse("village:decision", args=[pk]))
+            else:
+                if recorded.valid:
+                    messages.success(request, _("Meeting recorded: it was valid."))
+                else:
+                    messages.error(
+                        request, _("Meeting recorded, not valid: %(reasons)s") % {"reasons": " ".join(recorded.reasons)}
+                    )
+                return HttpResponseRedirect(reverse("village:decision", args=[pk]))
+    step = row["next_step"]
+    register = (
+        Register.objects.restrict(user, Permission.VILLAGE_VIEW)
+        .filter(village=d.village, as_of__lte=timezone.localdate())
+        .order_by("-as_of")
+        .first()
+    )
+    meetings = [
+        (value, label, decisions.entitled_of(register, value)[0] if register else None)
+        for value, label in MeetingType.choices
+        if step in STEP_MEETINGS and value in STEP_MEETINGS[step]
+    ]
     context = {
-        "d": presenters.decision_row(d, steps=True),
+        "d": row,
         "decision": d,
         "steps": Step.choices,
-        "meetings": MeetingType.choices,
-        "can_change": in_scope(user, Permission.VILLAGE_CHANGE, d.village.path),
+        "meetings": meetings,
+        "register": register,
+        "can_change": can_change,
         "projects": d.projects.order_by("-id")[:20],
         "blocked": d.status == DecisionStatus.BLOCKED,
+        "values": values if request.method == "POST" else {n: "0" for n in STEP_COUNTS[2:]},
+        "errors": errors,
     }
-    return render(request, "village/decision.html", context)
-
-
-def _int(value: str | None) -> int:
-    number = int(value or 0)
-    if number < 0 or number > 10**7:
-        raise ValueError(value)
-    return number
-
-
-def _date(value: str | None) -> date:
-    return date.fromisoformat(value or "")
+    return render(request, "village/decision.html", context, status=400 if errors else 200)
 
 
 def _report(request: HttpRequest, user: User) -> tuple[reports.VillageReport, Unit | None, str]:
@@ -376,16 +385,12 @@ def _report(request: HttpRequest, user: User) -> tuple[reports.VillageReport, Un
     p = Permission.VILLAGE_SUPERVISE
     units = Unit.objects.restrict(user, p)
     unit = units.filter(code=request.GET.get("unit", "")).first() if request.GET.get("unit") else None
-
-    def within(rows: Any) -> Any:
-        return rows.filter(village__in=Unit.objects.subtree(unit).values("id")) if unit else rows
-
-    r = reports.village_report(within(Publication.objects.restrict(user, p)), units, start, end, today)
+    r = reports.village_report(within(Publication.objects.restrict(user, p), unit), units, start, end, today)
     reports.add_other_figures(
         r,
-        within(Decision.objects.restrict(user, p)),
-        within(Project.objects.restrict(user, p)),
-        within(ConflictFlag.objects.restrict(user, p)),
+        within(Decision.objects.restrict(user, p), unit),
+        within(Project.objects.restrict(user, p), unit),
+        within(ConflictFlag.objects.restrict(user, p), unit),
     )
     query = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}" + (f"&unit={unit.code}" if unit else "")
     return r, unit, query
@@ -394,30 +399,33 @@ def _report(request: HttpRequest, user: User) -> tuple[reports.VillageReport, Un
 @login_required
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_SUPERVISE)
+    user = staff(request, Permission.VILLAGE_SUPERVISE)
     if user is None:
         return forbidden(request)
     r, unit, query = _report(request, user)
     p = Permission.VILLAGE_SUPERVISE
-
-    def within(rows: Any) -> Any:
-        return rows.filter(village__in=Unit.objects.subtree(unit).values("id")) if unit else rows
-
-    overdue = reports.overdue_list(within(Publication.objects.restrict(user, p)), r.today)[: reports.OVERDUE_LIMIT]
+    overdue = reports.overdue_list(within(Publication.objects.restrict(user, p), unit), r.today)
     flags = (
-        within(ConflictFlag.objects.restrict(user, p))
+        within(ConflictFlag.objects.restrict(user, p), unit)
         .filter(closed_at__isnull=True)
         .select_related("project", "case", "village")[:100]
     )
     townships = Unit.objects.restrict(user, p).exclude(kind__in=PLACE_KINDS).order_by("path")[:100]
-    context = {"r": r, "unit": unit, "query": query, "overdue": overdue, "flags": flags, "units": townships}
+    context = {
+        "r": r,
+        "unit": unit,
+        "query": query,
+        "overdue": overdue[: reports.OVERDUE_LIMIT],
+        "flags": flags,
+        "units": townships,
+    }
     return render(request, "village/report.html", context)
 
 
 @login_required
 @require_GET
 def report_export(request: HttpRequest) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_SUPERVISE)
+    user = staff(request, Permission.VILLAGE_SUPERVISE)
     if user is None:
         return forbidden(request)
     r, _unit, _query = _report(request, user)

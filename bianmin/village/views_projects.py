@@ -1,11 +1,10 @@
 """Projects and funds for staff: the projects of the villages in scope (filtered, paged), the form for a new
 project (amounts typed in yuan, kept in fen; its prior notice drafted by the service), a project's record
-with its ledger and conflict-of-interest flags, and the township closing a flag. Thin: parse, look up through
-`restrict`, call the service, render."""
+with its ledger and conflict-of-interest flags, the village committee starting work, paying and completing it,
+and the township closing a flag. Thin: parse, look up through `restrict`, call the service, render."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,21 +12,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bianmin.errors import DomainError, InvalidInput, PermissionDenied
-from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
 from bianmin.village import presenters, projects
 from bianmin.village.choices import DecisionStatus, FlagOutcome, FundSource, ProjectStatus
 from bianmin.village.models import ConflictFlag, Decision, Project
-from bianmin.village.views import _fen, _user, forbidden
+from bianmin.village.shared import day, fen, field_errors, forbidden, staff, villages
 
 PAGE_SIZE = 50
 # The text fields of the form, as the service takes them (amounts, dates and numbers are parsed apart).
@@ -56,19 +56,15 @@ FORM_FIELDS = (
 )
 
 
-def _villages(user: User, permission: Permission) -> list[Unit]:
-    return list(Unit.objects.restrict(user, permission).filter(kind__in=PLACE_KINDS).order_by("path")[:500])
-
-
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     """The projects of the villages in scope, newest first, with what was spent and the open flags."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
-    villages = _villages(user, Permission.VILLAGE_VIEW)
-    village = next((v for v in villages if v.code == request.GET.get("village")), None)
+    shown = villages(user, Permission.VILLAGE_VIEW)
+    village = next((v for v in shown if v.code == request.GET.get("village")), None)
     status = request.GET.get("status", "")
     status = status if status in ProjectStatus.values else ""
     rows = Project.objects.restrict(user, Permission.VILLAGE_VIEW)
@@ -85,7 +81,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     keep = {k: v for k, v in (("village", village.code if village else ""), ("status", status)) if v}
     context = {
         "page": page,
-        "villages": villages,
+        "villages": shown,
         "village": village,
         "status": status,
         "statuses": ProjectStatus.choices,
@@ -95,24 +91,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "village/projects.html", context)
 
 
-def _date_or_none(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _parse(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The service's fields from the form's text, and the errors of what could not be read."""
     errors: dict[str, str] = {}
     fields: dict[str, Any] = {name: values[name] for name in TEXT_FIELDS}
     fields["fund_source"] = values["fund_source"]
-    budget = _fen(values["budget"])
+    budget = fen(values["budget"])
     if budget is None:
         errors["budget"] = _("Enter the amount in yuan, like 52000 or 52000.50.")
     fields["budget_fen"] = budget or 0
     for name in ("period_start", "period_end"):
-        fields[name] = _date_or_none(values[name])
+        fields[name] = day(values[name])
         if fields[name] is None:
             errors[name] = _("Enter a date, like 2026-03-01.")
     beneficiaries = values["beneficiaries"] or "0"
@@ -127,10 +116,10 @@ def _parse(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
 @require_http_methods(["GET", "POST"])
 def project_new(request: HttpRequest) -> HttpResponse:
     """A new project of a village the caller keeps the records of; its prior notice is drafted with it."""
-    user = _user(request, Permission.VILLAGE_CHANGE)
+    user = staff(request, Permission.VILLAGE_CHANGE)
     if user is None:
         return forbidden(request)
-    villages = _villages(user, Permission.VILLAGE_CHANGE)
+    keeps = villages(user, Permission.VILLAGE_CHANGE)
     linkable = list(
         Decision.objects.restrict(user, Permission.VILLAGE_CHANGE)
         .exclude(status=DecisionStatus.BLOCKED)
@@ -150,7 +139,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
             fen = chosen.amount_fen
             values["budget"] = values["budget"] or (f"{fen // 100}.{fen % 100:02d}" if fen else "")
     if request.method == "POST":
-        village = next((v for v in villages if v.code == values["village"]), None)
+        village = next((v for v in keeps if v.code == values["village"]), None)
         decision = next((d for d in linkable if str(d.pk) == values["decision"]), None)
         fields, errors = _parse(values)
         if village is None:
@@ -161,15 +150,14 @@ def project_new(request: HttpRequest) -> HttpResponse:
             try:
                 created = projects.create_project(actor=user, village=village, decision=decision, **fields)  # type: ignore[arg-type]
             except DomainError as exc:
-                errors = {("budget" if k == "budget_fen" else k): str(v) for k, v in exc.fields.items()}
-                errors = errors or {"name": str(exc.message)}
+                errors = field_errors(exc, "name", {"budget_fen": "budget"})
             else:
                 messages.success(
                     request, _("Project saved; its prior notice is drafted for the supervision committee to sign.")
                 )
                 return HttpResponseRedirect(reverse("village:project", args=[created.pk]))
     context = {
-        "villages": villages,
+        "villages": keeps,
         "decisions": linkable,
         "fund_sources": FundSource.choices,
         "values": values,
@@ -179,14 +167,26 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 
 def _project_page(
-    request: HttpRequest, user: User, project: Project, *, close: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest,
+    user: User,
+    project: Project,
+    *,
+    close: dict[str, Any] | None = None,
+    form: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The project's record; `close` or `form` keep a refused flag closing or work form with its messages."""
     context = {
         "p": presenters.project_row(project, user, full=True),
         "project": project,
         "supervises": in_scope(user, Permission.VILLAGE_SUPERVISE, project.village.path),
+        "keeps": in_scope(user, Permission.VILLAGE_CHANGE, project.village.path),
+        "left_fen": project.budget_fen - project.disbursed_fen,
+        "notice_days": projects.prior_notice_days(),
+        "today": f"{timezone.localdate():%Y-%m-%d}",
         "outcomes": FlagOutcome.choices,
         "close": close or {},
+        "form": form or {},
     }
     return render(request, "village/project.html", context, status=status)
 
@@ -194,7 +194,7 @@ def _project_page(
 @login_required
 @require_GET
 def project(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     p = (
@@ -208,11 +208,83 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_page(request, user, p)
 
 
+# What each of the project's work forms sends; the first field takes a refusal that names none.
+WORK_FORMS = {
+    "start": ("on",),
+    "pay": ("amount", "paid_on", "payee_name", "payee_code", "voucher"),
+    "complete": ("on", "summary"),
+}
+WORK_DONE = {
+    "start": gettext_lazy("Work started: payments can now be recorded."),
+    "pay": gettext_lazy("Payment recorded in the ledger."),
+    "complete": gettext_lazy(
+        "Project completed; its completion notice is drafted for the supervision committee to sign."
+    ),
+}
+
+
+def _work(project: Project, user: User, action: str, values: dict[str, str]) -> dict[str, str]:
+    """Do the work form's `action`; the errors to show at its fields (none when done)."""
+    errors: dict[str, str] = {}
+    on = day(values.get("on") or values.get("paid_on") or "")
+    if on is None:
+        errors["paid_on" if action == "pay" else "on"] = _("Enter a date, like 2026-03-01.")
+    amount = fen(values.get("amount", "")) if action == "pay" else 0
+    if amount is None:
+        errors["amount"] = _("Enter the amount in yuan, like 52000 or 52000.50.")
+    if errors or on is None or amount is None:
+        return errors
+    if action == "start":
+        projects.start_work(project, actor=user, on=on)
+    elif action == "pay":
+        projects.disburse(
+            project,
+            actor=user,
+            payee_name=values["payee_name"],
+            payee_code=values["payee_code"],
+            amount_fen=amount,
+            paid_on=on,
+            voucher=values["voucher"],
+        )
+    else:
+        projects.complete_project(project, actor=user, on=on, summary=values["summary"])
+    return {}
+
+
+@login_required
+@require_POST
+def project_work(request: HttpRequest, pk: int) -> HttpResponse:
+    """The village committee starts the work, records a payment or completes the project; a refusal is shown at
+    the form's fields, the rest of the page as it was."""
+    user = staff(request, Permission.VILLAGE_VIEW)
+    if user is None:
+        return forbidden(request)
+    found = Project.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village", "decision")
+    project = found.filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    if action not in WORK_FORMS:
+        return HttpResponseBadRequest()
+    values = {name: request.POST.get(name, "").strip()[:5000] for name in WORK_FORMS[action]}
+    try:
+        errors = _work(project, user, action, values)
+    except PermissionDenied:
+        return forbidden(request)
+    except DomainError as exc:
+        errors = field_errors(exc, WORK_FORMS[action][0], {"amount_fen": "amount"})
+    if errors:
+        form = {"action": action, "values": values, "errors": errors}
+        return _project_page(request, user, found.get(pk=pk), form=form, status=400)
+    messages.success(request, WORK_DONE[action])
+    return HttpResponseRedirect(reverse("village:project", args=[pk]))
+
+
 @login_required
 @require_POST
 def close_flag(request: HttpRequest, pk: int) -> HttpResponse:
     """The township closes a flag with its finding and reason; a refusal is shown at the flag's form."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     flag = (

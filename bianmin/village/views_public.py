@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from bianmin.throttle import allow, client_address
 from bianmin.village import channels, presenters, services, store
 from bianmin.village.choices import PublicationStatus, PublicityCategory
 from bianmin.village.models import Publication
+from bianmin.village.shared import field_errors
 
 BOARD_SIZE = 30
 SCREEN_SIZE = 12
@@ -106,7 +108,14 @@ def _publication(code: str, pk: int) -> Publication:
 
 @require_GET
 def publication(request: HttpRequest, code: str, pk: int, number: int | None = None) -> HttpResponse:
-    pub = _publication(code, pk)
+    return _public_page(request, _publication(code, pk), number)
+
+
+def _public_page(
+    request: HttpRequest, pub: Publication, number: int | None = None, ask: dict[str, Any] | None = None
+) -> HttpResponse:
+    """A notice as published (one version when `number` is given); `ask` keeps a refused question with the
+    messages at its fields."""
     versions = list(pub.versions.select_related("signed_by").order_by("-number"))
     shown = next((v for v in versions if v.number == number), None) if number is not None else pub.current
     if shown is None:
@@ -119,13 +128,15 @@ def publication(request: HttpRequest, code: str, pk: int, number: int | None = N
         "versions": versions,
         "latest": pub.current,
         "withdrawn": pub.status == PublicationStatus.WITHDRAWN,
+        "ask": ask or {"values": {}, "errors": {}},
     }
-    return render(request, "village/public_publication.html", context)
+    return render(request, "village/public_publication.html", context, status=400 if ask else 200)
 
 
 @require_http_methods(["POST"])
 def ask(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """A villager's question on the notice: a case at the village, answered within 10 days."""
+    """A villager's question on the notice: a case at the village, answered within 10 days. A refused one comes
+    back with what was typed and a message at each field."""
     pub = _publication(code, pk)
     target = reverse("village:public_publication", args=[code, pk])
     if pub.status == PublicationStatus.WITHDRAWN:
@@ -134,20 +145,19 @@ def ask(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not allow("village-question", client_address(request), limit=QUESTIONS_PER_HOUR, window=timedelta(hours=1)):
         messages.error(request, _("Too many questions from this device; please try again later."))
         return HttpResponseRedirect(target + "#ask")
+    values = {"name": request.POST.get("name", "")[:50], "phone": request.POST.get("phone", "")[:20]}
+    values["text"] = request.POST.get("text", "")[:2000]
     try:
-        case = services.ask_question(
-            pub,
-            actor=None,
-            name=request.POST.get("name", "")[:50],
-            phone=request.POST.get("phone", "")[:20],
-            text=request.POST.get("text", "")[:2000],
-        )
+        case = services.ask_question(pub, actor=None, name=values["name"], phone=values["phone"], text=values["text"])
     except DomainError as exc:
-        messages.error(request, exc.describe())
-        return HttpResponseRedirect(target + "#ask")
+        errors = field_errors(exc, "text", {"citizen_name": "name", "citizen_phone": "phone", "content": "text"})
+        return _public_page(request, pub, ask={"values": values, "errors": errors})
     messages.success(
         request,
-        _("Your question is registered as case %(number)s; the village answers within 10 days.")
+        _(
+            "Your question is registered as case %(number)s; the village answers within 10 days. Follow it with "
+            "this number and the last 4 digits of your phone."
+        )
         % {"number": case.number},
     )
     return HttpResponseRedirect(target + "#ask")

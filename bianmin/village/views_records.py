@@ -1,4 +1,5 @@
-"""The village's standing records for staff: its publicity catalogue (add, change, retire an item), its rules
+"""The village's standing records for staff: its publicity catalogue (add, change, retire and reinstate an
+item), its rules
 and charter with their versions (a new version adopted by a recorded valid meeting, then published), and the
 relatives its cadres and supervision committee declared for the conflict-of-interest check (identity numbers
 masked for those who do not keep the records). Thin: parse, look up through `restrict`, call the service,
@@ -29,19 +30,10 @@ from bianmin.org.scope import in_scope
 from bianmin.village import decisions, presenters, projects, rules, services
 from bianmin.village.choices import Cadence, ChannelKind, CharterKind, PublicityCategory
 from bianmin.village.models import CatalogueItem, Charter, Relative
-from bianmin.village.views import _user, forbidden
+from bianmin.village.shared import field_errors, forbidden, staff, villages
 
 PAGE_SIZE = 50
 ITEM_FIELDS = ("category", "name", "cadence", "legal_basis", "responsible", "due_day")
-
-
-def _villages(user: User, permission: Permission) -> list[Unit]:
-    return list(Unit.objects.restrict(user, permission).filter(kind__in=PLACE_KINDS).order_by("path")[:500])
-
-
-def _field_errors(exc: DomainError, first: str) -> dict[str, str]:
-    """A refusal as messages on the form's fields (one without fields on `first`)."""
-    return {k: str(v) for k, v in exc.fields.items()} or {first: str(exc.message)}
 
 
 # -- the publicity catalogue ----------------------------------------------------------------------------------
@@ -77,11 +69,11 @@ def _choices() -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The catalogue items of the villages in scope (by village, paged) and the form to add one."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
-    villages = _villages(user, Permission.VILLAGE_VIEW)
-    keeps = _villages(user, Permission.VILLAGE_CHANGE)
+    seen = villages(user, Permission.VILLAGE_VIEW)
+    keeps = villages(user, Permission.VILLAGE_CHANGE)
     today = timezone.localdate()
     values = _item_values(request) if request.method == "POST" else {"starts_on": f"{today:%Y-%m-%d}"}
     errors: dict[str, str] = {}
@@ -100,11 +92,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             try:
                 item = services.add_catalogue_item(actor=user, village=village, starts_on=starts_on, **fields)  # type: ignore[arg-type]
             except DomainError as exc:
-                errors = _field_errors(exc, "name")
+                errors = field_errors(exc, "name")
             else:
                 messages.success(request, _("Item added; the schedule makes its publications from its start."))
                 return HttpResponseRedirect(reverse("village:catalogue") + f"?village={item.village.code}")
-    shown = next((v for v in villages if v.code == request.GET.get("village")), None)
+    shown = next((v for v in seen if v.code == request.GET.get("village")), None)
     rows = CatalogueItem.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village")
     if shown is not None:
         rows = rows.filter(village=shown)
@@ -112,7 +104,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "villages": villages,
+        "villages": seen,
         "shown": shown,
         "query": urlencode({"village": shown.code} if shown else {}),
         "keeps": keeps,
@@ -135,8 +127,8 @@ def _visible_item(user: User, pk: int) -> CatalogueItem:
 @login_required
 @require_http_methods(["GET", "POST"])
 def catalogue_item(request: HttpRequest, pk: int) -> HttpResponse:
-    """One item, the form to change it and the button to retire it."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    """One item, the form to change it and the button to retire it (or, once retired, to reinstate it)."""
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     item = _visible_item(user, pk)
@@ -150,7 +142,7 @@ def catalogue_item(request: HttpRequest, pk: int) -> HttpResponse:
             except PermissionDenied:
                 return forbidden(request)
             except DomainError as exc:
-                errors = _field_errors(exc, "name")
+                errors = field_errors(exc, "name")
             else:
                 messages.success(request, _("Item changed."))
                 return HttpResponseRedirect(reverse("village:catalogue_item", args=[pk]))
@@ -160,7 +152,7 @@ def catalogue_item(request: HttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "values": values,
         "errors": errors,
-        "can_change": item.is_active and in_scope(user, Permission.VILLAGE_CHANGE, item.village.path),
+        "keeps": in_scope(user, Permission.VILLAGE_CHANGE, item.village.path),
         **_choices(),
     }
     return render(request, "village/catalogue_item.html", context, status=400 if errors else 200)
@@ -169,7 +161,7 @@ def catalogue_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     item = _visible_item(user, pk)
@@ -181,6 +173,28 @@ def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Item retired: no more publications are scheduled for it."))
+    return HttpResponseRedirect(reverse("village:catalogue_item", args=[pk]))
+
+
+@login_required
+@require_POST
+def catalogue_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff(request, Permission.VILLAGE_VIEW)
+    if user is None:
+        return forbidden(request)
+    item = _visible_item(user, pk)
+    try:
+        reinstated = services.reinstate_catalogue_item(item, actor=user)
+    except PermissionDenied:
+        return forbidden(request)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Item reinstated: the schedule makes its publications again from %(day)s.")
+            % {"day": f"{reinstated.starts_on:%Y-%m-%d}"},
+        )
     return HttpResponseRedirect(reverse("village:catalogue_item", args=[pk]))
 
 
@@ -205,7 +219,7 @@ def _adopt(user: User, village: Unit | None, kind: str, values: dict[str, str], 
             actor=user, village=village, kind=kind, title=values["title"], body=values["body"], adopted_by=step
         )
     except DomainError as exc:
-        errors.update(_field_errors(exc, "adopted_by"))
+        errors.update(field_errors(exc, "adopted_by"))
         return None
 
 
@@ -213,10 +227,10 @@ def _adopt(user: User, village: Unit | None, kind: str, values: dict[str, str], 
 @require_http_methods(["GET", "POST"])
 def charter_list(request: HttpRequest) -> HttpResponse:
     """The rules and charters of the villages in scope, and the form to adopt a village's first version."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
-    keeps = _villages(user, Permission.VILLAGE_CHANGE)
+    keeps = villages(user, Permission.VILLAGE_CHANGE)
     values = {k: request.POST.get(k, "").strip() for k in ("village", "kind", "title", "body", "adopted_by")}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -252,7 +266,7 @@ def charter_list(request: HttpRequest) -> HttpResponse:
 def charter(request: HttpRequest, pk: int) -> HttpResponse:
     """A village's rules or charter: every version with the meeting that adopted it and its publication; the
     form to adopt a new version."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     found = Charter.objects.restrict(user, Permission.VILLAGE_VIEW).select_related("village").filter(pk=pk).first()
@@ -289,17 +303,17 @@ def charter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def relative_villages(request: HttpRequest) -> HttpResponse:
     """The villages in scope with how many relatives each has declared."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
-    villages = _villages(user, Permission.VILLAGE_VIEW)
+    seen = villages(user, Permission.VILLAGE_VIEW)
     counts = dict(
         Relative.objects.restrict(user, Permission.VILLAGE_VIEW)
         .values("village")
         .annotate(n=Count("id"))
         .values_list("village", "n")
     )
-    rows = [(v, counts.get(v.pk, 0)) for v in villages]
+    rows = [(v, counts.get(v.pk, 0)) for v in seen]
     return render(request, "village/relative_villages.html", {"rows": rows})
 
 
@@ -308,7 +322,7 @@ def relative_villages(request: HttpRequest) -> HttpResponse:
 def relatives(request: HttpRequest, code: str) -> HttpResponse:
     """A village's declared relatives (identity numbers in full only to those who keep its records) and the
     form to declare one."""
-    user = _user(request, Permission.VILLAGE_VIEW)
+    user = staff(request, Permission.VILLAGE_VIEW)
     if user is None:
         return forbidden(request)
     village = Unit.objects.restrict(user, Permission.VILLAGE_VIEW).filter(code=code, kind__in=PLACE_KINDS).first()
@@ -323,7 +337,7 @@ def relatives(request: HttpRequest, code: str) -> HttpResponse:
         try:
             projects.declare_relative(actor=user, village=village, **values)
         except DomainError as exc:
-            errors = _field_errors(exc, "name")
+            errors = field_errors(exc, "name")
         else:
             messages.success(request, _("Declared; contractors and payees are checked against it from now on."))
             return HttpResponseRedirect(reverse("village:relatives", args=[code]))

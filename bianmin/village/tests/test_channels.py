@@ -64,12 +64,6 @@ def test_broadcast_script_and_group_text(village, notice):
     assert text.startswith("【浣花村村务公开】2026年第1季度村务公开") and s.url in text
 
 
-def test_audio_only_where_a_speech_engine_is_installed(village, notice, monkeypatch):
-    s = channels.sheet(notice, notice.current, "u")
-    monkeypatch.setattr(channels.shutil, "which", lambda name: None)
-    assert channels.speech_engine() is None and channels.audio(s) is None
-
-
 def test_the_public_sees_only_published_records_and_no_identity_numbers(village, client):
     cadre, monitor = village.people["cadre_a"], village.people["monitor"]
     draft = services.draft_publication(

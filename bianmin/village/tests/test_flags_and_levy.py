@@ -1,5 +1,6 @@
 """The township closes a conflict-of-interest flag (who may, the reason it must give, never twice); the
-一事一议 cap per villager a year at its boundary; the publicity catalogue's items changed and retired."""
+一事一议 cap per villager a year at its boundary; the publicity catalogue's items changed, retired and
+reinstated."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.test import override_settings
 
 from bianmin.errors import Conflict, InvalidInput, PermissionDenied
 from bianmin.org.choices import Role
+from bianmin.org.models import AuditEntry
 from bianmin.org.tests.factories import member
 from bianmin.village import decisions, projects, services
 from bianmin.village.choices import DecisionKind, DecisionStatus, FlagOutcome
@@ -230,3 +232,32 @@ def test_a_catalogue_item_is_changed_from_the_next_period_and_retired(village):
     with pytest.raises(Conflict) as twice:
         services.retire_catalogue_item(row, actor=cadre)
     assert twice.value.code == VillageError.ITEM_RETIRED
+    assert AuditEntry.objects.filter(action="village.catalogue.retire", object_id=str(row.pk), actor=cadre).exists()
+
+
+def test_a_retired_item_is_reinstated_from_the_current_period_by_the_village_keepers(village, api_as):
+    cadre = village.people["cadre_a"]
+    # Given a quarterly item made for Q1, then retired before Q2 ended
+    row = item(village)
+    services.create_due_publications(date(2026, 4, 5))
+    services.retire_catalogue_item(row, actor=cadre)
+    # An active item cannot be reinstated, and only the village's keepers reinstate
+    with pytest.raises(Conflict) as active:
+        services.reinstate_catalogue_item(item(village, name="低保名单"), actor=cadre)
+    assert active.value.code == VillageError.ITEM_NOT_RETIRED
+    with pytest.raises(PermissionDenied):
+        services.reinstate_catalogue_item(row, actor=village.people["monitor"])
+    # When the cadre reinstates it in August
+    back = services.reinstate_catalogue_item(row, actor=cadre, today=date(2026, 8, 10))
+    # Then it is scheduled from the quarter holding that day: Q2 (ended while retired) is not made, Q3 is
+    assert back.is_active and back.starts_on == date(2026, 8, 10)
+    services.create_due_publications(date(2026, 10, 5))
+    made = Publication.objects.filter(item=row).order_by("period_start").values_list("period_start", flat=True)
+    assert list(made) == [date(2026, 1, 1), date(2026, 7, 1)]
+    assert AuditEntry.objects.filter(action="village.catalogue.reinstate", object_id=str(row.pk), actor=cadre).exists()
+    # Through the API: a second reinstating is a conflict with its code; retiring again works
+    api = api_as(cadre)
+    again = api.post(f"/village/catalogue/{row.pk}/reinstate", {})
+    assert again.status_code == 409 and again.json()["code"] == VillageError.ITEM_NOT_RETIRED
+    assert api.post(f"/village/catalogue/{row.pk}/retire", {}).json()["active"] is False
+    assert api.post(f"/village/catalogue/{row.pk}/reinstate", {}).json()["active"] is True

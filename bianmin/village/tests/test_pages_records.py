@@ -118,7 +118,7 @@ def test_the_one_matter_cap_is_shown_on_the_decision_form(village, client):
     assert Decision.objects.get().per_person_fen == 2000
 
 
-def test_the_catalogue_pages_add_change_and_retire_an_item(village, client):
+def test_the_catalogue_pages_add_change_retire_and_reinstate_an_item(village, client):
     client.force_login(village.people["cadre_a"])
     form = {
         "village": village["huanhua"].code,
@@ -149,7 +149,20 @@ def test_the_catalogue_pages_add_change_and_retire_an_item(village, client):
     client.force_login(village.people["cadre_a"])
     client.post(f"/village/catalogue/{item.pk}/retire/")
     item.refresh_from_db()
-    assert not item.is_active and "已停用" in client.get(f"/village/catalogue/{item.pk}/", **ZH).content.decode()
+    retired = client.get(f"/village/catalogue/{item.pk}/", **ZH).content.decode()
+    assert not item.is_active and "已停用" in retired
+    assert 'id="change-item"' not in retired and 'id="reinstate-item"' in retired
+    # The monitor cannot reinstate it; the cadre can, and the page says from when it is scheduled again
+    client.force_login(village.people["monitor"])
+    assert 'id="reinstate-item"' not in client.get(f"/village/catalogue/{item.pk}/").content.decode()
+    assert client.post(f"/village/catalogue/{item.pk}/reinstate/").status_code == 403
+    client.force_login(village.people["cadre_a"])
+    back = client.post(f"/village/catalogue/{item.pk}/reinstate/", follow=True, **ZH).content.decode()
+    item.refresh_from_db()
+    assert item.is_active and f"{item.starts_on:%Y-%m-%d}" in back and 'id="change-item"' in back
+    # Reinstating twice says why on the page, without a change
+    again = client.post(f"/village/catalogue/{item.pk}/reinstate/", follow=True, **ZH).content.decode()
+    assert "未停用" in again
 
 
 def valid_meeting(village):

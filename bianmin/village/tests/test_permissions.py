@@ -78,6 +78,7 @@ API = {
     "POST charter": created(201, CHANGE),
     "PUT catalogue item": scoped(200, CHANGE),
     "POST retire catalogue item": scoped(200, CHANGE),
+    "POST reinstate catalogue item": scoped(200, CHANGE),
     "GET relatives": {200: set(SIGNED_IN), 401: {ANONYMOUS}},
     "POST close flag": scoped(200, SUPERVISE),
 }
@@ -98,11 +99,18 @@ PAGES = {
     "new project": {200: ANY_CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
     "create project": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
     "close flag": {302: SUPERVISE, 403: in_scope_only(SUPERVISE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
+    "record payment": {302: CHANGE, 403: in_scope_only(CHANGE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
     "catalogue": {200: ANY_VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
     "add catalogue item": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
     "catalogue item": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
     "change catalogue item": {302: CHANGE, 403: in_scope_only(CHANGE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
     "retire catalogue item": {302: CHANGE, 403: in_scope_only(CHANGE), 404: ANY_VIEW - VIEW, "login": {ANONYMOUS}},
+    "reinstate catalogue item": {
+        302: CHANGE,
+        403: in_scope_only(CHANGE),
+        404: ANY_VIEW - VIEW,
+        "login": {ANONYMOUS},
+    },
     "charters": {200: ANY_VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
     "adopt charter": {302: CHANGE, 400: ANY_CHANGE - CHANGE, 403: rest(ANY_CHANGE), "login": {ANONYMOUS}},
     "charter": {200: VIEW, 404: ANY_VIEW - VIEW, 403: rest(ANY_VIEW), "login": {ANONYMOUS}},
@@ -301,6 +309,18 @@ def test_the_api_answers_each_persona_by_scope(village, world, api_as, client):
         observed["POST retire catalogue item", persona] = api.post(
             f"/village/catalogue/{item.pk}/retire", {}
         ).status_code
+        retired = services.add_catalogue_item(
+            actor=cadre,
+            village=huanhua,
+            category="village",
+            name=f"停用{persona}",
+            cadence="yearly",
+            starts_on=date(2026, 1, 1),
+        )
+        services.retire_catalogue_item(retired, actor=cadre)
+        observed["POST reinstate catalogue item", persona] = api.post(
+            f"/village/catalogue/{retired.pk}/reinstate", {}
+        ).status_code
         observed["GET relatives", persona] = api.get("/village/relatives").status_code
         flag = flagged(village)
         observed["POST close flag", persona] = api.post(
@@ -354,6 +374,16 @@ def test_the_pages_answer_each_persona_by_scope(village, world, api_as, client):
         observed["create project", persona] = page(
             client.post("/village/projects/new/", PROJECT_FORM | {"village": code})
         )
+        payment = {
+            "action": "pay",
+            "paid_on": "2026-02-01",
+            "payee_name": "路桥公司",
+            "amount": "10",
+            "voucher": "记-1",
+        }
+        observed["record payment", persona] = page(
+            client.post(f"/village/projects/{started(village).pk}/work/", payment)
+        )
         flag = flagged(village)
         observed["close flag", persona] = page(
             client.post(f"/village/flags/{flag.pk}/close/", {"outcome": "cleared", "reason": "经核实无关联"})
@@ -377,6 +407,16 @@ def test_the_pages_answer_each_persona_by_scope(village, world, api_as, client):
         observed["catalogue item", persona] = page(client.get(f"/village/catalogue/{item.pk}/"))
         observed["change catalogue item", persona] = page(client.post(f"/village/catalogue/{item.pk}/", item_form))
         observed["retire catalogue item", persona] = page(client.post(f"/village/catalogue/{item.pk}/retire/"))
+        retired = services.add_catalogue_item(
+            actor=cadre,
+            village=huanhua,
+            category="village",
+            name=f"停用{persona}",
+            cadence="yearly",
+            starts_on=date(2026, 1, 1),
+        )
+        services.retire_catalogue_item(retired, actor=cadre)
+        observed["reinstate catalogue item", persona] = page(client.post(f"/village/catalogue/{retired.pk}/reinstate/"))
         adopt = {"title": "浣花村村规民约", "body": "第一条", "adopted_by": str(meeting.pk)}
         observed["charters", persona] = page(client.get("/village/charters/"))
         observed["adopt charter", persona] = page(

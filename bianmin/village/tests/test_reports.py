@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from bianmin.village.choices import Cadence
 from bianmin.village.models import CatalogueItem, Publication
+from bianmin.village.reports import Timeliness
 from bianmin.village.tests.factories import project
 
 
@@ -55,3 +56,10 @@ def test_timeliness_overdue_and_the_export(village, api_as, client):
     assert len(book.sheetnames) == 5 and {"决策", "资金"} <= set(book.sheetnames)
     villages = list(book.worksheets[2].iter_rows(values_only=True))
     assert sorted(row[1] for row in villages[1:]) == ["浣花村", "石马村"] and villages[1][3:] == (1, 1, 2, "25.0")
+
+
+def test_the_on_time_rate_is_truncated_and_keeps_its_one_decimal():
+    rates = [
+        Timeliness("", "", due=due, on_time=on_time).rate for due, on_time in ((3, 2), (4, 4), (5834, 5804), (0, 0))
+    ]
+    assert rates == ["66.6", "100.0", "99.4", None]

@@ -91,12 +91,6 @@ def test_periods_of_each_cadence_and_their_due_dates():
     assert rules.period_label("quarterly", date(2026, 4, 1)) == "2026年第2季度"
 
 
-def test_truncated_rate():
-    assert rules.truncated_rate(5804, 5834) == "99.4"
-    assert rules.truncated_rate(2, 3) == "66.6"
-    assert rules.truncated_rate(0, 0) is None
-
-
 @pytest.mark.parametrize(
     ("n", "text"),
     [

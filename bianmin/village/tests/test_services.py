@@ -142,6 +142,17 @@ def test_an_invalid_meeting_blocks_the_next_step_until_held_again(village):
     # 19 of 30 Party members: below two thirds
     low = meeting(d, Step.PARTY_REVIEW, MeetingType.PARTY_MEMBERS, date(2026, 3, 5), 19, 19, actor=cadre)
     assert (low.entitled, low.valid, low.quorum) == (30, False, False)
+    with pytest.raises(InvalidInput) as ahead:  # a meeting is recorded once held, never ahead
+        meeting(
+            d,
+            Step.PARTY_REVIEW,
+            MeetingType.PARTY_MEMBERS,
+            timezone.localdate() + timedelta(days=1),
+            30,
+            30,
+            actor=cadre,
+        )
+    assert list(ahead.value.fields) == ["held_on"]
     d.refresh_from_db()
     assert d.status == DecisionStatus.BLOCKED
     with pytest.raises(Conflict) as blocked:
@@ -191,10 +202,13 @@ def test_a_charter_is_adopted_only_by_a_valid_meeting(village):
 
 
 def noticed_project(village, **fields):
+    """A project whose prior notice was published a month ago (work is recorded as started on a past day)."""
     cadre, monitor = village.people["cadre_a"], village.people["monitor"]
     p = project(village["huanhua"], cadre, **fields)
     services.act(p.prior_notice, A.SIGN, actor=monitor)
     services.act(p.prior_notice, A.PUBLISH, actor=cadre)
+    month_ago = timezone.localdate() - timedelta(days=30)
+    Publication.objects.filter(pk=p.prior_notice_id).update(first_published_on=month_ago)
     p.refresh_from_db()
     return p
 
@@ -210,6 +224,12 @@ def test_the_prior_notice_must_be_displayed_ten_days_before_work_starts(village)
     with pytest.raises(Conflict) as early:
         projects.start_work(p, actor=cadre, on=day + timedelta(days=9))
     assert early.value.code == VillageError.NOTICE_TOO_SHORT
+    # Nor may a start be dated ahead, which would let work begin before the notice was displayed long enough
+    fresh = noticed_project(village, name="四组便民路硬化")
+    Publication.objects.filter(pk=fresh.prior_notice_id).update(first_published_on=timezone.localdate())
+    with pytest.raises(InvalidInput) as ahead:
+        projects.start_work(fresh, actor=cadre, on=timezone.localdate() + timedelta(days=10))
+    assert list(ahead.value.fields) == ["on"]
     assert projects.start_work(p, actor=cadre, on=day + timedelta(days=10)).status == ProjectStatus.STARTED
 
 
@@ -217,7 +237,11 @@ def test_the_ledger_cannot_exceed_the_budget(village):
     cadre = village.people["cadre_a"]
     p = noticed_project(village, budget_fen=1_000_000)
     p = projects.start_work(p, actor=cadre, on=p.prior_notice.first_published_on + timedelta(days=10))
-    pay = {"payee_name": "奉节县路桥公司", "payee_code": "", "paid_on": date(2026, 4, 1), "voucher": "记-001"}
+    pay = {"payee_name": "奉节县路桥公司", "payee_code": "", "paid_on": timezone.localdate(), "voucher": "记-001"}
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(InvalidInput) as ahead:
+        projects.disburse(p, actor=cadre, amount_fen=600_000, **(pay | {"paid_on": tomorrow}))
+    assert list(ahead.value.fields) == ["paid_on"] and not p.disbursements.exists()
     projects.disburse(p, actor=cadre, amount_fen=600_000, **pay)
     with pytest.raises(Conflict) as over:
         projects.disburse(p, actor=cadre, amount_fen=400_001, **pay)
@@ -276,7 +300,10 @@ def test_the_completion_notice_is_step_six_of_the_decision(village):
     assert decisions.next_step(d) == Step.RESULT_PUBLIC
     p = noticed_project(village, decision=d)
     p = projects.start_work(p, actor=cadre, on=p.prior_notice.first_published_on + timedelta(days=10))
-    pub = projects.complete_project(p, actor=cadre, on=date(2026, 6, 30), summary="按期完工")
+    for bad in (p.started_on - timedelta(days=1), timezone.localdate() + timedelta(days=1)):
+        with pytest.raises(InvalidInput):  # before it started, or a day still ahead
+            projects.complete_project(p, actor=cadre, on=bad, summary="按期完工")
+    pub = projects.complete_project(p, actor=cadre, on=timezone.localdate(), summary="按期完工")
     services.act(pub, A.SIGN, actor=monitor)
     services.act(pub, A.PUBLISH, actor=cadre)
     d.refresh_from_db()
@@ -291,7 +318,7 @@ def test_the_completion_notice_is_not_the_result_of_a_decision_with_an_earlier_s
     assert decisions.next_step(d) == Step.CONSULTATION
     p = noticed_project(village, decision=d)
     p = projects.start_work(p, actor=cadre, on=p.prior_notice.first_published_on + timedelta(days=10))
-    pub = projects.complete_project(p, actor=cadre, on=date(2026, 6, 30), summary="按期完工")
+    pub = projects.complete_project(p, actor=cadre, on=timezone.localdate(), summary="按期完工")
     services.act(pub, A.SIGN, actor=monitor)
     services.act(pub, A.PUBLISH, actor=cadre)
     d.refresh_from_db()
