@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.cases.choices import OPEN_STATUSES, CaseStatus
 
@@ -10,7 +11,7 @@ class Datatype(models.TextChoices):
     """An attribute's datatype as GeoReport v2 names it (services/{code} → attributes[].datatype)."""
 
     STRING = "string", _("Short text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("datatype", "Number")
     DATETIME = "datetime", _("Date and time")
     TEXT = "text", _("Long text")
     SINGLEVALUELIST = "singlevaluelist", _("One choice of a list")
@@ -23,8 +24,8 @@ LIST_DATATYPES = frozenset({Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST})
 class PublicStatus(models.TextChoices):
     """GeoReport v2 knows two states; every case status is one of them (`public_status`)."""
 
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("request status", "Open")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
 
 
 def public_status(status: str) -> PublicStatus:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 
@@ -18,7 +19,8 @@ class KeyForm(forms.Form):
     per_hour = forms.IntegerField(label=_("requests filed per hour"), min_value=1, max_value=100_000, initial=600)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # the labels stand above their fields, in Chinese without a colon
         super().__init__(*args, **kwargs)
         units = Unit.objects.restrict(user, Permission.OPEN311_KEYS).filter(is_active=True).order_by("path")
-        for name in ("jurisdiction", "intake_unit"):
-            self.fields[name].queryset = units  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].queryset = units.filter(kind__in=REGION_KINDS)  # type: ignore[attr-defined]
+        self.fields["intake_unit"].queryset = units  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.cases.models import Case, Category
 from bianmin.open311.choices import LIST_DATATYPES, Datatype
@@ -48,7 +49,7 @@ class ClientKey(models.Model):
     issued_by = models.ForeignKey(
         User, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("client key", "issued at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 

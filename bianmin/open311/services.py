@@ -27,6 +27,7 @@ from bianmin.open311.choices import Datatype
 from bianmin.open311.errors import Open311Error
 from bianmin.open311.models import ClientKey, ServiceAttribute, ServiceRequest
 from bianmin.open311.params import Submission, parse_moment
+from bianmin.org.choices import REGION_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope, subtree_q
@@ -56,6 +57,9 @@ def issue_key(
     errors: dict[str, str | Promise] = {}
     if not name.strip():
         errors["name"] = _("This field is required.")
+    if jurisdiction.kind not in REGION_KINDS:
+        # Requests are placed at the villages inside the jurisdiction: a department or a hall holds none.
+        errors["jurisdiction"] = _("A jurisdiction is an administrative region (a county, township or village).")
     if not intake_unit.path.startswith(jurisdiction.path):
         errors["intake_unit"] = _("The intake unit must lie inside the jurisdiction.")
     if not 1 <= per_hour <= 100_000:

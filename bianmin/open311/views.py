@@ -36,12 +36,13 @@ View = Callable[..., HttpResponse]
 
 
 class GeoError(Exception):
-    """A refusal in GeoReport v2's terms: an HTTP status and one description per problem."""
+    """A refusal in GeoReport v2's terms: an HTTP status and a description, "parameter: what is wrong" when a
+    parameter is at fault, as the 400s of `DomainError` read (a client can tell which one in any language)."""
 
-    def __init__(self, status: int, *descriptions: str) -> None:
-        super().__init__(descriptions)
+    def __init__(self, status: int, description: str, *, parameter: str = "") -> None:
+        super().__init__(description)
         self.status = status
-        self.descriptions = list(descriptions)
+        self.descriptions = [f"{parameter}: {description}" if parameter else description]
 
 
 def georeport(methods: tuple[str, ...]) -> Callable[[View], View]:
@@ -82,7 +83,7 @@ def jurisdiction_of(request: HttpRequest) -> Unit | None:
         return None
     unit = Unit.objects.filter(code=code[:32]).first() if not CONTROL.search(code) else None
     if unit is None or not ClientKey.objects.filter(jurisdiction=unit).exists():
-        raise GeoError(404, _("jurisdiction_id: no such jurisdiction."))
+        raise GeoError(404, _("No such jurisdiction."), parameter="jurisdiction_id")
     return unit
 
 
@@ -121,7 +122,7 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
     jurisdiction_of(request)
     category = Category.objects.filter(code=code, is_active=True).first()
     if category is None:
-        raise GeoError(404, _("service_code: no such service."))
+        raise GeoError(404, _("No such service."), parameter="service_code")
     return respond(fmt, "service_definition", presenters.definition(category))
 
 
@@ -148,11 +149,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     key = fields.get("api_key", "").strip()
     client = authenticate_key(key) if key and not CONTROL.search(key) else None
     if client is None:
-        raise GeoError(403, _("api_key: missing, unknown or revoked."))
+        raise GeoError(403, _("Missing, unknown or revoked."), parameter="api_key")
     form = submission(fields)
     idempotency = request.headers.get("Idempotency-Key", "").strip()
     if CONTROL.search(idempotency):
-        raise GeoError(400, _("Idempotency-Key: not a valid value."))
+        raise GeoError(400, _("Not a valid value."), parameter="Idempotency-Key")
     filed, created = file_request(form, client=client, idempotency_key=idempotency)
     body = [{"service_request_id": filed.case.number, "token": filed.token, "service_notice": "", "account_id": None}]
     return respond(fmt, "service_requests", body, status=201 if created else 200)
@@ -162,7 +163,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, fmt: str, number: str) -> HttpResponse:
     found = presenters.find_request(number, jurisdiction_of(request))
     if found is None:
-        raise GeoError(404, _("service_request_id: no such request."))
+        raise GeoError(404, _("No such request."), parameter="service_request_id")
     return respond(fmt, "service_requests", [presenters.request_view(found)])
 
 
@@ -170,7 +171,7 @@ def request_detail(request: HttpRequest, fmt: str, number: str) -> HttpResponse:
 def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     found = presenters.find_token(token, jurisdiction_of(request))
     if found is None:
-        raise GeoError(404, _("token: no such token."))
+        raise GeoError(404, _("No such token."), parameter="token")
     return respond(fmt, "service_requests", [{"service_request_id": found.case.number, "token": found.token}])
 
 

@@ -1,13 +1,20 @@
-"""Configuration in the Django admin: the schemes and their regional cycles. The register, certifications
-and events are changed only through the services (pages, API, import), so they are read-only here."""
+"""Configuration in the Django admin: the schemes and their regional cycles, saved through the services so
+that changing a cycle moves the due dates of the pensioners it governs (saved as plain rows, a new cycle
+left every due date where it was). The register, certifications and events are changed only through the
+services (pages, API, import), so they are read-only here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from bianmin.admin_base import ServiceAdmin
+from bianmin.org.models import User
+from bianmin.pension import schemes
 from bianmin.pension.models import Certification, Pensioner, PensionerEvent, Scheme, SchemeRule
 
 
@@ -17,10 +24,45 @@ class SchemeRuleInline(admin.TabularInline):  # type: ignore[type-arg]
     autocomplete_fields = ["region"]
 
 
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SchemeAdmin(ServiceAdmin):
     list_display = ["code", "name", "cycle_months", "grace_days"]
     inlines = [SchemeRuleInline]
+
+    def save_model(self, request: HttpRequest, obj: Scheme, form: ModelForm[Scheme], change: bool) -> None:
+        moved = schemes.save_scheme(obj, actor=_actor(request))
+        if moved:
+            self.message_user(request, _("Due dates recomputed: %(n)s pensioners.") % {"n": moved}, messages.INFO)
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Scheme],
+        formset: BaseInlineFormSet[SchemeRule, Scheme, ModelForm[SchemeRule]],
+        change: bool,
+    ) -> None:
+        actor, moved = _actor(request), 0
+        rules = formset.save(commit=False)
+        for rule in formset.deleted_objects:
+            moved += schemes.remove_rule(rule, actor=actor)
+        for rule in rules:
+            if rule.pk is not None:
+                before = SchemeRule.objects.select_related("scheme", "region").get(pk=rule.pk)
+                if before.region_id != rule.region_id:  # moved to another region: the old one loses it
+                    moved += schemes.remove_rule(before, actor=actor)
+            moved += schemes.set_rule(
+                actor=actor,
+                scheme=form.instance,
+                region=rule.region,
+                cycle_months=rule.cycle_months,
+                grace_days=rule.grace_days,
+            )
+        if moved:
+            self.message_user(request, _("Due dates recomputed: %(n)s pensioners.") % {"n": moved}, messages.INFO)
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]

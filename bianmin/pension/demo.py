@@ -13,7 +13,7 @@ from django.utils import timezone
 from bianmin.org.choices import PLACE_KINDS, UnitKind
 from bianmin.org.models import Unit, User
 from bianmin.pension import cycle, services
-from bianmin.pension.choices import EventKind, Method, PensionerStatus, Result, StopReason
+from bianmin.pension.choices import ASSISTED_METHODS, EventKind, Method, PensionerStatus, Result, StopReason
 from bianmin.pension.ids import resident_id
 from bianmin.pension.models import Certification, Pensioner, PensionerEvent, Scheme, SchemeRule
 
@@ -128,7 +128,7 @@ def _person(
             if p.needs_home_visit
             else rng.choices([m for m, _w in METHODS], [w for _m, w in METHODS])[0]
         )
-        assisted = method in (Method.FINGERPRINT_ON_SITE, Method.IN_PERSON_HALL, Method.HOME_VISIT)
+        assisted = method in ASSISTED_METHODS
         certs.append(
             Certification(
                 village=village,
@@ -136,7 +136,9 @@ def _person(
                 result=result,
                 failure_reason=rng.choice(FAILURES) if result == Result.FAILED else "",
                 operator=assistant if assisted else None,
-                unit=village.parent if method == Method.IN_PERSON_HALL else village,
+                # Where it was done, as `services.certify` records it: remote methods have no place (a data
+                # comparison "at the village" counted as done without leaving it in the figures).
+                unit=village.parent if method == Method.IN_PERSON_HALL else village if assisted else None,
                 device_ref=f"ZW-{village.code[-6:]}-{rng.randrange(1, 4)}"
                 if method == Method.FINGERPRINT_ON_SITE
                 else "",

@@ -28,7 +28,7 @@ from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
 from bianmin.org.validators import LANDLINE, MOBILE, is_resident_id
 from bianmin.pension import cycle, services, store
-from bianmin.pension.choices import Method, PensionerStatus
+from bianmin.pension.choices import PensionerStatus
 from bianmin.pension.models import Pensioner, PensionerQuerySet, Scheme
 from bianmin.pension.presenters import mask_id, sees_personal
 
@@ -59,6 +59,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.column:  # the file as a whole: no column to name
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
         return _("Row %(row)s, %(column)s: %(message)s") % {
             "row": self.row,
             "column": self.column,
@@ -221,6 +223,7 @@ def import_register(
             good.append(row)
         if progress and result.rows % BATCH == 0:
             progress("checking", result.rows, 0)
+    good = _in_scope(good, actor, result.problems)
     bad_rows = len({p.row for p in result.problems})
     if result.problems and (not skip_bad or any(p.row == 1 for p in result.problems)):
         return result
@@ -232,6 +235,26 @@ def import_register(
                 progress("writing", min(start + BATCH, len(good)), len(good))
     result.written = True
     return result
+
+
+def _in_scope(rows: list[Row], actor: User | None, problems: list[Problem]) -> list[Row]:
+    """The rows whose person is new or on a register the actor keeps. A number already on another township's
+    register is a problem of its row, as it is for `services.register_pensioner`: the import would have
+    moved that person into the importer's village, out of the lists of the township that keeps them."""
+    if actor is None:
+        return rows
+    kept = Pensioner.objects.restrict(actor, Permission.PENSION_MANAGE).values("pk")
+    elsewhere: set[str] = set()
+    for start in range(0, len(rows), BATCH):
+        numbers = [r.id_number for r in rows[start : start + BATCH]]
+        found = Pensioner.objects.filter(id_number__in=numbers).exclude(pk__in=kept)
+        elsewhere.update(found.values_list("id_number", flat=True))
+    if not elsewhere:
+        return rows
+    message = _("This identity number is on the register of a village outside yours.")
+    problems.extend(Problem(r.number, HEADING["id_number"], message) for r in rows if r.id_number in elsewhere)
+    problems.sort(key=lambda p: p.row)
+    return [r for r in rows if r.id_number not in elsewhere]
 
 
 def _write_batch(rows: list[Row], actor: User | None, result: ImportResult) -> None:
@@ -276,7 +299,7 @@ def _write_batch(rows: list[Row], actor: User | None, result: ImportResult) -> N
         )
         if before != after:
             p.name, p.village, p.scheme, p.phone, p.address = row.name, row.village, row.scheme, row.phone, row.address
-            p.needs_home_visit = home
+            p.needs_home_visit, p.updated_at = home, timezone.now()
             if (before[1], before[2]) != (after[1], after[2]) and p.last_certified_on:
                 services.derive(p, rules[key], p.last_certified_on)
             changed.append(p)
@@ -303,12 +326,7 @@ def _write_batch(rows: list[Row], actor: User | None, result: ImportResult) -> N
             ],
             batch_size=BATCH,
         )
-    for p, day in later:
-        # The office's data comparison found the person: a certification of that day, at noon in the county.
-        at = timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=12)))
-        if p.status != PensionerStatus.STOPPED:
-            services.certify(p, actor=None, method=Method.DATA_COMPARISON, at=at, device_ref="import")
-            result.certified += 1
+    result.certified += services.record_comparisons(later, actor=None)
     result.created += len(new)
     result.updated += len({p.pk for p in changed} | {p.pk for p, _d in later})
 

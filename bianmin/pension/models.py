@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
@@ -188,8 +189,10 @@ class PensionerEvent(models.Model):
 
     pensioner = models.ForeignKey(Pensioner, verbose_name=_("pensioner"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
-    from_status = models.CharField(_("from"), max_length=10, choices=PensionerStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=PensionerStatus.choices)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=10, choices=PensionerStatus.choices, blank=True
+    )
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=10, choices=PensionerStatus.choices)
     effective_month = models.DateField(_("effective from"), null=True, blank=True)
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, blank=True)

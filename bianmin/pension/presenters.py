@@ -14,7 +14,7 @@ from bianmin.org.models import User
 from bianmin.org.permissions import Permission
 from bianmin.org.schemas import mask_phone
 from bianmin.org.scope import in_scope
-from bianmin.pension.choices import PensionerStatus, PensionList
+from bianmin.pension.choices import PensionerStatus, PensionList, StopReason
 from bianmin.pension.models import Certification, Pensioner, PensionerEvent, PensionerQuerySet
 
 DUE_WINDOW_DAYS = 30
@@ -78,6 +78,7 @@ def summary(p: Pensioner, user: User | AnonymousUser, today: date | None = None)
         "needs_home_visit": p.needs_home_visit,
         "last_certified_on": p.last_certified_on,
         "due_on": p.due_on,
+        "suspend_after": p.suspend_after,
         "overdue_days": overdue_days,
         "suspended_from": p.suspended_from,
     }
@@ -109,6 +110,7 @@ def event_row(e: PensionerEvent) -> dict[str, Any]:
         "effective_month": e.effective_month,
         "months": e.months,
         "reason": e.reason,
+        "reason_label": str(StopReason(e.reason).label) if e.reason in StopReason.values else "",
         "note": e.note,
         "actor": str(e.actor) if e.actor else "",
         "at": e.at,
@@ -125,6 +127,7 @@ def detail(p: Pensioner, user: User | AnonymousUser) -> dict[str, Any]:
         "address": p.address if full else "",
         "assistant": str(p.assistant) if p.assistant else "",
         "stop_reason": p.stop_reason,
+        "stop_reason_label": p.get_stop_reason_display() if p.stop_reason else "",
         "status_note": p.status_note,
         "cycle_months": p.cycle_months,
         "grace_days": p.grace_days,

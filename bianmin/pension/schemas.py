@@ -38,6 +38,7 @@ class PensionerItem(Plain):
     needs_home_visit: bool
     last_certified_on: date | None
     due_on: date
+    suspend_after: date = Field(description="The last day to be certified before the pension is suspended.")
     overdue_days: int
     suspended_from: date | None
 
@@ -70,6 +71,7 @@ class EventItem(Plain):
     effective_month: date | None
     months: int | None = Field(description="Back-pay months (resumed) or overpaid months (stopped).")
     reason: str
+    reason_label: str = Field(description="Why the pension was stopped, in the reader's language.")
     note: str
     actor: str
     at: datetime
@@ -80,6 +82,7 @@ class PensionerDetail(PensionerItem):
     address: str
     assistant: str
     stop_reason: str
+    stop_reason_label: str = Field(description="Why the pension was stopped, in the reader's language.")
     status_note: str
     cycle_months: int
     grace_days: int

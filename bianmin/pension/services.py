@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +22,15 @@ from bianmin.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.notify import Message, channel
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
-from bianmin.org.scope import in_scope
+from bianmin.org.scope import PATH_WIDTH, in_scope
 from bianmin.org.validators import is_resident_id, validate_person_phone
 from bianmin.pension import cycle
 from bianmin.pension.choices import ASSISTED_METHODS, EventKind, Method, PensionerStatus, Result, StopReason
 from bianmin.pension.errors import PensionError
-from bianmin.pension.models import Certification, Pensioner, PensionerEvent, Scheme, SchemeRule
+from bianmin.pension.models import Certification, ImportJob, Pensioner, PensionerEvent, Scheme, SchemeRule
+
+if TYPE_CHECKING:
+    from bianmin.pension.excel import ImportResult
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +43,15 @@ class Rule:
     grace_days: int
 
 
+def ancestor_ids(path: str) -> list[int]:
+    """The ids of the units on a unit's path, the top first."""
+    return [int(path[i : i + PATH_WIDTH]) for i in range(0, len(path), PATH_WIDTH)]
+
+
 def rule_for(scheme: Scheme, village: Unit) -> Rule:
     """The cycle of `scheme` in `village`: the rule of the nearest region above it (its own included), else
     the scheme's defaults. One query over the village's ancestors, read from its path."""
-    width = 8
-    ancestors = [int(village.path[i : i + width]) for i in range(0, len(village.path), width)]
+    ancestors = ancestor_ids(village.path)
     rules = {
         r.region_id: r
         for r in SchemeRule.objects.filter(scheme=scheme, region_id__in=ancestors).only(
@@ -69,7 +77,7 @@ def _check(actor: Actor, permission: Permission, village: Unit) -> None:
         raise NotFound(_("No such pensioner in your villages."))
 
 
-def _check_unit(actor: Actor, permission: Permission, village: Unit) -> None:
+def check_unit(actor: Actor, permission: Permission, village: Unit) -> None:
     if actor is not None and not in_scope(actor, permission, village.path):
         raise PermissionDenied(_("You may only manage the register of your own villages."))
 
@@ -140,7 +148,7 @@ def register_pensioner(
 ) -> Pensioner:
     """Add a person to a village's register. Without a known last certification, the day of registration
     counts as one: the office confirmed the entitlement when it granted the pension."""
-    _check_unit(actor, Permission.PENSION_MANAGE, village)
+    check_unit(actor, Permission.PENSION_MANAGE, village)
     number = clean_id_number(id_number)
     name = name.strip()
     if not name:
@@ -186,7 +194,7 @@ def update_pensioner(
             if (phone, address, assistant) != (None, None, None)
             else Permission.PENSION_CERTIFY
         )
-        _check_unit(actor, needs, locked.village)
+        check_unit(actor, needs, locked.village)
         if phone is not None:
             locked.phone = _clean_phone(phone)
         if address is not None:
@@ -250,7 +258,7 @@ def certify(
     with transaction.atomic():
         locked = _locked(pensioner)
         _check(actor, Permission.PENSION_VIEW, locked.village)
-        _check_unit(actor, Permission.PENSION_CERTIFY, locked.village)
+        check_unit(actor, Permission.PENSION_CERTIFY, locked.village)
         if locked.status == PensionerStatus.STOPPED:
             raise Conflict(PensionError.STOPPED, _("This pension has been stopped; it cannot be certified."))
         record = Certification(
@@ -292,6 +300,68 @@ def certify(
     return Certified(record, locked, resumed, back_pay)
 
 
+def record_comparisons(found: list[tuple[Pensioner, date]], *, actor: Actor = None) -> int:
+    """Record the social-insurance office's data comparisons (a later last-certification date in its file): for
+    each person a passed certification by data comparison at noon of that day, the due date moved on, and a
+    suspended pension resumed with its months back-paid, as `certify` does for one. In bulk, for the office's
+    monthly file: one lock in pk order, one insert of the certifications, one update of the register and one
+    insert of the resumptions, where one `certify` a person took seven statements. The stopped are left
+    alone; returns how many were recorded."""
+    days = {p.pk: day for p, day in found}
+    if not days:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        locked = list(
+            Pensioner.objects.select_for_update(of=("self",))
+            .filter(pk__in=days)
+            .exclude(status=PensionerStatus.STOPPED)
+            .order_by("pk")
+        )
+        records = [
+            Certification(
+                pensioner=p,
+                village_id=p.village_id,
+                method=Method.DATA_COMPARISON,
+                result=Result.PASSED,
+                operator=actor,
+                device_ref="import",
+                certified_at=timezone.make_aware(datetime.combine(days[p.pk], time(12))),
+                certified_on=days[p.pk],
+            )
+            for p in locked
+        ]
+        Certification.objects.bulk_create(records)
+        moved: list[Pensioner] = []
+        resumed: list[PensionerEvent] = []
+        for p, record in zip(locked, records, strict=True):
+            day = record.certified_on
+            if p.last_certified_on is not None and day < p.last_certified_on:
+                continue  # certified later meanwhile: the record stands, the dates stay
+            derive(p, Rule(p.cycle_months, p.grace_days), day)
+            if p.status == PensionerStatus.SUSPENDED:
+                back_pay = cycle.back_pay_months(p.suspended_from or cycle.month_start(day), day)
+                p.status, p.suspended_from, p.status_note = PensionerStatus.ACTIVE, None, ""
+                resumed.append(
+                    PensionerEvent(
+                        pensioner=p,
+                        kind=EventKind.RESUMED,
+                        from_status=PensionerStatus.SUSPENDED,
+                        to_status=PensionerStatus.ACTIVE,
+                        effective_month=cycle.month_start(day),
+                        months=back_pay,
+                        certification=record,
+                        actor=actor,
+                    )
+                )
+            p.updated_at = now  # bulk_update does not touch auto_now fields
+            moved.append(p)
+        fields = ["last_certified_on", "due_on", "suspend_after", "status", "suspended_from", "status_note"]
+        Pensioner.objects.bulk_update(moved, [*fields, "updated_at"])
+        PensionerEvent.objects.bulk_create(resumed)
+    return len(records)
+
+
 def stop_pensioner(
     pensioner: Pensioner, *, actor: Actor, reason: StopReason | str, ended_on: date, note: str = ""
 ) -> tuple[Pensioner, int]:
@@ -305,7 +375,7 @@ def stop_pensioner(
     with transaction.atomic():
         locked = _locked(pensioner)
         _check(actor, Permission.PENSION_VIEW, locked.village)
-        _check_unit(actor, Permission.PENSION_MANAGE, locked.village)
+        check_unit(actor, Permission.PENSION_MANAGE, locked.village)
         if locked.status == PensionerStatus.STOPPED:
             raise Conflict(PensionError.STOPPED, _("This pension has already been stopped."))
         paid_through = (
@@ -355,7 +425,9 @@ def suspend_overdue(today: date | None = None, *, actor: Actor = None, batch: in
                 .order_by("pk")
             )
             events = []
+            now = timezone.now()
             for p in rows:
+                p.updated_at = now  # bulk_update does not touch auto_now fields
                 p.status = PensionerStatus.SUSPENDED
                 p.suspended_from = cycle.next_month(p.suspend_after)
                 p.status_note = ""
@@ -454,41 +526,28 @@ def _tell_townships(counts: dict[int, int]) -> None:
             log.warning("pension: could not tell township %s of %s suspensions", pk, count)
 
 
-def set_rule(*, actor: Actor, scheme: Scheme, region: Unit, cycle_months: int, grace_days: int = 0) -> int:
-    """Set a region's cycle for a scheme and move the due dates of its pensioners (one update per distinct
-    last-certified date); returns how many pensioners' dates were recomputed."""
-    if not 1 <= cycle_months <= 24:
-        raise InvalidInput({"cycle_months": _("Between 1 and 24 months.")})
-    _check_unit(actor, Permission.PENSION_MANAGE, region)
-    with transaction.atomic():
-        SchemeRule.objects.update_or_create(
-            scheme=scheme, region=region, defaults={"cycle_months": cycle_months, "grace_days": grace_days}
-        )
-        return recompute_due_dates(scheme, region)
+def open_import(*, actor: User, upload: UploadedFile[bytes], skip_bad: bool) -> ImportJob:
+    """Keep an uploaded register until it is read (`close_import` deletes it: it holds personal data)."""
+    if not Unit.objects.restrict(actor, Permission.PENSION_MANAGE).exists():
+        raise PermissionDenied(_("You may only manage the register of your own villages."))
+    job = ImportJob(actor=actor, skip_bad=skip_bad)
+    job.file.save("register.xlsx", upload, save=False)
+    job.save()
+    return job
 
 
-def recompute_due_dates(scheme: Scheme, region: Unit) -> int:
-    """Move the derived dates of `scheme`'s pensioners in `region` to the rule now in force for each village."""
-    changed = 0
-    holding = Pensioner.objects.filter(scheme=scheme, village__in=Unit.objects.subtree(region).values("id"))
-    for village in Unit.objects.filter(pk__in=holding.values("village_id")):
-        rule = rule_for(scheme, village)
-        mine = Pensioner.objects.filter(scheme=scheme, village=village).exclude(
-            cycle_months=rule.cycle_months, grace_days=rule.grace_days
-        )
-        days = mine.values("last_certified_on").annotate(n=Count("id"))
-        for row in days:
-            last = row["last_certified_on"]
-            if last is None:
-                continue
-            due = cycle.due_on(last, rule.cycle_months)
-            changed += mine.filter(last_certified_on=last).update(
-                cycle_months=rule.cycle_months,
-                grace_days=rule.grace_days,
-                due_on=due,
-                suspend_after=cycle.suspension_deadline(due, rule.grace_days),
-            )
-    return changed
+def close_import(job: ImportJob, result: ImportResult | None, *, checked: int, written: int) -> None:
+    """Record how an import ended (None: it failed on something other than the file's rows) and delete the
+    uploaded file."""
+    if result is not None:
+        job.rows, job.created, job.updated = result.rows, result.created, result.updated
+        job.unchanged, job.skipped = result.unchanged, result.skipped
+        job.problems = [str(p) for p in result.problems[:200]]
+        job.checked, job.written = checked or result.rows, written
+    job.state = ImportJob.State.DONE if result is not None and result.written else ImportJob.State.FAILED
+    job.finished_at = timezone.now()
+    job.file.delete(save=False)
+    job.save()
 
 
 DEFAULT_SCHEMES = (

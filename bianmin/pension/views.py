@@ -42,6 +42,13 @@ def _user(request: HttpRequest, permission: Permission) -> User | None:
     return None
 
 
+def explain(exc: DomainError) -> str:
+    """A refusal as a person reads it: each field's own sentence, which says what to fix, else the message;
+    never the field's code (`describe` writes "failure_reason: …", meant for the admin and the CLI)."""
+    texts = [str(text) for text in exc.fields.values() if str(text)]
+    return " ".join(texts) or str(exc.message)
+
+
 def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "pension/forbidden.html", status=403)
 
@@ -164,7 +171,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             return render(request, "pension/not_found.html", status=404)
     except DomainError as exc:
-        messages.error(request, exc.describe())
+        messages.error(request, explain(exc))
     except ValueError:  # an unknown method, result or reason from a hand-made form
         messages.error(request, _("Some fields are not valid."))
     return HttpResponseRedirect(reverse("pension:pensioner", args=[pk]))
@@ -179,9 +186,11 @@ def hall(request: HttpRequest) -> HttpResponse:
         return forbidden(request)
     methods = [(v, label) for v, label in Method.choices if v != Method.DATA_COMPARISON]
     # Where the counter is: the units where the caller certifies, their own first (a township's hall).
-    places = Unit.objects.filter(
-        memberships__user=user, memberships__role__in=roles_granting(Permission.PENSION_CERTIFY)
-    ).distinct()
+    places = (
+        Unit.objects.restrict(user, Permission.PENSION_CERTIFY)
+        .filter(memberships__user=user, memberships__role__in=roles_granting(Permission.PENSION_CERTIFY))
+        .distinct()
+    )
     context = {"methods": methods, "default": Method.IN_PERSON_HALL, "places": places.order_by("depth", "code")}
     return render(request, "pension/hall.html", context)
 

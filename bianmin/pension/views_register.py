@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from bianmin.org.models import Unit
 from bianmin.org.permissions import Permission
+from bianmin.pension import services
 from bianmin.pension.excel import ImportResult, export_register, import_register
 from bianmin.pension.models import ImportJob, Pensioner
 from bianmin.pension.reports import pension_report
@@ -36,22 +37,6 @@ IMPORT_MAX_BYTES = 40 * 1024 * 1024
 # Files up to this size are imported within the request (a few thousand rows: a second or two); larger ones
 # after it, in a thread of the worker, with their progress on the page.
 INLINE_BYTES = 256 * 1024
-
-
-def _finish(job: ImportJob, result: ImportResult) -> None:
-    seen = json.loads(_progress_file(job.pk).read_text()) if _progress_file(job.pk).exists() else {}
-    job.checked, job.written = seen.get("checked", result.rows), seen.get("written", 0)
-    job.rows, job.created, job.updated, job.unchanged, job.skipped = (
-        result.rows,
-        result.created,
-        result.updated,
-        result.unchanged,
-        result.skipped,
-    )
-    job.problems = [str(p) for p in result.problems[:200]]
-    job.state = ImportJob.State.DONE if result.written else ImportJob.State.FAILED
-    job.finished_at = timezone.now()
-    job.save()
 
 
 def run_job(pk: int) -> None:
@@ -67,15 +52,18 @@ def run_job(pk: int) -> None:
         spare.write_text(json.dumps(state))
         spare.replace(_progress_file(pk))
 
+    result: ImportResult | None = None
     try:
         with job.file.open("rb") as handle:
             result = import_register(handle, actor=job.actor, skip_bad=job.skip_bad, progress=progress)
-        _finish(job, result)
     except Exception:
         log.exception("pension import %s failed", pk)
-        job.state, job.finished_at = ImportJob.State.FAILED, timezone.now()
     finally:
-        job.file.delete(save=True)  # the register holds personal data: not kept once read
+        seen: dict[str, int] = {}
+        with contextlib.suppress(OSError, ValueError):
+            seen = json.loads(_progress_file(pk).read_text())
+        # The register holds personal data: the file is deleted once read, whatever the outcome.
+        services.close_import(job, result, checked=seen.get("checked", 0), written=seen.get("written", 0))
         _progress_file(pk).unlink(missing_ok=True)
 
 
@@ -103,9 +91,7 @@ def register(request: HttpRequest) -> HttpResponse:
         elif upload.size is None or upload.size > IMPORT_MAX_BYTES:
             errors = [_("The file is larger than %(mb)s MB.") % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}]
         else:
-            job = ImportJob(actor=user, skip_bad=request.POST.get("skip_bad") == "1")
-            job.file.save("register.xlsx", upload, save=False)
-            job.save()
+            job = services.open_import(actor=user, upload=upload, skip_bad=request.POST.get("skip_bad") == "1")
             if upload.size <= INLINE_BYTES:
                 run_job(job.pk)
             else:

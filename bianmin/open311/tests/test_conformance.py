@@ -88,6 +88,24 @@ def test_unknown_service_request_token_and_path_are_404_in_the_format_asked(geo,
             assert texts(response, "code") == ["404"]
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_refusal_names_its_parameter_as_the_400s_do(geo, world, language):
+    """ "parameter: what is wrong", in any language: the 404s and 403s wrote "service_code：没有该服务。" with a
+    full-width colon while the 400s wrote "service_code: …", so a client could not tell the parameter."""
+    geo.client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    refusals = {
+        "service_code": geo.get("services/nope"),
+        "service_request_id": geo.get("requests/20260101-99999"),
+        "token": geo.get("tokens/nope"),
+        "jurisdiction_id": geo.get("services", jurisdiction_id="nowhere"),
+    }
+    geo.key = "o311_wrong"
+    refusals["api_key"] = geo.post("json", **road_form())
+    for parameter, response in refusals.items():
+        (description,) = [e["description"] for e in response.data]
+        assert description.startswith(f"{parameter}: ") and len(description) > len(parameter) + 3, description
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_filed_request_is_a_submitted_grievance_case_and_its_token_leads_to_its_id(geo, world, county, fmt):
     created = geo.post(fmt, **road_form())

@@ -107,3 +107,17 @@ def test_a_key_files_at_most_its_hourly_limit_and_retries_do_not_count(geo, worl
     assert geo.post("json", **road_form(description="二")).status_code == 201
     throttled = geo.post("json", **road_form(description="三"))
     assert throttled.status_code == 429 and throttled.data[0]["code"] == 429
+
+
+def test_a_jurisdiction_is_a_region_that_holds_villages(county, api_as, world):
+    # A department or the service center holds no village a request could be placed at
+    api = api_as(county.people["county_admin"])
+    refused = api.post("/open311/keys", {"name": "x", "jurisdiction": "500236-RSJ", "intake_unit": "500236-RSJ"})
+    assert refused.status_code == 400 and set(refused.json()["fields"]) == {"jurisdiction"}
+    browser = Client()
+    browser.force_login(county.people["county_admin"])
+    page = browser.get("/open311/keys/").content.decode()
+    jurisdictions = re.search(r'<select name="jurisdiction".*?</select>', page, re.S).group(0)
+    intakes = re.search(r'<select name="intake_unit".*?</select>', page, re.S).group(0)
+    assert "县人力社保局" not in jurisdictions and "白帝镇" in jurisdictions and "县人力社保局" in intakes
+    assert '<label for="id_name">客户端应用</label>' in page  # no ":" after a Chinese label

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from bianmin.demo import _load_county
-from bianmin.pension.choices import EventKind, Method, PensionerStatus
+from bianmin.pension.choices import ASSISTED_METHODS, EventKind, Method, PensionerStatus
 from bianmin.pension.demo import load_demo_pension
 from bianmin.pension.models import Certification, Pensioner, PensionerEvent
 
@@ -23,6 +23,9 @@ def test_the_demo_is_varied_deterministic_and_loaded_once(db):
     assert set(Certification.objects.values_list("method", flat=True)) == set(Method.values)
     assert set(Pensioner.objects.values_list("status", flat=True)) == set(PensionerStatus.values)
     assert PensionerEvent.objects.filter(kind=EventKind.RESUMED, months__gt=0).exists()
+    # A place where it was done only for those done in person, as `services.certify` records them
+    placed = set(Certification.objects.exclude(unit=None).values_list("method", flat=True))
+    assert placed == set(ASSISTED_METHODS)
     # Every village's due list has people on it
     villages = Pensioner.objects.values("village").annotate(n=Count("id")).count()
     assert villages == Pensioner.objects.values("village").distinct().count() and villages > 30

@@ -122,3 +122,62 @@ def test_a_long_import_reports_its_progress(county, client):
     assert not job.file  # the uploaded register is not kept
     client.force_login(county.people["township_admin"])
     assert client.get(f"/pension/imports/{job.pk}/status").status_code == 404  # another person's import
+
+
+def test_a_refusal_on_the_record_page_says_what_to_fix_without_field_codes(county, client):
+    p = pensioner(county["huanhua"], last_certified_on=date(2026, 1, 2))
+    client.force_login(county.people["cadre_a"])
+    page = client.post(f"/pension/{p.pk}/certify/", {"method": "in_person_hall", "result": "failed"}, follow=True)
+    text = page.content.decode()
+    assert "请填写认证未通过的原因。" in text and "failure_reason:" not in text
+    assert not p.certifications.exists()
+
+
+def test_the_navigation_offers_only_the_pages_the_role_opens(county, client):
+    nav = {}
+    for who in ("cadre_a", "township_staff", "township_leader"):
+        client.force_login(county.people[who])
+        nav[who] = client.get("/pension/report/").content.decode()
+    # A leader watches the figures: no hall, no import, but the (masked) export their role may download
+    assert "/pension/hall/" not in nav["township_leader"] and "/pension/register/" not in nav["township_leader"]
+    assert 'href="/pension/register.xlsx"' in nav["township_leader"]
+    export = client.get("/pension/register.xlsx")
+    export.close()  # a streamed file: closing the response closes it
+    assert export.status_code == 200
+    # An assistant certifies but does not keep the register; the township's staff do both
+    assert "/pension/hall/" in nav["cadre_a"] and "/pension/register/" not in nav["cadre_a"]
+    assert "/pension/hall/" in nav["township_staff"] and "/pension/register/" in nav["township_staff"]
+
+
+def test_the_record_shows_where_a_visit_was_why_a_pension_stopped_and_when_the_grace_ends(county, client):
+    today = timezone.localdate()
+    late = pensioner(county["huanhua"], last_certified_on=today.replace(year=today.year - 1) - timedelta(days=3))
+    client.force_login(county.people["township_staff"])
+    page = client.get(f"/pension/{late.pk}/").content.decode()
+    assert late.suspend_after.isoformat() in page and 'id="grace-ends"' in page
+    client.post(f"/pension/{late.pk}/certify/", {"method": "home_visit", "location": "浣花村3组11号 家中"})
+    page = client.get(f"/pension/{late.pk}/").content.decode()
+    assert "浣花村3组11号 家中" in page and 'id="grace-ends"' not in page
+    client.post(f"/pension/{late.pk}/stop/", {"reason": "death", "ended_on": today.isoformat()})
+    page = client.get(f"/pension/{late.pk}/").content.decode()
+    assert "死亡 · " in page and '<dd id="stop-reason">死亡' in page
+
+
+def test_an_import_that_breaks_is_marked_failed_and_its_file_deleted(county, client, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    from bianmin.pension import views_register
+    from bianmin.pension.models import ImportJob
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    staff = county.people["township_staff"]
+    job = ImportJob(actor=staff)
+    job.file.save("register.xlsx", ContentFile(b"PK"), save=True)
+    monkeypatch.setattr(views_register, "import_register", broken)
+    views_register.run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.file.name, job.finished_at is not None) == (ImportJob.State.FAILED, "", True)
+    client.force_login(staff)
+    assert "文件未导入" in client.get(f"/pension/imports/{job.pk}/").content.decode()

@@ -71,7 +71,12 @@ def test_the_figures_count_by_day_method_village_and_township(county, api_as, cl
     xlsx = client.get("/pension/report.xlsx?start=2026-03-01&end=2026-03-31")
     book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
     totals = {row[0]: row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
-    assert totals["认证人次"] == 4
+    assert (totals["认证人次"], totals["统计范围"], totals["日均认证人次"]) == (4, "我负责的全部村（社区）", 0.1)
+    # The workbook's headings read as this report means them (the project's catalogue said 验证码 for "Code")
+    villages = list(book["按村（社区）"].iter_rows(values_only=True))
+    assert villages[0][:2] == ("代码", "名称") and villages[1][:3] == ("500236101201", "浣花村", 3)
+    days = list(book["按日"].iter_rows(min_row=2, values_only=True))
+    assert days[0][0].date() == date(2026, 3, 2)  # a date Excel sorts and filters, not text
     # The page shows the same
     page = client.get("/pension/report/?start=2026-03-01&end=2026-03-31").content.decode()
     assert "浣花村" in page and "宝塔坪社区" not in page

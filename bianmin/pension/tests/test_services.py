@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bianmin.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bianmin.notify import Message
-from bianmin.pension import cycle, services
+from bianmin.pension import cycle, schemes, services
 from bianmin.pension.choices import EventKind, Method, PensionerStatus, Result, StopReason
 from bianmin.pension.models import Certification, Pensioner, PensionerEvent
 from bianmin.pension.tests.factories import new_id, pensioner, scheme
@@ -48,7 +48,7 @@ def test_the_cycle_is_the_schemes_unless_a_region_sets_its_own(county):
     other = pensioner(county["baotaping"], last_certified_on=date(2026, 3, 31))
     assert yearly.due_on == date(2027, 3, 31)
     # When 白帝镇 puts the yearly scheme on a 6-month cycle with 10 days' grace
-    changed = services.set_rule(actor=None, scheme=yearly.scheme, region=county["baidi"], cycle_months=6, grace_days=10)
+    changed = schemes.set_rule(actor=None, scheme=yearly.scheme, region=county["baidi"], cycle_months=6, grace_days=10)
     # Then its villages' pensioners move, 夔门街道's do not, and newcomers follow the rule
     yearly.refresh_from_db()
     other.refresh_from_db()
