@@ -237,10 +237,8 @@ def disburse(
             disbursed_fen=F("disbursed_fen") + amount_fen
         )
         if not moved:
-            raise Conflict(
-                VillageError.OVER_BUDGET,
-                _("This payment would pass the project's budget; a new decision is needed to raise it."),
-            )
+            over = _("This payment would pass the project's budget; a new decision is needed to raise it.")
+            raise Conflict(VillageError.OVER_BUDGET, over, {"amount_fen": over})
         row = Disbursement.objects.create(
             project=project,
             payee_name=payee_name.strip(),

@@ -77,9 +77,3 @@ def field_errors(exc: DomainError, first: str, names: dict[str, str] | None = No
     (budget_fen → budget), a refusal without fields on `first`."""
     renamed = names or {}
     return {renamed.get(k, k): str(v) for k, v in exc.fields.items()} or {first: str(exc.message)}
-
-
-def refusal(exc: DomainError) -> str:
-    """A refusal in one sentence for a page's message: what was wrong, then each field's message (never the
-    field's code name, which means nothing to a villager)."""
-    return " ".join([str(exc.message), *(str(v) for v in exc.fields.values())])

@@ -4,6 +4,7 @@ the reader's language and never with the field's code name; a date ahead of toda
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -48,14 +49,16 @@ def test_the_cadre_starts_pays_and_completes_a_project_on_its_page(village, clie
         "voucher": "记-001",
     }
     # Amounts in yuan; a bad one, a day ahead, a payment past the budget: each at its field, nothing written
-    for bad, message in (
-        ({"amount": "六千"}, "请按元填写金额"),
-        ({"paid_on": f"{tomorrow}"}, "不能晚于今天"),
-        ({"amount": "10000.01"}, "超过项目预算"),
-        ({"payee_code": "123"}, "身份证号码"),
+    for bad, field, message in (
+        ({"amount": "六千"}, "amount", "请按元填写金额"),
+        ({"paid_on": f"{tomorrow}"}, "paid_on", "不能晚于今天"),
+        ({"amount": "10000.01"}, "amount", "超过项目预算"),
+        ({"payee_code": "123"}, "payee_code", "身份证号码"),
     ):
         refused = client.post(work, pay | bad, **ZH)
         assert refused.status_code == 400 and message in errors_of(refused)[0], bad
+        at_field = re.search(rf'name="{field}"[^>]*>\s*<p class="error">([^<]+)', refused.content.decode())
+        assert at_field and message in at_field.group(1), bad  # shown under the field it is about
         assert 'value="奉节县路桥公司"' in refused.content.decode()  # what was typed stays
     assert not Disbursement.objects.exists()
     done = client.post(work, pay, follow=True, **ZH).content.decode()
