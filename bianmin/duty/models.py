@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bianmin.cases.models import Case
 from bianmin.duty.choices import (
@@ -129,11 +130,13 @@ class DutyMember(models.Model):
     `user` is their account; a cadre without one is on the roster all the same (a manager enters their
     changes), but cannot check in or ask for a change themselves."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="members")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="members"
+    )
     user = models.ForeignKey(
         User, verbose_name=_("account"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("duty", "name"), max_length=50)
     post = models.CharField(_("post"), max_length=50, help_text=_("For example: 村党支部书记, 村委会主任, 副镇长."))
     is_leader = models.BooleanField(_("leader"), default=False, help_text=_("May receive visitors as the leader."))
     position = models.PositiveSmallIntegerField(_("order in the rotation"), default=0)
@@ -162,7 +165,9 @@ class DutyLayer(models.Model):
     """A pattern of the roster (GoAlert's rule + rotation): on the days of `days`, everyone is in, or
     `people_per_day` take turns. Where layers overlap on a day, the highest `priority` decides it."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="layers")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="layers"
+    )
     name = models.CharField(_("name"), max_length=100)
     days = models.CharField(_("days"), max_length=20, choices=DayRule.choices)
     everyone = models.BooleanField(_("everyone in"), default=False)
@@ -170,7 +175,11 @@ class DutyLayer(models.Model):
         _("people per day"), default=1, help_text=_("With everyone in: the attendance required.")
     )
     hours = models.CharField(
-        _("hours"), max_length=60, blank=True, validators=[validate_hours], help_text=_("08:30-12:00 14:30-18:00")
+        pgettext_lazy("duty", "hours"),
+        max_length=60,
+        blank=True,
+        validators=[validate_hours],
+        help_text=_("08:30-12:00 14:30-18:00"),
     )
     priority = models.PositiveSmallIntegerField(_("priority"), default=1)
     active = models.BooleanField(_("active"), default=True)
@@ -190,11 +199,13 @@ class HolidayPlan(models.Model):
     """A fixed duty plan for a span (春节, 国庆): it replaces the layers on its days (GoAlert's temporary
     schedule)."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
-    hours = models.CharField(_("hours"), max_length=60, blank=True, validators=[validate_hours])
+    hours = models.CharField(pgettext_lazy("duty", "hours"), max_length=60, blank=True, validators=[validate_hours])
 
     objects: ClassVar[ScopedQuerySet[HolidayPlan]] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -233,7 +244,9 @@ class DutyChange(models.Model):
     """Leave, a substitute or a swap: asked by the person (or entered for them by a manager), accepted by the
     colleague, approved by the place's head. Only approved changes shape the roster."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
     state = models.CharField(_("state"), max_length=20, choices=ChangeState.choices, default=ChangeState.REQUESTED)
     member = models.ForeignKey(DutyMember, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
@@ -251,11 +264,11 @@ class DutyChange(models.Model):
     accepted_by = models.ForeignKey(
         User, verbose_name=_("accepted by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("duty", "accepted at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         User, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("duty", "decided at"), null=True, blank=True)
 
     objects: ClassVar[ScopedQuerySet[DutyChange]] = ScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -301,16 +314,18 @@ class DutyDay(models.Model):
     """The resolved roster: one person on duty at a place on a date. Written only by the resolver;
     denormalised (unit, name, post, hours) so the public page is one indexed read by (unit, date)."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="+"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
     place_kind = models.CharField(_("kind of place"), max_length=20, choices=PlaceKind.choices)
     date = models.DateField(_("date"))
     member = models.ForeignKey(DutyMember, verbose_name=_("duty member"), on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(User, verbose_name=_("account"), null=True, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("duty", "name"), max_length=50)
     post = models.CharField(_("post"), max_length=50)
     is_leader = models.BooleanField(_("leader"), default=False)
-    hours = models.CharField(_("hours"), max_length=60, blank=True)
+    hours = models.CharField(pgettext_lazy("duty", "hours"), max_length=60, blank=True)
     source = models.CharField(_("why"), max_length=20, choices=SlotSource.choices)
     rest_day = models.BooleanField(_("rest day"), default=False)
 
@@ -333,7 +348,9 @@ class DutyDay(models.Model):
 class DutyMonth(models.Model):
     """A month of a place's roster as reviewed and published, with the check's findings at publication."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="+"
+    )
     month = models.DateField(_("month"), help_text=_("Its first day."))
     state = models.CharField(_("state"), max_length=20, choices=MonthState.choices, default=MonthState.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -358,7 +375,9 @@ class DutyMonth(models.Model):
 class Attendance(models.Model):
     """The person on duty checking in and out from their phone."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="+"
+    )
     date = models.DateField(_("date"))
     user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     checked_in_at = models.DateTimeField(_("checked in at"))
@@ -379,7 +398,9 @@ class Attendance(models.Model):
 class DutyLog(models.Model):
     """A duty log entry (值班日志): what happened that day at the place."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="+"
+    )
     date = models.DateField(_("date"))
     author = models.ForeignKey(User, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("what happened"), max_length=2000)
@@ -401,7 +422,9 @@ class ReceptionVisit(models.Model):
     """A visit received in the petition reception room (接访) by the leader on duty; it may become a
     petition case in the grievance workflow."""
 
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.PROTECT, related_name="+"
+    )
     leader = models.ForeignKey(User, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+")
     visited_at = models.DateTimeField(_("time of the visit"))
     visitor_name = models.CharField(_("visitor"), max_length=50)
@@ -434,7 +457,9 @@ class DutyReminder(models.Model):
     or after a restart of the scheduler) does not send it again."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    place = models.ForeignKey(DutyPlace, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(
+        DutyPlace, verbose_name=pgettext_lazy("duty", "place"), on_delete=models.CASCADE, related_name="+"
+    )
     member = models.ForeignKey(DutyMember, verbose_name=_("duty member"), on_delete=models.CASCADE, related_name="+")
     date = models.DateField(_("duty day"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)

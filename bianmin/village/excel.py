@@ -15,13 +15,13 @@ from bianmin.village.reports import VillageReport
 def export_report(report: VillageReport, handle: IO[bytes] | Any) -> None:
     book = Workbook(write_only=True)
     totals = book.create_sheet(_("Totals"))
-    totals.append([_("From"), report.start.isoformat(), _("To"), report.end.isoformat()])
+    totals.append([_("From"), report.start.isoformat(), pgettext("village", "To"), report.end.isoformat()])
     t = report.total
     for label, value in (
         (pgettext("village", "Due"), t.due),
         (_("Published on time"), t.on_time),
         (_("Published late"), t.late),
-        (_("Overdue"), t.overdue),
+        (pgettext("village", "Overdue"), t.overdue),
         (pgettext("village", "On-time rate (%)"), t.rate),
         (_("Open conflict flags"), report.flags),
     ):
@@ -32,7 +32,7 @@ def export_report(report: VillageReport, handle: IO[bytes] | Any) -> None:
         pgettext("village", "Due"),
         _("Published on time"),
         _("Published late"),
-        _("Overdue"),
+        pgettext("village", "Overdue"),
         pgettext("village", "On-time rate (%)"),
     ]
     for title, rows in ((_("By township"), report.townships), (_("By village"), report.villages)):

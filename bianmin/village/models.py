@@ -72,7 +72,7 @@ class CatalogueItem(models.Model):
     village = models.ForeignKey(Unit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
     category = models.CharField(_("category"), max_length=10, choices=PublicityCategory.choices)
     name = models.CharField(_("item"), max_length=100)
-    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    legal_basis = models.CharField(pgettext_lazy("publicity", "legal basis"), max_length=200, blank=True)
     cadence = models.CharField(_("cadence"), max_length=12, choices=Cadence.choices)
     due_day = models.PositiveSmallIntegerField(
         _("due day of the month"),
@@ -113,9 +113,9 @@ class Publication(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
-    period_start = models.DateField(_("period from"), null=True, blank=True)
-    period_end = models.DateField(_("period to"), null=True, blank=True)
-    due_on = models.DateField(_("due"), null=True, blank=True)
+    period_start = models.DateField(pgettext_lazy("village", "period from"), null=True, blank=True)
+    period_end = models.DateField(pgettext_lazy("village", "period to"), null=True, blank=True)
+    due_on = models.DateField(pgettext_lazy("village", "due"), null=True, blank=True)
     first_published_on = models.DateField(_("first published"), null=True, blank=True)
     current = models.ForeignKey(
         "PublicationVersion",
@@ -187,7 +187,7 @@ class PublicationVersion(models.Model):
     published_by = models.ForeignKey(
         User, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    published_at = models.DateTimeField(_("published at"))
+    published_at = models.DateTimeField(pgettext_lazy("village", "published at"))
 
     class Meta:
         verbose_name = _("published version")

@@ -62,7 +62,7 @@ class Decision(models.Model):
     objects: ClassVar[VillageQuerySet[Decision]] = VillageQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
-        verbose_name = _("decision")
+        verbose_name = pgettext_lazy("village", "decision")
         verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["village", "status"], name="village_decision_status")]
@@ -170,7 +170,7 @@ class Project(models.Model):
     content = models.TextField(_("content"))
     period_start = models.DateField(_("planned start"))
     period_end = models.DateField(_("planned end"))
-    implementer = models.CharField(_("implementing unit"), max_length=100)
+    implementer = models.CharField(pgettext_lazy("project", "implementing unit"), max_length=100)
     responsible = models.CharField(_("person responsible"), max_length=50)
     contractor_name = models.CharField(_("contractor"), max_length=100, blank=True)
     contractor_code = models.CharField(_("contractor's identity number or credit code"), max_length=18, blank=True)
@@ -249,7 +249,7 @@ class Relative(models.Model):
         User, verbose_name=_("relative of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     of_name = models.CharField(_("relative of (name)"), max_length=50)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("relative", "name"), max_length=100)
     code = models.CharField(_("identity number or credit code"), max_length=18, blank=True)
     relation = models.CharField(_("relation"), max_length=20)
 

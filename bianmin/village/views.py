@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bianmin.errors import DomainError, InvalidInput
@@ -36,7 +37,7 @@ from bianmin.village.choices import (
 )
 from bianmin.village.excel import export_report
 from bianmin.village.models import ConflictFlag, Decision, Project, Publication, Register
-from bianmin.village.shared import count, day, fen, field_errors, forbidden, refusal, staff, villages, within
+from bianmin.village.shared import count, day, fen, field_errors, forbidden, staff, villages, within
 
 LIST_SIZE = 50
 TABS = ("to_sign", "drafts", "published", "overdue")
@@ -69,8 +70,8 @@ def home(request: HttpRequest) -> HttpResponse:
     labels = {
         "to_sign": _("Awaiting signature"),
         "drafts": _("Drafts"),
-        "published": _("Published"),
-        "overdue": _("Overdue"),
+        "published": pgettext("publication", "Published"),
+        "overdue": pgettext("village", "Overdue"),
     }
     rows = lists[tab].select_related("village", "current").order_by("due_on" if tab == "overdue" else "-id")[:LIST_SIZE]
     context = {
@@ -167,7 +168,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", "")[:2000],
         )
     except DomainError as exc:
-        messages.error(request, refusal(exc))
+        messages.error(request, exc.describe())
     else:
         row = TRANSITIONS[action]
         messages.success(request, _("Done: %(action)s.") % {"action": row.action.label})
@@ -190,7 +191,7 @@ def channel(request: HttpRequest, pk: int) -> HttpResponse:
             photo=request.FILES.get("photo"),
         )
     except DomainError as exc:
-        messages.error(request, refusal(exc))
+        messages.error(request, exc.describe())
     else:
         messages.success(request, _("Channel recorded."))
     return _back(pk)
@@ -215,7 +216,7 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             text=request.POST.get("text", "")[:2000],
         )
     except DomainError as exc:
-        messages.error(request, refusal(exc))
+        messages.error(request, exc.describe())
     else:
         messages.success(request, _("Registered as case %(number)s.") % {"number": case.number})
     return _back(pk)
@@ -333,7 +334,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             except InvalidInput as exc:
                 errors = field_errors(exc, "held_on", STEP_FIELD_OF)
             except DomainError as exc:
-                messages.error(request, refusal(exc))
+                messages.error(request, exc.describe())
                 return HttpResponseRedirect(reverse("village:decision", args=[pk]))
             else:
                 if recorded.valid:
