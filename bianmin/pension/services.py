@@ -278,32 +278,44 @@ def certify(
         if photo is not None and method == Method.HOME_VISIT:
             record.photo.save(photo.name or "visit.jpg", photo, save=False)
         record.save()
-        resumed, back_pay = False, 0
+        resumption = None
         if result == Result.PASSED and (locked.last_certified_on is None or day >= locked.last_certified_on):
-            derive(locked, Rule(locked.cycle_months, locked.grace_days), day)
-            fields = ["last_certified_on", "due_on", "suspend_after", "updated_at"]
-            if locked.status == PensionerStatus.SUSPENDED:
-                back_pay = cycle.back_pay_months(locked.suspended_from or cycle.month_start(day), day)
-                locked.status, locked.suspended_from, locked.status_note = PensionerStatus.ACTIVE, None, ""
-                fields += ["status", "suspended_from", "status_note"]
-                _event(
-                    locked,
-                    EventKind.RESUMED,
-                    PensionerStatus.SUSPENDED,
-                    actor=actor,
-                    effective_month=cycle.month_start(day),
-                    months=back_pay,
-                    certification=record,
-                )
-                resumed = True
-            locked.save(update_fields=fields)
-    return Certified(record, locked, resumed, back_pay)
+            resumption = _passed(locked, record, actor)
+            locked.save(update_fields=[*PASSED_FIELDS, "updated_at"])
+            if resumption is not None:
+                resumption.save()
+    return Certified(record, locked, resumption is not None, (resumption.months or 0) if resumption else 0)
+
+
+# What a passed certification changes on the register (`_passed`).
+PASSED_FIELDS = ["last_certified_on", "due_on", "suspend_after", "status", "suspended_from", "status_note"]
+
+
+def _passed(p: Pensioner, record: Certification, actor: Actor) -> PensionerEvent | None:
+    """Move `p`'s dates on from a passed certification on `record`'s day and, if the pension was suspended,
+    resume it: returns the resumption event to insert (its months are the months to back-pay), else None."""
+    day = record.certified_on
+    derive(p, Rule(p.cycle_months, p.grace_days), day)
+    if p.status != PensionerStatus.SUSPENDED:
+        return None
+    back_pay = cycle.back_pay_months(p.suspended_from or cycle.month_start(day), day)
+    p.status, p.suspended_from, p.status_note = PensionerStatus.ACTIVE, None, ""
+    return PensionerEvent(
+        pensioner=p,
+        kind=EventKind.RESUMED,
+        from_status=PensionerStatus.SUSPENDED,
+        to_status=PensionerStatus.ACTIVE,
+        effective_month=cycle.month_start(day),
+        months=back_pay,
+        certification=record,
+        actor=actor,
+    )
 
 
 def record_comparisons(found: list[tuple[Pensioner, date]], *, actor: Actor = None) -> int:
     """Record the social-insurance office's data comparisons (a later last-certification date in its file): for
     each person a passed certification by data comparison at noon of that day, the due date moved on, and a
-    suspended pension resumed with its months back-paid, as `certify` does for one. In bulk, for the office's
+    suspended pension resumed with its months back-paid, as `certify` does for one (`_passed`). In bulk, for the office's
     monthly file: one lock in pk order, one insert of the certifications, one update of the register and one
     insert of the resumptions, where one `certify` a person took seven statements. The stopped are left
     alone; returns how many were recorded."""
@@ -335,29 +347,14 @@ def record_comparisons(found: list[tuple[Pensioner, date]], *, actor: Actor = No
         moved: list[Pensioner] = []
         resumed: list[PensionerEvent] = []
         for p, record in zip(locked, records, strict=True):
-            day = record.certified_on
-            if p.last_certified_on is not None and day < p.last_certified_on:
+            if p.last_certified_on is not None and record.certified_on < p.last_certified_on:
                 continue  # certified later meanwhile: the record stands, the dates stay
-            derive(p, Rule(p.cycle_months, p.grace_days), day)
-            if p.status == PensionerStatus.SUSPENDED:
-                back_pay = cycle.back_pay_months(p.suspended_from or cycle.month_start(day), day)
-                p.status, p.suspended_from, p.status_note = PensionerStatus.ACTIVE, None, ""
-                resumed.append(
-                    PensionerEvent(
-                        pensioner=p,
-                        kind=EventKind.RESUMED,
-                        from_status=PensionerStatus.SUSPENDED,
-                        to_status=PensionerStatus.ACTIVE,
-                        effective_month=cycle.month_start(day),
-                        months=back_pay,
-                        certification=record,
-                        actor=actor,
-                    )
-                )
+            resumption = _passed(p, record, actor)
+            if resumption is not None:
+                resumed.append(resumption)
             p.updated_at = now  # bulk_update does not touch auto_now fields
             moved.append(p)
-        fields = ["last_certified_on", "due_on", "suspend_after", "status", "suspended_from", "status_note"]
-        Pensioner.objects.bulk_update(moved, [*fields, "updated_at"])
+        Pensioner.objects.bulk_update(moved, [*PASSED_FIELDS, "updated_at"])
         PensionerEvent.objects.bulk_create(resumed)
     return len(records)
 
