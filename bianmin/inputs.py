@@ -1,5 +1,5 @@
-"""What the hall's pages read from a query string or a form, parsed without raising: a value that is not
-what the field asks for is None, so that a page answers with its default or a message, never with a 500.
+"""What pages read from a query string or a form, parsed without raising: a value that is not what the field
+asks for is None, so that a page answers with its default or a message, never with a 500.
 (`str.isdigit` alone lets "²" through to `int`, and `parse_date` raises on "2026-02-30".)"""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils.dateparse import parse_date
 
-# The hall's figures and the API's periods (2000–2100): month arithmetic and local midnights stay in range.
+# Days a page takes (2000–2100): month arithmetic and local midnights stay in range.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 LARGEST_ID = 2**31 - 1
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext
 
+from bianmin import inputs
 from bianmin.duty import services
 from bianmin.duty.models import DutyDay, DutyMember, DutyPlace, HolidayPlan
 from bianmin.duty.views import _place, _user, field_errors
@@ -100,10 +101,10 @@ def _save_people(request: HttpRequest, place: DutyPlace, user: User) -> None:
 
 
 def _day(data: QueryDict, field: str) -> date:
-    try:
-        return date.fromisoformat(data.get(field, ""))
-    except ValueError:
-        raise InvalidInput({field: gettext("Write the date as 2026-10-09.")}) from None
+    found = inputs.day(data.get(field))
+    if found is None:
+        raise InvalidInput({field: gettext("Write the date as 2026-10-09.")})
+    return found
 
 
 def _shifts(values: Sequence[str]) -> dict[date, list[int]]:

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bianmin import inputs
 from bianmin.errors import DomainError
-from bianmin.hall import assessment, escalation, inputs, ranking
+from bianmin.hall import assessment, escalation, ranking
 from bianmin.hall.models import DutyOfficerMark, Hall, HallNotice, Violation, Window
 from bianmin.hall.patrol_views import _hall, _user
 from bianmin.hall.services import local_day

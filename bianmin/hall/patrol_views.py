@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bianmin import inputs
 from bianmin.errors import DomainError, InvalidInput
-from bianmin.hall import escalation, excel, inputs, patrols, presenters, ranking
+from bianmin.hall import escalation, excel, patrols, presenters, ranking
 from bianmin.hall.choices import Measure
 from bianmin.hall.models import FindingKind, Hall, HallNotice, Violation, Window
 from bianmin.hall.services import local_day

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bianmin import inputs
 from bianmin.cases.choices import CaseKind
 from bianmin.errors import DomainError
-from bianmin.hall import inputs, presenters, ratings, services
+from bianmin.hall import presenters, ratings, services
 from bianmin.hall.board import place
 from bianmin.hall.choices import PadLevel, TicketAction, TicketChannel, WindowEventKind, WindowState
 from bianmin.hall.models import Hall, QueueService, Ticket, Window, WindowEvent, WindowSession

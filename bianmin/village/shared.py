@@ -1,10 +1,9 @@
 """What the village's pages and API share: who may open a staff page, the villages of a user's scope, a list
-narrowed to a unit's subtree, amounts, dates and counts typed into a form, and a service's refusal as messages
-on a form's fields or as one sentence."""
+narrowed to a unit's subtree, amounts and counts typed into a form (days: `bianmin.inputs`), and a service's
+refusal as messages on a form's fields."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -55,14 +54,6 @@ def fen(text: str) -> int | None:
     if not amount.is_finite() or amount < 0 or amount > 10**10 or amount != amount.quantize(Decimal("0.01")):
         return None
     return int(amount * 100)
-
-
-def day(text: str) -> date | None:
-    """A date typed as 2026-03-01, or None."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def count(text: str, empty: int | None = 0) -> int | None:

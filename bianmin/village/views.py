@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bianmin.errors import DomainError, InvalidInput
+from bianmin.inputs import day
 from bianmin.org.choices import PLACE_KINDS
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
@@ -37,7 +38,7 @@ from bianmin.village.choices import (
 )
 from bianmin.village.excel import export_report
 from bianmin.village.models import ConflictFlag, Decision, Project, Publication, Register
-from bianmin.village.shared import count, day, fen, field_errors, forbidden, staff, villages, within
+from bianmin.village.shared import count, fen, field_errors, forbidden, staff, villages, within
 
 LIST_SIZE = 50
 TABS = ("to_sign", "drafts", "published", "overdue")

@@ -21,13 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bianmin.errors import DomainError, InvalidInput, PermissionDenied
+from bianmin.inputs import day
 from bianmin.org.models import Unit, User
 from bianmin.org.permissions import Permission
 from bianmin.org.scope import in_scope
 from bianmin.village import presenters, projects
 from bianmin.village.choices import DecisionStatus, FlagOutcome, FundSource, ProjectStatus
 from bianmin.village.models import ConflictFlag, Decision, Project
-from bianmin.village.shared import day, fen, field_errors, forbidden, staff, villages
+from bianmin.village.shared import fen, field_errors, forbidden, staff, villages
 
 PAGE_SIZE = 50
 # The text fields of the form, as the service takes them (amounts, dates and numbers are parsed apart).

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from bianmin import inputs
 from bianmin.conftest import County
 from bianmin.errors import InvalidInput
-from bianmin.hall import assessment, inputs, patrols, services
+from bianmin.hall import assessment, patrols, services
 from bianmin.hall.models import AssessmentItem, DutyOfficerMark, HallNotice, PadRating, QueueService, Ticket, Violation
 from bianmin.hall.tests.factories import HallData
 
