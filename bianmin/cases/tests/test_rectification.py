@@ -69,7 +69,9 @@ def test_the_figures_show_open_and_overdue_rectifications_and_callbacks(county, 
     old, fresh = rated(county, 1, now - timedelta(days=20)), rated(county, 2)
     rated(county, 5)
     api = api_as(county.people["township_leader"])
-    period = {"start": (now - timedelta(days=30)).date().isoformat(), "end": now.date().isoformat()}
+    # Report periods are days in Asia/Shanghai (from 16:00 UTC the UTC date is a day behind)
+    today = timezone.localdate(now)
+    period = {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()}
 
     def figures() -> dict:
         body = api.get("/reports/rectification", **period).json()
